@@ -1,0 +1,232 @@
+/* cpu.h - the guest CPU state (an i686-class IA-32 processor) and its contract.
+ *
+ * The state is shared by everything that runs the guest: the C reference
+ * semantics (cpu/ops_*.c), the translator's generated code (which addresses
+ * fields of CPU at fixed offsets through a host base register, see
+ * translator/codegen.c) and the engine's run loop.
+ *
+ * Register numbering follows the x86 encoding so that ModR/M fields index
+ * the arrays directly: EAX=0 ECX=1 EDX=2 EBX=3 ESP=4 EBP=5 ESI=6 EDI=7, and
+ * for byte registers AL CL DL BL AH CH DH BH = 0..7 (AH..BH are byte 1 of
+ * regs[0..3]). Segment registers: ES=0 CS=1 SS=2 DS=3 FS=4 GS=5.
+ */
+#ifndef XLAT86_CPU_H
+#define XLAT86_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "fpu.h"
+
+struct Memory;
+struct IOBus;
+
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_NONE = 0xff };
+
+/* EFLAGS bits (SDM vol. 1, 3.4.3). */
+#define F_CF 0x00000001u
+#define F_1 0x00000002u /* reserved, always 1 */
+#define F_PF 0x00000004u
+#define F_AF 0x00000010u
+#define F_ZF 0x00000040u
+#define F_SF 0x00000080u
+#define F_TF 0x00000100u
+#define F_IF 0x00000200u
+#define F_DF 0x00000400u
+#define F_OF 0x00000800u
+#define F_IOPL 0x00003000u
+#define F_NT 0x00004000u
+#define F_RF 0x00010000u
+#define F_VM 0x00020000u
+#define F_AC 0x00040000u
+#define F_VIF 0x00080000u
+#define F_VIP 0x00100000u
+#define F_ID 0x00200000u
+/* The six status flags that the host ALU computes identically. */
+#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
+
+/* CR0 bits. */
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+
+/* Exception vectors (SDM vol. 3, table 6-1). */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
+    EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12,
+    EXC_GP = 13, EXC_PF = 14, EXC_MF = 16, EXC_AC = 17, EXC_MC = 18,
+};
+
+/* Segment descriptor attribute bits kept in Seg.flags: the descriptor's
+ * bytes 5 and 6 (type/S/DPL/P, and AVL/L/D/G) as in the access-rights word
+ * that LAR returns, shifted down by 8. */
+#define SEGF_TYPE 0x000fu
+#define SEGF_S 0x0010u
+#define SEGF_DPL 0x0060u
+#define SEGF_P 0x0080u
+#define SEGF_DB 0x4000u
+#define SEGF_G 0x8000u
+
+typedef struct Seg {
+    uint32_t base;
+    uint32_t limit;   /* byte granular, already expanded by G */
+    uint16_t sel;
+    uint16_t flags;   /* SEGF_* */
+    /* Inline fast path: an access whose last byte offset is <= fastlim
+     * passes the limit check; -1 forces every access to the slow path
+     * (expand-down or unusable segments). */
+    int64_t fastlim;
+    int64_t fastlim_w;  /* the same for writes: -1 also for read-only segments */
+} Seg;
+
+typedef struct DescTable {
+    uint32_t base;
+    uint32_t limit;
+} DescTable;
+
+/* Softmmu TLB entry: a linear page maps to host memory at lin + addend.
+ * tag is the page address (low 12 bits zero) or TLB_INVALID. */
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_INVALID 0x1u
+typedef struct TLBEntry {
+    uint32_t tag;
+    uint32_t phys;    /* physical page address, for code-page bookkeeping */
+    uintptr_t addend; /* host pointer = linear address + addend */
+} TLBEntry;
+
+/* Why the run loop was entered from generated code or a helper. */
+enum {
+    CPU_EXC_NONE = -1,
+};
+
+typedef struct CPU {
+    uint32_t regs[8];
+    uint32_t eip;
+    uint32_t eflags;          /* canonical EFLAGS whenever C code runs */
+    /* While translated code runs, the six status flags live in host EFLAGS
+     * or here, in the form LAHF/SETO leave them: byte 0 = OF (0/1), byte 1
+     * = SF:ZF:0:AF:0:PF:1:CF. The engine converts at every switch between
+     * C and generated code (translator/codegen.c, cpu_pack_aflags()). */
+    uint16_t aflags;
+    Seg seg[6];
+    uint32_t cr[5];
+    uint32_t dr[8];
+    DescTable gdtr, idtr;
+    Seg ldtr, tr;
+    uint64_t tsc_offset;
+    FPU fpu;
+
+    /* Instruction counting drives -icount and block-entry polling: every
+     * block adds its length to icount and leaves to the run loop when
+     * icount >= deadline. Another thread may set deadline to 0 to make
+     * the vCPU stop at the next block boundary. */
+    uint64_t icount;
+    volatile uint64_t deadline;
+
+    TLBEntry tlb_read[TLB_SIZE];
+    TLBEntry tlb_write[TLB_SIZE];
+
+    /* Interrupt state. */
+    volatile int irq_line;    /* INTR asserted by the PIC */
+    bool halted;
+    bool inhibit_irq;         /* one-instruction shadow after STI/MOV SS/POP SS */
+    uint32_t inhibit_eip;     /* EIP at which the shadow ends */
+
+    /* Exception being raised (valid after a longjmp to jmp). */
+    int exc_vector;
+    bool exc_has_error;
+    uint32_t exc_error;
+    int exc_depth;            /* for double/triple fault detection */
+
+    /* Set by a helper to make the current block stop after the current
+     * instruction (self-modifying code, mode switches). */
+    bool stop_block;
+
+    jmp_buf jmp;              /* run loop's landing pad for exceptions */
+
+    struct Memory *mem;
+    struct IOBus *io;
+    void *engine;             /* translator state (opaque here) */
+    uint8_t *ram_base;        /* == mem->ram, for quick range checks */
+
+    /* Hooks the board provides. */
+    int (*irq_ack)(void *opaque);   /* returns the vector of the highest pending IRQ */
+    void *irq_opaque;
+} CPU;
+
+/* Reset the CPU to the architectural power-on state (SDM vol. 3, 9.1.1):
+ * CS=F000 base FFFF0000, EIP=FFF0, EDX=family/model/stepping, CR0=60000010. */
+void cpu_reset(CPU *cpu);
+
+/* Raise an exception from a helper or the memory slow path: record it and
+ * longjmp to the run loop. EIP must already name the faulting instruction
+ * (faults) or the next one (traps). */
+noreturn void cpu_raise(CPU *cpu, int vector);
+noreturn void cpu_raise_err(CPU *cpu, int vector, uint32_t error);
+
+/* Deliver interrupt/exception `vector` now (real mode: through the IVT).
+ * eip_ret is the EIP pushed on the stack. */
+void cpu_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
+                   uint32_t err, bool software);
+
+/* Load a segment register in real mode (base = sel << 4, limit kept). */
+void cpu_load_seg_real(CPU *cpu, int sreg, uint16_t sel);
+/* Load a segment register by the rules of the current mode (real, V86 or
+ * protected: descriptor table lookup with checks). */
+void cpu_load_seg(CPU *cpu, int sreg, uint16_t sel);
+/* Recompute Seg.fastlim after base/limit/flags change. */
+void cpu_seg_update_fast(Seg *s);
+
+/* Mode bits that translated code is specialised for (see translator). */
+#define MODE_PE 0x01u      /* CR0.PE */
+#define MODE_CS32 0x02u    /* CS.D: default operand/address size 32 */
+#define MODE_SS32 0x04u    /* SS.B: 32-bit stack pointer */
+#define MODE_VM 0x08u      /* EFLAGS.VM */
+#define MODE_PG 0x10u      /* CR0.PG */
+#define MODE_CPL_SHIFT 5   /* 2 bits of CPL */
+uint32_t cpu_mode(const CPU *cpu);
+
+static inline bool cpu_pe(const CPU *cpu) { return cpu->cr[0] & CR0_PE; }
+static inline int cpu_cpl(const CPU *cpu)
+{
+    if (!(cpu->cr[0] & CR0_PE)) return 0;
+    if (cpu->eflags & F_VM) return 3;
+    /* SS.DPL always equals CPL in protected mode (SDM vol. 3, 5.7: the
+     * stack segment's DPL must match CPL); unlike CS.sel & 3 it is also
+     * right between MOV CR0 (PE=1) and the far jump, when CS still holds
+     * a real-mode selector, because real-mode loads give DPL 0. */
+    return (cpu->seg[S_SS].flags & SEGF_DPL) >> 5;
+}
+
+/* Byte register access with x86 numbering (AL..BL, AH..BH). */
+static inline uint8_t *cpu_reg8(CPU *cpu, int r)
+{
+    return (uint8_t *)&cpu->regs[r & 3] + (r >> 2);
+}
+
+static inline uint16_t cpu_pack_aflags(uint32_t eflags)
+{
+    return (uint16_t)((((eflags & 0xd5u) | 2u) << 8) | ((eflags >> 11) & 1u));
+}
+static inline uint32_t cpu_unpack_aflags(uint32_t eflags, uint16_t af)
+{
+    return (eflags & ~F_ARITH) | ((uint32_t)(af >> 8) & 0xd5u) | ((uint32_t)(af & 1u) << 11);
+}
+
+/* Full EFLAGS write with the bits that software may change in the current
+ * mode (mask selected by the caller, e.g. POPF vs IRET). Keeps bit 1 set. */
+void cpu_set_eflags(CPU *cpu, uint32_t value, uint32_t changeable);
+
+#endif

@@ -1,0 +1,238 @@
+/* chardev.c - host character backends (stdio, file, null).
+ *
+ * stdin is polled with poll(2) and a zero timeout rather than being put in
+ * O_NONBLOCK mode: on a terminal stdin and stdout usually share one open
+ * file description, and O_NONBLOCK on it would make our writes to stdout
+ * fail with EAGAIN.
+ *
+ * Terminal mode follows QEMU's stdio backend: no echo, no line editing, no
+ * signals from keys (Ctrl-C goes to the guest), CR not turned into LF, but
+ * output post-processing kept so a bare LF from the guest still starts a
+ * new line. The previous mode is restored at exit and when the reading
+ * backend is closed.
+ */
+#define _GNU_SOURCE
+#include "chardev.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum { CD_NULL, CD_STDIO, CD_FILE };
+
+#define ESCAPE_CHAR 0x01   /* Ctrl-A, QEMU's default mux escape */
+
+struct CharDev {
+    int kind;
+    int out_fd;
+    bool reader;          /* this backend owns stdin */
+    bool is_tty;
+    bool eof;
+    bool got_escape;
+};
+
+static bool stdin_taken;
+static bool tty_saved;
+static struct termios saved_tio;
+static void (*quit_fn)(void *);
+static void *quit_opaque;
+
+void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque)
+{
+    quit_fn = fn;
+    quit_opaque = opaque;
+}
+
+static void tty_restore(void)
+{
+    if (tty_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+        tty_saved = false;
+    }
+}
+
+static void tty_raw(void)
+{
+    static bool atexit_done;
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &saved_tio) != 0)
+        return;
+    tty_saved = true;
+    if (!atexit_done) {
+        atexit(tty_restore);
+        atexit_done = true;
+    }
+    t = saved_tio;
+    t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t.c_oflag |= OPOST;
+    t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    t.c_cflag |= CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+CharDev *chardev_open(const char *spec, char *err, size_t errlen)
+{
+    if (!spec)
+        spec = "none";
+    CharDev *c = calloc(1, sizeof(*c));
+    if (!c) {
+        snprintf(err, errlen, "chardev %s: out of memory", spec);
+        return NULL;
+    }
+    c->out_fd = -1;
+    if (!strcmp(spec, "none") || !strcmp(spec, "null")) {
+        c->kind = CD_NULL;
+    } else if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+        c->kind = CD_STDIO;
+        c->out_fd = STDOUT_FILENO;
+    } else if (!strncmp(spec, "file:", 5) && spec[5]) {
+        c->kind = CD_FILE;
+        c->out_fd = open(spec + 5, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (c->out_fd < 0) {
+            snprintf(err, errlen, "chardev %s: %s", spec, strerror(errno));
+            free(c);
+            return NULL;
+        }
+    } else {
+        snprintf(err, errlen, "unknown character device '%s' (use stdio, file:PATH, null or none)",
+                 spec);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void chardev_write(CharDev *c, const uint8_t *buf, size_t n)
+{
+    if (!c || c->out_fd < 0)
+        return;
+    while (n > 0) {
+        ssize_t w = write(c->out_fd, buf, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd pfd = {.fd = c->out_fd, .events = POLLOUT};
+                poll(&pfd, 1, 100);
+                continue;
+            }
+            return;   /* closed pipe, full disk: output is lost, the guest runs on */
+        }
+        buf += w;
+        n -= (size_t)w;
+    }
+}
+
+static void print_help(void)
+{
+    static const char help[] =
+        "\n"
+        "C-a h    print this help\n"
+        "C-a x    exit emulator\n"
+        "C-a c    switch between console and monitor (not available)\n"
+        "C-a C-a  sends C-a\n";
+    ssize_t r = write(STDOUT_FILENO, help, sizeof(help) - 1);
+    (void)r;
+}
+
+static void do_quit(void)
+{
+    if (quit_fn) {
+        quit_fn(quit_opaque);
+        return;
+    }
+    tty_restore();
+    fprintf(stderr, "xlat86: terminated\n");
+    exit(0);
+}
+
+/* stdin belongs to the first stdio backend that asks for input (a UART
+ * does at reset; a debug console never does), so an output-only console
+ * does not put the terminal in raw mode. */
+static bool claim_stdin(CharDev *c)
+{
+    if (!c || c->kind != CD_STDIO)
+        return false;
+    if (!c->reader && !stdin_taken) {
+        stdin_taken = true;
+        c->reader = true;
+        c->is_tty = isatty(STDIN_FILENO);
+        if (c->is_tty)
+            tty_raw();
+    }
+    return c->reader;
+}
+
+int chardev_read_byte(CharDev *c)
+{
+    if (!claim_stdin(c) || c->eof)
+        return -1;
+    for (;;) {
+        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&pfd, 1, 0) <= 0)
+            return -1;
+        uint8_t b;
+        ssize_t n = read(STDIN_FILENO, &b, 1);
+        if (n == 0) {
+            c->eof = true;   /* end of input: nothing more will come */
+            return -1;
+        }
+        if (n < 0) {
+            if (errno != EINTR && errno != EAGAIN)
+                c->eof = true;
+            return -1;
+        }
+        if (!c->is_tty)
+            return b;
+        /* QEMU's mux escape: Ctrl-A then a command key. Unknown keys after
+         * the escape are swallowed, as QEMU does. */
+        if (c->got_escape) {
+            c->got_escape = false;
+            switch (b) {
+            case ESCAPE_CHAR:
+                return b;
+            case 'x':
+                do_quit();
+                return -1;
+            case 'h':
+            case '?':
+                print_help();
+                break;
+            default:   /* 'c' and anything else: nothing for now */
+                break;
+            }
+            continue;
+        }
+        if (b == ESCAPE_CHAR) {
+            c->got_escape = true;
+            continue;
+        }
+        return b;
+    }
+}
+
+bool chardev_can_read(CharDev *c)
+{
+    return claim_stdin(c) && !c->eof;
+}
+
+void chardev_close(CharDev *c)
+{
+    if (!c)
+        return;
+    if (c->kind == CD_FILE && c->out_fd >= 0)
+        close(c->out_fd);
+    if (c->reader) {
+        tty_restore();
+        stdin_taken = false;
+    }
+    free(c);
+}

@@ -1,0 +1,36 @@
+/* chardev.h - host-side character backends for serial ports and debug
+ * consoles, named by QEMU-style specs:
+ *   "stdio"      the terminal (or whatever stdin/stdout are); with a TTY,
+ *                stdin goes to raw mode and Ctrl-A starts an escape as in
+ *                QEMU (Ctrl-A x quit, Ctrl-A h help, Ctrl-A Ctrl-A sends
+ *                Ctrl-A). "mon:stdio" is accepted as the same thing.
+ *   "file:PATH"  output written to PATH (created/truncated), no input.
+ *   "null"       output discarded, no input.
+ *   "none"       no backend: same as null for a device that exists.
+ * Several backends may be "stdio": all write to stdout, and only the first
+ * one that asks for input reads stdin (so an output-only debug console does
+ * not take the terminal from a serial port).
+ */
+#ifndef XLAT86_CHARDEV_H
+#define XLAT86_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct CharDev CharDev;
+
+/* NULL on a bad spec or an unopenable file, with a one-line reason in err. */
+CharDev *chardev_open(const char *spec, char *err, size_t errlen);
+void chardev_write(CharDev *c, const uint8_t *buf, size_t n);
+/* Next input byte, or -1 when none is available now (never blocks). */
+int chardev_read_byte(CharDev *c);
+/* True when this backend can ever deliver input (worth polling). The
+ * first stdio backend to call this or chardev_read_byte owns stdin. */
+bool chardev_can_read(CharDev *c);
+void chardev_close(CharDev *c);
+/* Called on Ctrl-A x. Without one, the process restores the terminal and
+ * exits with status 0. */
+void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
+
+#endif

@@ -1,0 +1,251 @@
+/* pc.c - the PC/AT board: memory, BIOS, port bus, clock, PICs, PIT, two
+ * UARTs, QEMU's debug console / exit devices, port 0x92 and port 0x80,
+ * and the wiring of the interrupt line to the CPU.
+ */
+#include "pc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpu/cpu.h"
+
+#define BIOS_MAX (256u * 1024u)
+#define BIOS_GRAIN (2u * 1024u)
+/* RAM ends below the 32-bit PCI/MMIO hole (as QEMU's i440FX board keeps
+ * at most 3.5 GiB below 4 GiB). */
+#define RAM_MAX_MIB 3584u
+
+static const char *const default_bios[] = {
+    "/usr/share/seabios/bios-256k.bin",
+    "/usr/share/seabios/bios.bin",
+};
+
+void pc_kick(PC *pc)
+{
+    if (pc->cpu)
+        pc->cpu->deadline = 0;
+}
+
+void pc_request_exit(PC *pc, int status)
+{
+    pc->exit_status = status;
+    pc->exit_requested = true;
+    pc_kick(pc);
+}
+
+/* The master PIC's INT pin is the CPU's INTR input. */
+static void pc_intr(void *opaque, int level)
+{
+    PC *pc = opaque;
+    if (!pc->cpu)
+        return;
+    pc->cpu->irq_line = level;
+    if (level)
+        pc->cpu->deadline = 0;   /* leave translated code to take it */
+}
+
+static int pc_irq_ack(void *opaque)
+{
+    PC *pc = opaque;
+    return pic_ack(&pc->pic);
+}
+
+static void pc_debug_exit(void *opaque, int status)
+{
+    pc_request_exit(opaque, status);
+}
+
+/* Port 0x92, PS/2 "system control port A": bit 1 gates A20, a 0->1
+ * transition of bit 0 resets the machine (fast reset). */
+static uint32_t port92_read(void *opaque, uint16_t port, int size)
+{
+    (void)port;
+    (void)size;
+    PC *pc = opaque;
+    return (pc->port92 & ~2u) | (pc->mem.a20 ? 2u : 0u);
+}
+
+static void port92_write(void *opaque, uint16_t port, uint32_t val, int size)
+{
+    (void)port;
+    (void)size;
+    PC *pc = opaque;
+    uint8_t old = pc->port92;
+    pc->port92 = (uint8_t)val;
+    mem_set_a20(&pc->mem, val & 2);
+    if ((val & 1) && !(old & 1)) {
+        if (pc->cfg.no_reboot) {
+            pc_request_exit(pc, 0);   /* -no-reboot: a reset stops the machine */
+        } else {
+            pc->reset_requested = true;
+            pc_kick(pc);
+        }
+    }
+}
+
+/* Port 0x80: POST code / I/O delay port; writes are accepted and ignored. */
+static void port80_write(void *opaque, uint16_t port, uint32_t val, int size)
+{
+    (void)opaque;
+    (void)port;
+    (void)val;
+    (void)size;
+}
+
+static bool load_bios(PC *pc, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "bios %s: %s", path, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "bios %s: not a regular file", path);
+        return false;
+    }
+    if (st.st_size == 0) {
+        snprintf(err, errlen, "bios %s: file is empty", path);
+        return false;
+    }
+    if (st.st_size > (off_t)BIOS_MAX) {
+        snprintf(err, errlen, "bios %s: %lld bytes is larger than the 256 KiB maximum", path,
+                 (long long)st.st_size);
+        return false;
+    }
+    if (st.st_size % BIOS_GRAIN) {
+        snprintf(err, errlen, "bios %s: size %lld bytes is not a multiple of 2 KiB", path,
+                 (long long)st.st_size);
+        return false;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "bios %s: %s", path, strerror(errno));
+        return false;
+    }
+    uint32_t size = (uint32_t)st.st_size;
+    uint8_t *buf = malloc(size);
+    size_t got = buf ? fread(buf, 1, size, f) : 0;
+    fclose(f);
+    if (got != size) {
+        snprintf(err, errlen, "bios %s: short read", path);
+        free(buf);
+        return false;
+    }
+    bool ok = mem_load_rom(&pc->mem, buf, size);
+    free(buf);
+    if (!ok)
+        snprintf(err, errlen, "bios %s: out of memory", path);
+    return ok;
+}
+
+static const char *find_default_bios(void)
+{
+    for (size_t i = 0; i < sizeof(default_bios) / sizeof(default_bios[0]); i++) {
+        if (access(default_bios[i], R_OK) == 0)
+            return default_bios[i];
+    }
+    return NULL;
+}
+
+bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t errlen)
+{
+    memset(pc, 0, sizeof(*pc));
+    pc->cfg = *cfg;
+    pc->cpu = cpu;
+
+    if (cfg->ram_mib == 0 || cfg->ram_mib > RAM_MAX_MIB) {
+        snprintf(err, errlen, "-m %u: RAM size must be 1 to %u MiB", cfg->ram_mib, RAM_MAX_MIB);
+        return false;
+    }
+    if (!mem_init(&pc->mem, cfg->ram_mib << 20)) {
+        snprintf(err, errlen, "cannot allocate %u MiB of RAM: %s", cfg->ram_mib,
+                 strerror(errno));
+        return false;
+    }
+    const char *bios = cfg->bios_path ? cfg->bios_path : find_default_bios();
+    if (!bios) {
+        snprintf(err, errlen, "no BIOS found (looked for %s; install seabios or use -bios FILE)",
+                 default_bios[0]);
+        goto fail;
+    }
+    if (!load_bios(pc, bios, err, errlen))
+        goto fail;
+
+    io_init(&pc->io);
+    clock_init(&pc->clock, cfg->icount, cfg->icount_shift,
+               cpu ? &cpu->icount : &pc->no_cpu_icount);
+    pic_init(&pc->pic, &pc->io, pc_intr, pc);
+    pit_init(&pc->pit, &pc->io, &pc->clock, &pc->pic);
+
+    static const uint16_t com_base[2] = {0x3f8, 0x2f8};
+    static const int com_irq[2] = {4, 3};
+    for (int i = 0; i < 2; i++) {
+        pc->serial_dev[i] = chardev_open(cfg->serial[i] ? cfg->serial[i] : "none", err, errlen);
+        if (!pc->serial_dev[i])
+            goto fail;
+        uart_init(&pc->uart[i], &pc->io, com_base[i], &pc->pic, com_irq[i], &pc->clock,
+                  pc->serial_dev[i]);
+    }
+    if (cfg->n_debugcon < 0 || cfg->n_debugcon > PC_MAX_DEBUGCON) {
+        snprintf(err, errlen, "at most %d debug consoles", PC_MAX_DEBUGCON);
+        goto fail;
+    }
+    for (int i = 0; i < cfg->n_debugcon; i++) {
+        pc->debugcon_dev[i] = chardev_open(cfg->debugcon[i].spec, err, errlen);
+        if (!pc->debugcon_dev[i])
+            goto fail;
+        debugcon_init(&pc->debugcon[i], &pc->io, cfg->debugcon[i].port, pc->debugcon_dev[i]);
+        pc->n_debugcon = i + 1;
+    }
+    if (cfg->exit_port)
+        debugexit_init(&pc->debugexit, &pc->io, 0xf4, pc_debug_exit, pc);
+    io_register(&pc->io, 0x92, 1, port92_read, port92_write, pc, IO_SIZE_1);
+    io_register(&pc->io, 0x80, 1, NULL, port80_write, pc, IO_SIZE_1 | IO_SIZE_2 | IO_SIZE_4);
+    pc->port92 = 0x02;
+
+    if (cpu) {
+        cpu->mem = &pc->mem;
+        cpu->io = &pc->io;
+        cpu->irq_line = 0;
+        cpu->irq_ack = pc_irq_ack;
+        cpu->irq_opaque = pc;
+    }
+    return true;
+
+fail:
+    pc_free(pc);
+    return false;
+}
+
+void pc_free(PC *pc)
+{
+    for (int i = 0; i < 2; i++) {
+        chardev_close(pc->serial_dev[i]);
+        pc->serial_dev[i] = NULL;
+    }
+    for (int i = 0; i < PC_MAX_DEBUGCON; i++) {
+        chardev_close(pc->debugcon_dev[i]);
+        pc->debugcon_dev[i] = NULL;
+    }
+    pc->n_debugcon = 0;
+    mem_free(&pc->mem);
+}
+
+void pc_reset(PC *pc)
+{
+    pic_reset(&pc->pic);
+    pit_reset(&pc->pit);
+    for (int i = 0; i < 2; i++)
+        uart_reset(&pc->uart[i]);
+    /* A20 passes through after reset, as on QEMU's PC (the CPU's A20 mask
+     * is reset to all ones). */
+    mem_set_a20(&pc->mem, true);
+    pc->port92 = 0x02;
+    pc->reset_requested = false;
+    if (pc->cpu)
+        pc->cpu->irq_line = pic_intr_pending(&pc->pic);
+}

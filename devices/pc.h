@@ -1,0 +1,77 @@
+/* pc.h - the PC/AT board: RAM and ROM, the port bus, the virtual clock and
+ * the devices, wired together. The board knows nothing about how the CPU
+ * is run (translator or KVM) nor about the host display: the engine drives
+ * it through the CPU's memory/I/O pointers and the interrupt hooks.
+ */
+#ifndef XLAT86_PC_H
+#define XLAT86_PC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chardev.h"
+#include "clock.h"
+#include "debugcon.h"
+#include "iobus.h"
+#include "memory.h"
+#include "pic.h"
+#include "pit.h"
+#include "uart.h"
+
+struct CPU;
+
+#define PC_MAX_DEBUGCON 4
+
+typedef struct PCConfig {
+    uint32_t ram_mib;             /* -m, default 128 */
+    const char *bios_path;        /* -bios FILE, NULL = default ROM */
+    const char *serial[2];        /* -serial specs for COM1, COM2 (NULL = none / "none") */
+    /* -debugcon SPEC and -device isa-debugcon,iobase=N,chardev=ID */
+    struct { uint16_t port; const char *spec; } debugcon[PC_MAX_DEBUGCON];
+    int n_debugcon;
+    bool exit_port;               /* isa-debug-exit at 0xF4 (on by default) */
+    bool icount;                  /* -icount */
+    int icount_shift;
+    bool no_reboot;               /* -no-reboot */
+} PCConfig;
+
+typedef struct PC {
+    PCConfig cfg;
+    Memory mem;
+    IOBus io;
+    Clock clock;
+    PIC pic;
+    PIT pit;
+    UART uart[2];
+    CharDev *serial_dev[2];
+    DebugCon debugcon[PC_MAX_DEBUGCON];
+    CharDev *debugcon_dev[PC_MAX_DEBUGCON];
+    int n_debugcon;
+    DebugExit debugexit;          /* isa-debug-exit at 0xF4 */
+    struct CPU *cpu;
+    uint64_t no_cpu_icount;       /* instruction counter when built without a CPU */
+
+    /* Set by devices to stop the machine: exit status for the process. */
+    volatile bool exit_requested;
+    int exit_status;
+    volatile bool reset_requested;
+    uint8_t port92;               /* system control port A */
+} PC;
+
+/* Build the board. On failure prints nothing, returns false and writes a
+ * one-line reason into err (the board is then already freed). cpu may be
+ * NULL (tests): nothing is wired to a CPU then.
+ * bios_path NULL: the default BIOS, Debian's SeaBIOS
+ * (/usr/share/seabios/bios-256k.bin, then bios.bin). A BIOS image must be
+ * 2 KiB to 256 KiB, a multiple of 2 KiB. */
+bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t errlen);
+void pc_free(PC *pc);
+/* Machine reset of the devices (A20 on, port 0x92 = 0x02). The engine
+ * resets the CPU itself. */
+void pc_reset(PC *pc);
+/* Ask the vCPU to leave translated code at the next block boundary. */
+void pc_kick(PC *pc);
+/* Stop the machine with a process exit status. */
+void pc_request_exit(PC *pc, int status);
+
+#endif

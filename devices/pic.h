@@ -1,0 +1,50 @@
+/* pic.h - the two cascaded Intel 8259A programmable interrupt controllers
+ * of the PC/AT: master at ports 0x20/0x21 (IRQ0-7), slave at 0xA0/0xA1
+ * (IRQ8-15) whose INT output drives the master's IR2.
+ *
+ * Devices drive input lines with pic_set_irq(level). The board learns of
+ * INTR changes through the intr callback; the CPU's interrupt acknowledge
+ * cycle is pic_ack(), which returns the vector (ICW2 base + level).
+ */
+#ifndef XLAT86_PIC_H
+#define XLAT86_PIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iobus.h"
+
+typedef struct PICChip {
+    uint8_t level;        /* current state of the IR input lines */
+    uint8_t edge;         /* edge-sense latches (set on a rising edge) */
+    uint8_t isr;          /* in-service register */
+    uint8_t imr;          /* interrupt mask register (OCW1) */
+    uint8_t vector_base;  /* ICW2 bits 7:3 */
+    uint8_t icw3;
+    uint8_t lowest;       /* level of lowest priority (rotation), 7 after init */
+    uint8_t init_step;    /* 0 ready, 2/3/4: next ICW expected */
+    bool need_icw4, single, ltim, auto_eoi, sfnm, rotate_aeoi;
+    bool read_isr;        /* OCW3 RR/RIS: command port reads ISR, else IRR */
+    bool poll;            /* OCW3 P: next command-port read is a poll */
+    bool special_mask;    /* OCW3 special mask mode */
+    bool is_master;
+} PICChip;
+
+typedef struct PIC {
+    PICChip chip[2];      /* 0 = master, 1 = slave */
+    bool intr;            /* master INT output as last reported */
+    void (*intr_cb)(void *opaque, int level);
+    void *opaque;
+} PIC;
+
+void pic_init(PIC *p, IOBus *io, void (*intr)(void *opaque, int level), void *opaque);
+void pic_reset(PIC *p);
+/* Drive input line irq (0-15) to level (0/1). */
+void pic_set_irq(PIC *p, int irq, int level);
+/* INTA cycle: returns the vector to deliver (spurious: base+7). */
+int pic_ack(PIC *p);
+bool pic_intr_pending(const PIC *p);
+/* Visible IRR (for tests and the monitor). */
+uint8_t pic_irr(const PICChip *c);
+
+#endif

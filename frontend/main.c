@@ -1,0 +1,168 @@
+/* main.c - xlat86: parse the command line, build the PC, run the guest.
+ *
+ * Everything a person can get wrong on the command line or with a firmware
+ * file ends here as one line on stderr ("xlat86: ...") and exit status 2;
+ * otherwise the exit status is the one the machine stopped with (the
+ * guest's write to the exit port, or 0).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpu.h"
+#include "engine.h"
+#include "options.h"
+#include "pc.h"
+#include "trace.h"
+
+#define EXIT_USAGE 2
+#define DEMO_ROM "demo.bin"
+
+_Static_assert(OPT_MAX_DEBUGCON == PC_MAX_DEBUGCON, "options.h and pc.h disagree on debugcon slots");
+
+static bool is_regular_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* The default firmware is the project's own demo ROM. The build puts the
+ * executable in build/ and the ROMs in build/roms/, so look beside the
+ * executable first (/proc/self/exe names it whatever the current directory
+ * is), then in $XLAT86_ROM_DIR for installed or relocated copies. */
+static bool find_default_rom(char *buf, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *env;
+
+    if (n > 0) {
+        char *slash;
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if ((size_t)snprintf(buf, len, "%s/roms/" DEMO_ROM, exe) < len && is_regular_file(buf))
+                return true;
+        }
+    }
+    env = getenv("XLAT86_ROM_DIR");
+    if (env && env[0]) {
+        if ((size_t)snprintf(buf, len, "%s/" DEMO_ROM, env) < len && is_regular_file(buf))
+            return true;
+    }
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    /* Options holds fixed-size spec buffers (tens of KB): not on the stack. */
+    static Options opt;
+    static char rom[PATH_MAX + 32];
+    char err[1024];
+    PCConfig cfg;
+    EngineConfig ecfg = {0};
+    PC *pc;
+    CPU *cpu;
+    size_t cpu_size;
+    int rc, status;
+
+    rc = parse_options(argc, argv, &opt, err, sizeof err);
+    if (rc > 0)
+        return 0;
+    if (rc < 0) {
+        fprintf(stderr, "xlat86: %s\n", err);
+        return EXIT_USAGE;
+    }
+
+    /* A closed pipe on a serial "stdio" or a -D log must not kill the
+     * emulator silently: writes then fail with EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ram_mib = opt.ram_mib;
+    if (opt.bios_path) {
+        /* The board validates the image's contents; a path that is not a
+         * file at all is the user's typo, reported against -bios. */
+        struct stat sb;
+        if (stat(opt.bios_path, &sb) != 0) {
+            fprintf(stderr, "xlat86: -bios %s: %s\n", opt.bios_path, strerror(errno));
+            return EXIT_USAGE;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            fprintf(stderr, "xlat86: -bios %s: not a regular file\n", opt.bios_path);
+            return EXIT_USAGE;
+        }
+        cfg.bios_path = opt.bios_path;
+    } else {
+        if (!find_default_rom(rom, sizeof rom)) {
+            fprintf(stderr, "xlat86: default ROM " DEMO_ROM
+                            " not found (build the roms target or pass -bios FILE)\n");
+            return EXIT_USAGE;
+        }
+        cfg.bios_path = rom;
+    }
+    for (int i = 0; i < OPT_MAX_SERIAL; i++)
+        cfg.serial[i] = opt.serial[i][0] ? opt.serial[i] : NULL;
+    for (int i = 0; i < opt.n_debugcon; i++) {
+        cfg.debugcon[i].port = opt.debugcon[i].port;
+        cfg.debugcon[i].spec = opt.debugcon[i].spec;
+    }
+    cfg.n_debugcon = opt.n_debugcon;
+    cfg.exit_port = opt.exit_port;
+    cfg.icount = opt.icount;
+    cfg.icount_shift = opt.icount_shift;
+    cfg.no_reboot = opt.no_reboot;
+
+    trace_mask = opt.trace_mask;
+    trace_file = stderr;
+    if (opt.trace_path) {
+        FILE *f = fopen(opt.trace_path, "w");
+        if (!f) {
+            fprintf(stderr, "xlat86: -D %s: %s\n", opt.trace_path, strerror(errno));
+            return EXIT_USAGE;
+        }
+        trace_file = f;
+    }
+
+    /* The CPU holds the softmmu TLBs and is addressed by generated code
+     * through a base register: zeroed and cache-line aligned. */
+    cpu_size = (sizeof(CPU) + 63) & ~(size_t)63;
+    cpu = aligned_alloc(64, cpu_size);
+    pc = calloc(1, sizeof *pc);
+    if (!cpu || !pc) {
+        fprintf(stderr, "xlat86: out of memory\n");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    memset(cpu, 0, cpu_size);
+
+    /* pc_init undoes its own partial work on failure (pc.h contract). */
+    err[0] = '\0';
+    if (!pc_init(pc, &cfg, cpu, err, sizeof err)) {
+        if (!err[0])
+            snprintf(err, sizeof err, "cannot build the machine");
+        fprintf(stderr, "xlat86: %s\n", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
+
+    ecfg.inline_code = opt.inline_code;
+    ecfg.code_buffer = 0;
+    status = engine_run(pc, cpu, &ecfg);
+    pc_free(pc);
+
+out:
+    free(pc);
+    free(cpu);
+    fflush(stdout);
+    if (trace_file != stderr)
+        fclose(trace_file);
+    trace_file = stderr;
+    return status;
+}

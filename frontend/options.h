@@ -1,0 +1,77 @@
+/* options.h - the xlat86 command line, parsed into a plain struct.
+ *
+ * Flags follow QEMU's spelling (single dash; a double dash is accepted for
+ * every option too). The parser is a pure function of argv: it does not
+ * touch files, the environment or the machine, so it can be unit-tested.
+ * The only output it produces is the text of --help, --version, -d help
+ * and -device help, on stdout.
+ *
+ * Character-device SPECs ("-serial SPEC", "-debugcon SPEC", and the specs
+ * produced from -chardev definitions) are normalised to one of
+ *     "stdio"   "file:PATH"   "null"
+ * or the empty string for "none" (no device at all). "chardev:ID" in a
+ * -serial or -debugcon SPEC and "chardev=ID" in -device isa-debugcon are
+ * resolved against the -chardev definitions after the whole command line
+ * is read, so the order of the options does not matter (as in QEMU).
+ */
+#ifndef XLAT86_OPTIONS_H
+#define XLAT86_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define OPT_MAX_SERIAL 2     /* COM1, COM2 */
+#define OPT_MAX_DEBUGCON 4   /* same as PC_MAX_DEBUGCON in devices/pc.h */
+#define OPT_MAX_CHARDEV 8
+#define OPT_SPEC_MAX 4200    /* "file:" + a PATH_MAX path */
+#define OPT_ID_MAX 64
+
+#define OPT_RAM_MIN_MIB 1u
+#define OPT_RAM_MAX_MIB 3072u  /* RAM ends below the 3 GiB..4 GiB PCI/ROM hole */
+#define OPT_RAM_DEFAULT_MIB 128u
+#define OPT_ICOUNT_MAX_SHIFT 10
+#define OPT_DEBUGCON_PORT 0xE9u  /* Bochs/QEMU debug console port */
+#define OPT_EXIT_PORT 0xF4u      /* isa-debug-exit, always present */
+
+typedef struct OptDebugcon {
+    uint16_t port;
+    char spec[OPT_SPEC_MAX];
+} OptDebugcon;
+
+typedef struct Options {
+    uint32_t ram_mib;                  /* -m */
+    const char *bios_path;             /* -bios FILE (points into argv), NULL = default ROM */
+
+    int n_serial;                      /* how many -serial options were given */
+    char serial[OPT_MAX_SERIAL][OPT_SPEC_MAX];  /* "" = none */
+
+    int n_debugcon;
+    OptDebugcon debugcon[OPT_MAX_DEBUGCON];
+
+    bool exit_port;                    /* isa-debug-exit at 0xF4 (on by default) */
+    bool icount;                       /* -icount */
+    int icount_shift;
+    bool inline_code;                  /* -accel dbt[,inline=on|off] */
+    bool no_reboot;                    /* -no-reboot */
+    bool snapshot;                     /* -snapshot (no disks yet: nothing to protect) */
+
+    unsigned trace_mask;               /* -d ITEMS (TRACE_* bits of translator/trace.h) */
+    const char *trace_path;            /* -D FILE (points into argv), NULL = stderr */
+} Options;
+
+/* Parse argv[1..argc-1] into *out (which is fully initialised with the
+ * defaults first). Returns
+ *    0  run the machine with *out,
+ *    1  an informational option (--help, --version, -d help, -device help)
+ *       printed its text on stdout: exit with status 0,
+ *   -1  error: err holds one line (no "xlat86: " prefix, no newline) that
+ *       names the offending option; exit with status 2.
+ */
+int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen);
+
+/* The --help text (also printed by parse_options). */
+void options_usage(FILE *out);
+
+#endif

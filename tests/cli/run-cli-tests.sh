@@ -1,0 +1,124 @@
+#!/bin/sh
+# run-cli-tests.sh XLAT86 - what a person sees when the command line or the
+# firmware is wrong: exit status 2 and exactly one line on stderr that
+# starts with "xlat86: " and names the problem; --help/--version exit 0.
+#
+# Every run has a timeout and stdin from /dev/null, so a machine that
+# starts when it should not makes a case fail instead of hanging ctest.
+set -u
+
+XLAT86=${1:?usage: run-cli-tests.sh PATH/TO/xlat86}
+[ -x "$XLAT86" ] || { echo "run-cli-tests: $XLAT86 is not an executable" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/xlat86-cli.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+fails=0
+total=0
+
+run() {   # run ARGS... : sets $status, $TMP/out, $TMP/err
+    timeout 20 "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+    status=$?
+}
+
+bad() {
+    # bad NAME PATTERN ARGS... : exit 2, one stderr line "xlat86: ..." matching PATTERN
+    name=$1 pattern=$2
+    shift 2
+    total=$((total + 1))
+    run "$XLAT86" "$@"
+    lines=$(wc -l <"$TMP/err")
+    first=$(head -n 1 "$TMP/err")
+    problem=
+    if [ "$status" -ne 2 ]; then
+        problem="exit status $status, expected 2"
+    elif [ "$lines" -ne 1 ]; then
+        problem="$lines lines on stderr, expected 1"
+    else
+        case $first in
+        "xlat86: "*) ;;
+        *) problem="stderr does not start with 'xlat86: '" ;;
+        esac
+        if [ -z "$problem" ] && ! printf '%s\n' "$first" | grep -q -- "$pattern"; then
+            problem="stderr does not match '$pattern'"
+        fi
+    fi
+    report "$name" "$problem"
+}
+
+good() {
+    # good NAME PATTERN ARGS... : exit 0, stdout matching PATTERN, stderr empty
+    name=$1 pattern=$2
+    shift 2
+    total=$((total + 1))
+    run "$XLAT86" "$@"
+    problem=
+    if [ "$status" -ne 0 ]; then
+        problem="exit status $status, expected 0"
+    elif [ -s "$TMP/err" ]; then
+        problem="unexpected stderr"
+    elif ! grep -q -- "$pattern" "$TMP/out"; then
+        problem="stdout does not match '$pattern'"
+    fi
+    report "$name" "$problem"
+}
+
+report() {
+    if [ -n "$2" ]; then
+        fails=$((fails + 1))
+        echo "FAIL $1: $2"
+        sed 's/^/    stderr: /' "$TMP/err" | head -n 5
+    else
+        echo "ok   $1"
+    fi
+}
+
+# --- informational options ---------------------------------------------------
+good "--version"          '^xlat86 [0-9][0-9.]*$' --version
+good "-version"           '^xlat86 [0-9]' -version
+good "--help"             '^usage: xlat86' --help
+good "-h lists -bios"     '^-bios FILE' -h
+good "-h lists -accel"    '^-accel dbt' -h
+good "-d help"            '^in_asm' -d help
+good "-device help"       'isa-debugcon' -device help
+
+# --- bad options ---------------------------------------------------------------
+bad "unknown option"      '-frobnicate: unknown option' -frobnicate
+bad "stray argument"      'disk.img' disk.img
+bad "missing argument"    '-bios: missing argument' -bios
+bad "-m abc"              '-m abc' -m abc
+bad "-m too big"          '-m 4096' -m 4096
+bad "-d bogus"            "-d bogus.*'bogus'" -d bogus
+bad "-serial bogus"       '-serial bogus' -serial bogus
+bad "-chardev bad"        '-chardev pty,id=x' -chardev pty,id=x
+bad "undefined chardev"   "chardev 'nope' is not defined" -device isa-debugcon,chardev=nope
+bad "-icount 11"          '-icount 11' -icount 11
+bad "-accel kvm"          '^xlat86: -accel kvm: not available in this build$' -accel kvm
+bad "-display sdl"        '-display sdl: not available yet' -display sdl
+bad "-s"                  '-s: gdbstub not implemented yet' -s
+bad "-S"                  '-S: gdbstub not implemented yet' -S
+printf 'x' >"$TMP/rom.bin"   # exists: the -D error comes before pc_init looks inside
+bad "-D unwritable"       '-D .*no/such/dir/log' -D "$TMP/no/such/dir/log" -bios "$TMP/rom.bin" -serial none
+
+# --- firmware: a path that is no file is caught by main; the contents of
+# --- the image (empty, too big) by pc_init, whose message must name the file.
+: >"$TMP/empty.bin"
+bad "-bios nonexistent"   '-bios .*does-not-exist.bin' -bios "$TMP/does-not-exist.bin" -serial none
+bad "-bios empty file"    'empty.bin' -bios "$TMP/empty.bin" -serial none
+bad "-bios directory"     '-bios .*not a regular file' -bios "$TMP" -serial none
+
+# --- the default ROM cannot be found -------------------------------------------
+# A copy of the executable with no roms/ beside it and no XLAT86_ROM_DIR.
+mkdir "$TMP/bin" && cp "$XLAT86" "$TMP/bin/xlat86"
+total=$((total + 1))
+(unset XLAT86_ROM_DIR; run "$TMP/bin/xlat86" -serial none; echo "$status" >"$TMP/status")
+status=$(cat "$TMP/status")
+problem=
+if [ "$status" -ne 2 ]; then
+    problem="exit status $status, expected 2"
+elif [ "$(cat "$TMP/err")" != "xlat86: default ROM demo.bin not found (build the roms target or pass -bios FILE)" ]; then
+    problem="unexpected message"
+fi
+report "default ROM missing" "$problem"
+
+echo "$((total - fails))/$total passed"
+[ "$fails" -eq 0 ]

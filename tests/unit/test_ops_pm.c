@@ -1,0 +1,287 @@
+/* test_ops_pm.c - protected-mode parts of the control families: segment
+ * loads with their checks, 32-bit stack, far transfers, interrupts through
+ * IDT gates with and without a privilege change (TSS stack), IRET back to
+ * ring 3, IOPL and the I/O permission bitmap.
+ *
+ * Layout: GDT at 0x1000, IDT at 0x2000, TSS at 0x3000 (I/O bitmap at
+ * 0x3068), flat ring-0 code at 0x4000, handlers at 0x5000.. .
+ */
+#include "ops_harness.h"
+
+#define GDT 0x1000u
+#define IDT 0x2000u
+#define TSS 0x3000u
+
+static void gdt_set(unsigned sel, uint32_t lo, uint32_t hi)
+{
+    poke32(GDT + sel, lo);
+    poke32(GDT + sel + 4, hi);
+}
+
+static void gate_set(unsigned vec, uint16_t sel, uint32_t off, unsigned type_dpl_p)
+{
+    poke32(IDT + vec * 8, ((uint32_t)sel << 16) | (off & 0xffffu));
+    poke32(IDT + vec * 8 + 4, (off & 0xffff0000u) | (type_dpl_p << 8));
+}
+
+static int load(int sreg, uint16_t sel)
+{
+    if (setjmp(cpu.jmp)) return EXC(cpu.exc_vector);
+    cpu_load_seg(&cpu, sreg, sel);
+    return 0;
+}
+
+/* Flat ring-0 protected mode, TR loaded. */
+static void pm_mode(void)
+{
+    real_mode();
+    gdt_set(0x08, 0x0000ffffu, 0x00cf9a00u); /* code32 DPL0 */
+    gdt_set(0x10, 0x0000ffffu, 0x00cf9200u); /* data32 DPL0 */
+    gdt_set(0x18, 0x0000ffffu, 0x00cffa00u); /* code32 DPL3 */
+    gdt_set(0x20, 0x0000ffffu, 0x00cff200u); /* data32 DPL3 */
+    gdt_set(0x28, (TSS << 16) | 0x2068u, 0x00008900u); /* 32-bit TSS, limit covers the bitmap */
+    gdt_set(0x30, 0x0000ffffu, 0x00cf1200u); /* data, not present */
+    gdt_set(0x38, 0x0000ffffu, 0x00009a01u); /* code16 base 0x10000 */
+    cpu.gdtr.base = GDT;
+    cpu.gdtr.limit = 0x3f;
+    cpu.idtr.base = IDT;
+    cpu.idtr.limit = 0x7ff;
+    gate_set(0x80, 0x08, 0x5000, 0xee);      /* interrupt gate, DPL3 */
+    gate_set(0x81, 0x08, 0x5100, 0x8f);      /* trap gate, DPL0 */
+    gate_set(EXC_GP, 0x08, 0x5200, 0x8e);    /* #GP: interrupt gate, DPL0 */
+    poke32(TSS + 4, 0x9000);                 /* ESP0 */
+    poke32(TSS + 8, 0x10);                   /* SS0 */
+    poke16(TSS + 0x66, 0x68);                /* I/O bitmap offset */
+    mem.ram[TSS + 0x68 + (0x61 >> 3)] = 1u << (0x61 & 7);
+    cpu.cr[0] |= CR0_PE;
+    EQ(load(S_CS, 0x08), 0, "load CS");
+    EQ(load(S_SS, 0x10), 0, "load SS");
+    EQ(load(S_DS, 0x10), 0, "load DS");
+    EQ(load(S_ES, 0x10), 0, "load ES");
+    EQ(load(S_FS, 0), 0, "null FS");
+    EQ(load(S_GS, 0), 0, "null GS");
+    cpu.eip = 0x4000;
+    cpu.regs[R_ESP] = 0x8000;
+    cpu.regs[R_EAX] = 0x28;
+    EQ(RUN("\x0f\x00\xd8"), OPR_NEXT, "ltr ax");
+    cpu.eip = 0x4000;
+}
+
+static void segment_loads_check_descriptors(void **state)
+{
+    (void)state;
+    pm_mode();
+    EQ(cpu.seg[S_DS].limit, 0xffffffffu, "4 GiB limit (G)");
+    EQ(cpu.seg[S_DS].flags & SEGF_DB, SEGF_DB, "B set");
+    EQ(mem.ram[GDT + 0x10 + 5], 0x93, "accessed bit written back");
+    EQ(mem.ram[GDT + 0x28 + 5], 0x8b, "LTR marks the TSS busy");
+    EQ(cpu.tr.base, TSS, "TR base");
+    EQ(cpu_mode(&cpu), MODE_PE | MODE_CS32 | MODE_SS32, "mode bits");
+    EQ(load(S_DS, 0x30), EXC(EXC_NP), "not present");
+    EQ(cpu.exc_error, 0x30, "#NP(sel)");
+    EQ(load(S_DS, 0x48), EXC(EXC_GP), "beyond the GDT limit");
+    EQ(cpu.exc_error, 0x48, "#GP(sel)");
+    EQ(load(S_SS, 0), EXC(EXC_GP), "null SS");
+    EQ(cpu.exc_error, 0, "#GP(0)");
+    EQ(load(S_SS, 0x23), EXC(EXC_GP), "SS with RPL != CPL");
+    EQ(load(S_SS, 0x08), EXC(EXC_GP), "SS = code");
+    EQ(load(S_DS, 0x28), EXC(EXC_GP), "DS = TSS");
+    EQ(load(S_DS, 0x0c), EXC(EXC_GP), "LDT reference without an LDT");
+    EQ(load(S_DS, 0x08), 0, "readable code into DS");
+    EQ(load(S_DS, 0), 0, "null DS");
+    EQ(RUN("\xa1\x00\x00\x00\x00"), EXC(EXC_GP), "access through a null DS");
+    EQ(RUN("\x8c\xd8"), OPR_NEXT, "mov eax, ds");
+    EQ(cpu.regs[R_EAX], 0, "null selector");
+    EQ(RUN("\x89\x00"), EXC(EXC_GP), "write through null DS");
+    EQ(load(S_DS, 0x08), 0, "code into DS");
+    cpu.regs[R_EAX] = 0x100;
+    EQ(RUN("\x89\x00"), EXC(EXC_GP), "write to a code segment");
+    EQ(load(S_DS, 0x10), 0, "back to data");
+    EQ(RUN("\x89\x00"), OPR_NEXT, "write to data");
+}
+
+static void stack_32bit(void **state)
+{
+    (void)state;
+    pm_mode();
+    EQ(RUN("\x68\x11\x11\x11\x11"), OPR_NEXT, "push imm32");
+    EQ(RUN("\x6a\xfe"), OPR_NEXT, "push imm8");
+    EQ(peek(0x7ff8, 4), 0xfffffffeu, "sign-extended to 32 bits");
+    EQ(RUN("\x8f\x44\x24\x04"), OPR_NEXT, "pop dword [esp+4]");
+    EQ(cpu.regs[R_ESP], 0x7ffc, "ESP incremented");
+    EQ(peek(0x8000, 4), 0xfffffffeu, "address computed with the incremented ESP");
+    EQ(peek(0x7ffc, 4), 0x11111111u, "slot below untouched");
+    EQ(RUN("\x54"), OPR_NEXT, "push esp");
+    EQ(peek(0x7ff8, 4), 0x7ffc, "old ESP");
+    EQ(RUN("\x0e"), OPR_NEXT, "push cs");
+    EQ(cpu.regs[R_ESP], 0x7ff4, "4-byte slot");
+    EQ(peek(0x7ff4, 4), 0x08, "selector zero-extended");
+    cpu.regs[R_ESP] = 0x8000;
+    for (int i = 0; i < 8; i++) cpu.regs[i] = i == R_ESP ? 0x8000 : 0x01010101u * (unsigned)i;
+    EQ(RUN("\x60"), OPR_NEXT, "pushad");
+    EQ(cpu.regs[R_ESP], 0x7fe0, "32 bytes");
+    EQ(peek(0x7fe0 + 12, 4), 0x8000, "original ESP slot");
+    for (int i = 0; i < 8; i++)
+        if (i != R_ESP) cpu.regs[i] = 0;
+    EQ(RUN("\x61"), OPR_NEXT, "popad");
+    EQ(cpu.regs[R_EDI], 0x07070707u, "EDI");
+    EQ(cpu.regs[R_EAX], 0, "EAX");
+    EQ(cpu.regs[R_ECX], 0x01010101u, "ECX");
+    EQ(cpu.regs[R_ESP], 0x8000, "ESP");
+    cpu.eflags = F_1 | F_RF | F_IF;
+    EQ(RUN("\x9c"), OPR_NEXT, "pushfd");
+    EQ(peek(0x7ffc, 4), F_1 | F_IF, "RF reads as 0 in the image");
+    poke32(0x7ffc, F_1 | F_VM | F_IOPL | F_AC | F_CF);
+    EQ(RUN("\x9d"), OPR_NEXT, "popfd at CPL0");
+    EQ(cpu.eflags, F_1 | F_IOPL | F_AC | F_CF, "VM never changes; IOPL does at CPL0; IF cleared");
+}
+
+static void far_transfers(void **state)
+{
+    (void)state;
+    pm_mode();
+    EQ(RUN("\x9a\x00\x60\x00\x00\x08\x00"), OPR_JUMP, "lcall 08:6000");
+    EQ(cpu.eip, 0x6000, "EIP");
+    EQ(peek(0x7ff8, 4), 0x4007, "return EIP");
+    EQ(peek(0x7ffc, 4), 0x08, "return CS");
+    EQ(RUN("\xcb"), OPR_JUMP, "retf");
+    EQ(cpu.eip, 0x4007, "back");
+    EQ(cpu.regs[R_ESP], 0x8000, "ESP");
+    EQ(RUN("\xea\x00\x00\x00\x00\x10\x00"), EXC(EXC_GP), "ljmp to a data segment");
+    EQ(cpu.exc_error, 0x10, "#GP(sel)");
+    EQ(RUN("\xea\x00\x00\x00\x00\x18\x00"), EXC(EXC_GP), "ljmp to DPL3 non-conforming code");
+    EQ(RUN("\xea\x10\x00\x00\x00\x38\x00"), OPR_JUMP, "ljmp 38:10 (16-bit code)");
+    EQ(cpu.seg[S_CS].base, 0x10000, "CS base");
+    EQ(cpu.eip, 0x10, "EIP");
+    EQ(cpu_mode(&cpu) & MODE_CS32, 0, "16-bit code now");
+    EQ(RUN("\x66\xea\x00\x40\x00\x00\x08\x00"), OPR_JUMP, "ljmp 08:4000 from 16-bit code");
+    EQ(cpu_mode(&cpu) & MODE_CS32, MODE_CS32, "32-bit code again");
+    EQ(cpu.eip, 0x4000, "EIP");
+}
+
+static void interrupts_through_idt_gates(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.eflags = F_1 | F_IF;
+    EQ(RUN("\xcd\x80"), OPR_JUMP, "int 0x80 at CPL0");
+    EQ(cpu.eip, 0x5000, "handler");
+    EQ(cpu.regs[R_ESP], 0x8000 - 12, "EFLAGS, CS, EIP");
+    EQ(peek(0x7ff4, 4), 0x4002, "EIP");
+    EQ(peek(0x7ff8, 4), 0x08, "CS");
+    EQ(peek(0x7ffc, 4), F_1 | F_IF, "EFLAGS");
+    EQ(cpu.eflags & F_IF, 0, "interrupt gate clears IF");
+    EQ(RUN("\xcf"), OPR_JUMP, "iretd");
+    EQ(cpu.eip, 0x4002, "back");
+    EQ(cpu.eflags, F_1 | F_IF, "EFLAGS back");
+    EQ(cpu.regs[R_ESP], 0x8000, "ESP back");
+    EQ(RUN("\xcd\x81"), OPR_JUMP, "int 0x81 (trap gate)");
+    EQ(cpu.eflags & F_IF, F_IF, "trap gate keeps IF");
+    cpu.regs[R_ESP] = 0x8000;
+    cpu.eip = 0x4000;
+    EQ(RUN("\xcd\x90"), EXC(EXC_GP), "empty IDT slot");
+    EQ(cpu.exc_error, 0x90 * 8 + 2, "#GP(vector*8+2)");
+    cpu.idtr.limit = 0x3ff;
+    EQ(RUN("\xcd\x80"), EXC(EXC_GP), "vector beyond the IDT limit");
+    EQ(cpu.exc_error, 0x80 * 8 + 2, "#GP(vector*8+2)");
+    cpu.idtr.limit = 0x7ff;
+    /* A fault with an error code: pushed after EIP, EIP = the faulting insn. */
+    EQ(RUN("\x66\xb8\x48\x00"), OPR_NEXT, "mov ax, 0x48");
+    EQ(RUN("\x8e\xd8"), EXC(EXC_GP), "mov ds, ax beyond the GDT");
+    EQ(deliver(), 0, "deliver #GP");
+    EQ(cpu.eip, 0x5200, "#GP handler");
+    EQ(peek(0x7ff0, 4), 0x48, "error code");
+    EQ(peek(0x7ff4, 4), 0x4004, "EIP of the faulting MOV");
+}
+
+static void privilege_change_through_tss_and_iret(void **state)
+{
+    (void)state;
+    pm_mode();
+    /* IRETD to ring 3: EIP, CS, EFLAGS, ESP, SS. */
+    uint32_t frame[5] = {0x4100, 0x1b, F_1 | F_IF, 0x7000, 0x23};
+    cpu.regs[R_ESP] = 0x8000 - 20;
+    for (int i = 0; i < 5; i++) poke32(0x8000 - 20 + 4u * (unsigned)i, frame[i]);
+    cpu.eflags = F_1;
+    EQ(RUN("\xcf"), OPR_JUMP, "iretd to ring 3");
+    EQ(cpu_cpl(&cpu), 3, "CPL 3");
+    EQ(cpu.eip, 0x4100, "EIP");
+    EQ(cpu.seg[S_SS].sel, 0x23, "SS");
+    EQ(cpu.regs[R_ESP], 0x7000, "ESP");
+    EQ(cpu.eflags & F_IF, F_IF, "IF from the image");
+    EQ(cpu.seg[S_DS].flags & SEGF_P, 0, "DPL0 DS nulled on return to ring 3");
+    EQ(load(S_DS, 0x23), 0, "DS = ring-3 data");
+
+    EQ(RUN("\xcd\x80"), OPR_JUMP, "int 0x80 from ring 3");
+    EQ(cpu_cpl(&cpu), 0, "CPL 0");
+    EQ(cpu.seg[S_SS].sel, 0x10, "SS0 from the TSS");
+    EQ(cpu.regs[R_ESP], 0x9000 - 20, "ESP0 - 5 dwords");
+    EQ(peek(0x9000 - 4, 4), 0x23, "old SS");
+    EQ(peek(0x9000 - 8, 4), 0x7000, "old ESP");
+    EQ(peek(0x9000 - 12, 4), F_1 | F_IF, "EFLAGS");
+    EQ(peek(0x9000 - 16, 4), 0x1b, "old CS");
+    EQ(peek(0x9000 - 20, 4), 0x4102, "return EIP");
+    EQ(RUN("\xcf"), OPR_JUMP, "iretd back to ring 3");
+    EQ(cpu_cpl(&cpu), 3, "CPL 3");
+    EQ(cpu.regs[R_ESP], 0x7000, "ring-3 ESP");
+    EQ(cpu.eip, 0x4102, "EIP");
+    EQ(cpu.seg[S_DS].sel, 0x23, "DPL3 DS kept");
+
+    EQ(RUN("\xcd\x81"), EXC(EXC_GP), "INT to a DPL0 gate from ring 3");
+    EQ(cpu.exc_error, 0x81 * 8 + 2, "#GP(vector*8+2)");
+    EQ(RUN("\xfa"), EXC(EXC_GP), "cli at CPL3 > IOPL");
+    EQ(RUN("\xf4"), EXC(EXC_GP), "hlt at CPL3");
+    EQ(RUN("\x0f\x01\x16"), EXC(EXC_GP), "lgdt at CPL3");
+    EQ(RUN("\x0f\x20\xc0"), EXC(EXC_GP), "mov eax, cr0 at CPL3");
+    EQ(RUN("\xe4\x60"), OPR_NEXT, "in al, 0x60: allowed by the bitmap");
+    EQ(RUN("\xe4\x61"), EXC(EXC_GP), "in al, 0x61: denied by the bitmap");
+    EQ(RUN("\x66\xe5\x60"), EXC(EXC_GP), "in ax, 0x60 spans port 0x61");
+    cpu.eflags |= F_IOPL;
+    EQ(RUN("\xe4\x61"), OPR_NEXT, "IOPL 3 overrides the bitmap");
+    EQ(RUN("\xfa"), OPR_NEXT, "cli at IOPL 3");
+    poke32(0x7000, F_1);
+    cpu.eflags = F_1 | F_IF;
+    EQ(RUN("\x9d"), OPR_NEXT, "popfd at CPL3 > IOPL");
+    EQ(cpu.eflags & F_IF, F_IF, "IF unchanged");
+    EQ(RUN("\x0f\x01\x06"), OPR_NEXT, "sgdt at CPL3 is allowed");
+}
+
+static void protection_queries(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.regs[R_EBX] = 0x10;
+    EQ(RUN("\x0f\x02\xc3"), OPR_NEXT, "lar eax, ebx");
+    EQ(cpu.eflags & F_ZF, F_ZF, "valid");
+    EQ(cpu.regs[R_EAX], 0x00c09300u, "access rights (accessed)");
+    EQ(RUN("\x0f\x03\xc3"), OPR_NEXT, "lsl eax, ebx");
+    EQ(cpu.regs[R_EAX], 0xffffffffu, "limit");
+    cpu.regs[R_EBX] = 0x48;
+    EQ(RUN("\x0f\x03\xc3"), OPR_NEXT, "lsl beyond the GDT");
+    EQ(cpu.eflags & F_ZF, 0, "ZF=0");
+    cpu.regs[R_EBX] = 0x08;
+    EQ(RUN("\x0f\x00\xe3"), OPR_NEXT, "verr code");
+    EQ(cpu.eflags & F_ZF, F_ZF, "readable");
+    EQ(RUN("\x0f\x00\xeb"), OPR_NEXT, "verw code");
+    EQ(cpu.eflags & F_ZF, 0, "not writable");
+    cpu.regs[R_EAX] = 0x20;
+    cpu.regs[R_EBX] = 0x03;
+    EQ(RUN("\x63\xd8"), OPR_NEXT, "arpl ax, bx");
+    EQ(cpu.regs[R_EAX] & 0xffff, 0x23, "RPL raised");
+    EQ(cpu.eflags & F_ZF, F_ZF, "ZF=1");
+    EQ(RUN("\x0f\x00\xc8"), OPR_NEXT, "str eax");
+    EQ(cpu.regs[R_EAX], 0x28, "TR selector");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(segment_loads_check_descriptors),
+        cmocka_unit_test(stack_32bit),
+        cmocka_unit_test(far_transfers),
+        cmocka_unit_test(interrupts_through_idt_gates),
+        cmocka_unit_test(privilege_change_through_tss_and_iret),
+        cmocka_unit_test(protection_queries),
+    };
+    return cmocka_run_group_tests(tests, h_setup, h_teardown);
+}

@@ -1,0 +1,261 @@
+/* decode.c - Capstone 4 -> Insn.
+ *
+ * Capstone gives the instruction id, its length, prefixes and operand list.
+ * We normalise what the executors need:
+ *  - effective operand/address size from the mode and the 66/67 prefixes;
+ *  - register operands as x86-encoding numbers (byte registers AL..BH = 0..7);
+ *  - memory operands with their effective segment (Capstone leaves the
+ *    segment empty when it is the default: SS for BP/SP/EBP/ESP bases,
+ *    DS otherwise; string destinations come with ES);
+ *  - relative branch targets as CS offsets masked to the operand size
+ *    (Capstone computes eip + len + rel in 64 bits);
+ *  - AAM/AAD with the default base 10, which Capstone omits as an operand;
+ *  - the EFLAGS bits read and written, from Capstone's eflags mask
+ *    (undefined results do not count as written: a later reader must still
+ *    see whatever the producer left, so liveness stays conservative).
+ */
+#include "decode.h"
+
+#include <capstone/capstone.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+
+static csh cs16, cs32, cs64;
+static cs_insn *ci16, *ci32;
+
+static bool ensure_open(void)
+{
+    if (cs16) return true;
+    if (cs_open(CS_ARCH_X86, CS_MODE_16, &cs16) != CS_ERR_OK) return false;
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs32) != CS_ERR_OK) return false;
+    cs_option(cs16, CS_OPT_DETAIL, CS_OPT_ON);
+    cs_option(cs32, CS_OPT_DETAIL, CS_OPT_ON);
+    ci16 = cs_malloc(cs16);
+    ci32 = cs_malloc(cs32);
+    return ci16 && ci32;
+}
+
+/* Map a Capstone register to (kind, number, size). */
+static bool map_reg(x86_reg r, uint8_t *kind, uint8_t *num, uint8_t *size)
+{
+    static const x86_reg r32[8] = {X86_REG_EAX, X86_REG_ECX, X86_REG_EDX, X86_REG_EBX,
+                                   X86_REG_ESP, X86_REG_EBP, X86_REG_ESI, X86_REG_EDI};
+    static const x86_reg r16[8] = {X86_REG_AX, X86_REG_CX, X86_REG_DX, X86_REG_BX,
+                                   X86_REG_SP, X86_REG_BP, X86_REG_SI, X86_REG_DI};
+    static const x86_reg r8[8] = {X86_REG_AL, X86_REG_CL, X86_REG_DL, X86_REG_BL,
+                                  X86_REG_AH, X86_REG_CH, X86_REG_DH, X86_REG_BH};
+    static const x86_reg sr[6] = {X86_REG_ES, X86_REG_CS, X86_REG_SS,
+                                  X86_REG_DS, X86_REG_FS, X86_REG_GS};
+    for (int i = 0; i < 8; i++) {
+        if (r == r32[i]) { *kind = OPK_REG; *num = i; *size = 4; return true; }
+        if (r == r16[i]) { *kind = OPK_REG; *num = i; *size = 2; return true; }
+        if (r == r8[i]) { *kind = OPK_REG; *num = i; *size = 1; return true; }
+    }
+    for (int i = 0; i < 6; i++)
+        if (r == sr[i]) { *kind = OPK_SREG; *num = i; *size = 2; return true; }
+    if (r >= X86_REG_CR0 && r <= X86_REG_CR15) {
+        *kind = OPK_CREG; *num = r - X86_REG_CR0; *size = 4; return true;
+    }
+    if (r >= X86_REG_DR0 && r <= X86_REG_DR15) {
+        *kind = OPK_DREG; *num = r - X86_REG_DR0; *size = 4; return true;
+    }
+    if (r >= X86_REG_ST0 && r <= X86_REG_ST7) {
+        *kind = OPK_FPREG; *num = r - X86_REG_ST0; *size = 10; return true;
+    }
+    return false;
+}
+
+static uint8_t map_base(x86_reg r)
+{
+    uint8_t k, n, s;
+    if (r == X86_REG_INVALID) return REG_NONE;
+    if (map_reg(r, &k, &n, &s) && k == OPK_REG && s >= 2) return n;
+    return REG_NONE;
+}
+
+static int seg_from_prefix(uint8_t p)
+{
+    switch (p) {
+    case 0x26: return S_ES;
+    case 0x2e: return S_CS;
+    case 0x36: return S_SS;
+    case 0x3e: return S_DS;
+    case 0x64: return S_FS;
+    case 0x65: return S_GS;
+    default: return S_NONE;
+    }
+}
+
+static uint32_t map_eflags(uint64_t m, bool read)
+{
+    uint32_t f = 0;
+    if (read) {
+        if (m & (X86_EFLAGS_TEST_CF | X86_EFLAGS_PRIOR_CF)) f |= F_CF;
+        if (m & (X86_EFLAGS_TEST_PF | X86_EFLAGS_PRIOR_PF)) f |= F_PF;
+        if (m & (X86_EFLAGS_TEST_AF | X86_EFLAGS_PRIOR_AF)) f |= F_AF;
+        if (m & (X86_EFLAGS_TEST_ZF | X86_EFLAGS_PRIOR_ZF)) f |= F_ZF;
+        if (m & (X86_EFLAGS_TEST_SF | X86_EFLAGS_PRIOR_SF)) f |= F_SF;
+        if (m & (X86_EFLAGS_TEST_OF | X86_EFLAGS_PRIOR_OF)) f |= F_OF;
+        if (m & (X86_EFLAGS_TEST_DF | X86_EFLAGS_PRIOR_DF)) f |= F_DF;
+    } else {
+        if (m & (X86_EFLAGS_MODIFY_CF | X86_EFLAGS_RESET_CF | X86_EFLAGS_SET_CF)) f |= F_CF;
+        if (m & (X86_EFLAGS_MODIFY_PF | X86_EFLAGS_RESET_PF | X86_EFLAGS_SET_PF)) f |= F_PF;
+        if (m & (X86_EFLAGS_MODIFY_AF | X86_EFLAGS_RESET_AF | X86_EFLAGS_SET_AF)) f |= F_AF;
+        if (m & (X86_EFLAGS_MODIFY_ZF | X86_EFLAGS_RESET_ZF | X86_EFLAGS_SET_ZF)) f |= F_ZF;
+        if (m & (X86_EFLAGS_MODIFY_SF | X86_EFLAGS_RESET_SF | X86_EFLAGS_SET_SF)) f |= F_SF;
+        if (m & (X86_EFLAGS_MODIFY_OF | X86_EFLAGS_RESET_OF | X86_EFLAGS_SET_OF)) f |= F_OF;
+        if (m & (X86_EFLAGS_MODIFY_DF | X86_EFLAGS_RESET_DF | X86_EFLAGS_SET_DF)) f |= F_DF;
+    }
+    return f;
+}
+
+/* Capstone 4's masks omit some flag inputs (seen: ADC/SBB/RCL/RCR/CMC carry
+ * no TEST_CF). Liveness must never miss a reader, so add them here (SDM
+ * vol. 1, appendix A, "EFLAGS cross-reference"). */
+static uint32_t missing_reads(unsigned id)
+{
+    switch (id) {
+    case X86_INS_ADC: case X86_INS_SBB: case X86_INS_RCL: case X86_INS_RCR:
+    case X86_INS_CMC: case X86_INS_SALC:
+        return F_CF;
+    case X86_INS_DAA: case X86_INS_DAS: case X86_INS_AAA: case X86_INS_AAS:
+        return F_CF | F_AF;
+    case X86_INS_INTO:
+        return F_OF;
+    case X86_INS_LAHF:
+        return F_SF | F_ZF | F_AF | F_PF | F_CF;
+    case X86_INS_PUSHF: case X86_INS_PUSHFD: case X86_INS_INT: case X86_INS_INT1:
+    case X86_INS_INT3:
+        return F_ARITH;
+    default:
+        return 0;
+    }
+}
+
+static bool is_rel_branch(unsigned id, const uint8_t *opc)
+{
+    switch (id) {
+    case X86_INS_JMP:
+    case X86_INS_CALL:
+        /* E8/E9/EB are relative; FF /2, FF /4 are not. */
+        return opc[0] == 0xe8 || opc[0] == 0xe9 || opc[0] == 0xeb;
+    case X86_INS_LOOP: case X86_INS_LOOPE: case X86_INS_LOOPNE:
+    case X86_INS_JCXZ: case X86_INS_JECXZ:
+    case X86_INS_JO: case X86_INS_JNO: case X86_INS_JB: case X86_INS_JAE:
+    case X86_INS_JE: case X86_INS_JNE: case X86_INS_JBE: case X86_INS_JA:
+    case X86_INS_JS: case X86_INS_JNS: case X86_INS_JP: case X86_INS_JNP:
+    case X86_INS_JL: case X86_INS_JGE: case X86_INS_JLE: case X86_INS_JG:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!ensure_open()) return false;
+    csh h = code32 ? cs32 : cs16;
+    cs_insn *ci = code32 ? ci32 : ci16;
+    const uint8_t *p = code;
+    size_t left = n > 15 ? 15 : n;
+    uint64_t addr = eip;
+    if (!cs_disasm_iter(h, &p, &left, &addr, ci)) return false;
+
+    const cs_x86 *x = &ci->detail->x86;
+    out->id = (uint16_t)ci->id;
+    out->len = (uint8_t)ci->size;
+
+    bool osz = x->prefix[2] == 0x66, asz = x->prefix[3] == 0x67;
+    out->opsize = (code32 ^ osz) ? 4 : 2;
+    out->addrsize = (code32 ^ asz) ? 4 : 2;
+    if (osz) out->flags |= INSN_OPSIZE;
+    if (asz) out->flags |= INSN_ADSIZE;
+    if (x->prefix[0] == 0xf3) out->flags |= INSN_REP;
+    if (x->prefix[0] == 0xf2) out->flags |= INSN_REPNE;
+    if (x->prefix[0] == 0xf0) out->flags |= INSN_LOCK;
+    out->segovr = (uint8_t)seg_from_prefix(x->prefix[1]);
+    if (out->segovr != S_NONE) out->flags |= INSN_SEGOVR;
+    memcpy(out->opcode, x->opcode, 4);
+    memcpy(out->raw, code, ci->size <= 16 ? ci->size : 16);
+    out->modrm = x->modrm;
+    out->eip = eip;
+    out->next_eip = code32 ? eip + ci->size : ((eip + ci->size) & 0xffffu);
+    out->flags_read = map_eflags(x->eflags, true) | missing_reads(ci->id);
+    out->flags_written = map_eflags(x->eflags, false);
+
+    int nops = x->op_count > 4 ? 4 : x->op_count;
+    bool rel = is_rel_branch(ci->id, x->opcode);
+    for (int i = 0; i < nops; i++) {
+        const cs_x86_op *o = &x->operands[i];
+        Operand *d = &out->op[i];
+        d->size = o->size;
+        switch (o->type) {
+        case X86_OP_REG:
+            if (!map_reg(o->reg, &d->kind, &d->reg, &d->size)) return false;
+            break;
+        case X86_OP_IMM:
+            d->kind = OPK_IMM;
+            d->imm = (uint32_t)o->imm;
+            if (rel && i == 0)
+                d->imm &= out->opsize == 2 ? 0xffffu : 0xffffffffu;
+            break;
+        case X86_OP_MEM: {
+            d->kind = OPK_MEM;
+            d->base = map_base(o->mem.base);
+            d->index = map_base(o->mem.index);
+            d->scale = (uint8_t)(o->mem.scale ? o->mem.scale : 1);
+            d->disp = (int32_t)o->mem.disp;
+            uint8_t k, num, sz;
+            if (o->mem.segment != X86_REG_INVALID && map_reg(o->mem.segment, &k, &num, &sz))
+                d->seg = num;
+            else if (d->base == R_EBP || d->base == R_ESP)
+                d->seg = S_SS;
+            else
+                d->seg = S_DS;
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    out->nops = (uint8_t)nops;
+    /* Capstone 4 names 98h/99h CWDE/CDQ in 16-bit code whatever the
+     * operand size; the operand size decides (SDM: CBW/CWDE, CWD/CDQ). */
+    if (x->opcode[0] == 0x98 && (ci->id == X86_INS_CBW || ci->id == X86_INS_CWDE))
+        out->id = out->opsize == 2 ? X86_INS_CBW : X86_INS_CWDE;
+    if (x->opcode[0] == 0x99 && (ci->id == X86_INS_CWD || ci->id == X86_INS_CDQ))
+        out->id = out->opsize == 2 ? X86_INS_CWD : X86_INS_CDQ;
+    if ((ci->id == X86_INS_AAM || ci->id == X86_INS_AAD) && nops == 0) {
+        out->op[0].kind = OPK_IMM;
+        out->op[0].size = 1;
+        out->op[0].imm = 10;
+        out->nops = 1;
+    }
+    return true;
+}
+
+size_t decode_disasm(int bits, const uint8_t *code, size_t n, uint64_t addr,
+                     char *out, size_t outlen, int *insn_len)
+{
+    static csh d16, d32, d64;
+    csh *h = bits == 16 ? &d16 : bits == 32 ? &d32 : &d64;
+    if (!*h) {
+        cs_mode m = bits == 16 ? CS_MODE_16 : bits == 32 ? CS_MODE_32 : CS_MODE_64;
+        if (cs_open(CS_ARCH_X86, m, h) != CS_ERR_OK) return 0;
+    }
+    (void)cs64;
+    cs_insn *ci;
+    size_t c = cs_disasm(*h, code, n, addr, 1, &ci);
+    if (!c) {
+        snprintf(out, outlen, "(bad)");
+        *insn_len = 1;
+        return 0;
+    }
+    snprintf(out, outlen, "%s%s%s", ci->mnemonic, ci->op_str[0] ? " " : "", ci->op_str);
+    *insn_len = ci->size;
+    cs_free(ci, c);
+    return 1;
+}

@@ -1,0 +1,22 @@
+/* decode.h - guest instruction decoding with Capstone into Insn. */
+#ifndef XLAT86_DECODE_H
+#define XLAT86_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/insn.h"
+
+/* Decode one instruction from code[0..n) located at CS offset eip, in
+ * 32-bit (code32) or 16-bit default size. Returns false if Capstone cannot
+ * decode it (invalid opcode or not enough bytes); out->len is then the
+ * number of bytes needed when known, else 0. */
+bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out);
+
+/* Capstone handle for disassembly listings of guest code (16 or 32 bit) and
+ * of host code (x86-64), with AT&T off (Intel syntax), detail off. */
+size_t decode_disasm(int bits, const uint8_t *code, size_t n, uint64_t addr,
+                     char *out, size_t outlen, int *insn_len);
+
+#endif

@@ -1,0 +1,308 @@
+/* engine.c - the run loop: dispatch blocks, chain them, deliver interrupts
+ * and exceptions, keep time, sleep while halted. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codegen.h"
+#include "cpu/cpu.h"
+#include "cpu/mem.h"
+#include "cpu/ops.h"
+#include "devices/pc.h"
+#include "tcache.h"
+#include "trace.h"
+#include "tracelog.h"
+
+#define DEFAULT_CODE_BUFFER (64u << 20)
+/* Without -icount, leave translated code at least this often (guest
+ * instructions) to look at the host clock and fire device timers. */
+#define REALTIME_SLICE 200000u
+
+struct Engine {
+    PC *pc;
+    CPU *cpu;
+    TCache tc;
+    CGRuntime rt;
+    size_t runtime_bytes;
+    bool inline_code;
+    bool stop_on_halt;
+    TB *current;
+};
+
+static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
+{
+    Engine *e = opaque;
+    bool hit = false;
+    tc_invalidate_range(&e->tc, phys, len, e->current, &hit);
+    if (hit) e->cpu->stop_block = true;
+}
+
+static void on_map_changed(void *opaque)
+{
+    Engine *e = opaque;
+    tlb_flush(e->cpu);
+    memset(e->tc.jc, 0, sizeof e->tc.jc);
+}
+
+static void flush_all(Engine *e)
+{
+    tc_flush(&e->tc);
+    e->tc.buf_ptr = e->tc.buf + e->runtime_bytes;
+}
+
+static TB *find_block(Engine *e, uint32_t mode)
+{
+    CPU *cpu = e->cpu;
+    uint32_t cs_base = cpu->seg[S_CS].base;
+    uint32_t lin = cs_base + cpu->eip;
+    uint32_t j = tc_jc_index(lin);
+    TB *tb = e->tc.jc[j];
+    if (tb && tb->valid && tb->lin_pc == lin && tb->mode == mode && tb->cs_base == cs_base)
+        return tb;
+    uint32_t phys = lin_to_phys(cpu, lin, false);
+    tb = tc_lookup(&e->tc, phys, cs_base, cpu->eip, mode);
+    if (!tb) {
+        tb = cg_translate(&e->tc, &e->rt, cpu, mode);
+        if (!tb) {
+            flush_all(e);
+            tb = cg_translate(&e->tc, &e->rt, cpu, mode);
+            if (!tb) {
+                fprintf(stderr, "xlat86: internal error: block at %08x does not fit the code buffer\n", lin);
+                abort();
+            }
+        }
+        if (TRACE_ON(TRACE_IN_ASM | TRACE_OUT_ASM)) tracelog_block(tb);
+    }
+    e->tc.jc[j] = tb;
+    return tb;
+}
+
+static bool irq_deliverable(CPU *cpu)
+{
+    if (!cpu->irq_line || !(cpu->eflags & F_IF)) return false;
+    if (cpu->inhibit_irq && cpu->eip == cpu->inhibit_eip) return false;
+    return true;
+}
+
+static void set_deadline(Engine *e)
+{
+    PC *pc = e->pc;
+    CPU *cpu = e->cpu;
+    int64_t next = clock_next_deadline(&pc->clock);
+    uint64_t slice = REALTIME_SLICE;
+    if (pc->clock.icount && next != INT64_MAX) {
+        int64_t now = clock_now(&pc->clock);
+        int64_t dt = next - now;
+        if (dt <= 0) slice = 1;
+        else {
+            uint64_t n = ((uint64_t)dt + (1u << pc->clock.shift) - 1) >> pc->clock.shift;
+            slice = n < 1 ? 1 : n > (1u << 24) ? (1u << 24) : n;
+        }
+    }
+    cpu->deadline = cpu->icount + slice;
+    if (cpu->irq_line && (cpu->eflags & F_IF)) cpu->deadline = cpu->icount + 1;
+}
+
+static void sleep_ns(int64_t ns)
+{
+    if (ns <= 0) return;
+    if (ns > 10000000) ns = 10000000;
+    struct timespec ts = {0, (long)ns};
+    nanosleep(&ts, NULL);
+}
+
+/* Halted CPU: wait for the next timer (warp time with -icount). */
+static void wait_halted(Engine *e)
+{
+    Clock *c = &e->pc->clock;
+    int64_t next = clock_next_deadline(c);
+    if (next == INT64_MAX) {
+        sleep_ns(10000000);
+        return;
+    }
+    int64_t now = clock_now(c);
+    if (c->icount) {
+        if (next > now) clock_warp_to(c, next);
+    } else {
+        sleep_ns(next - now);
+    }
+}
+
+static void cpu_dump(FILE *f, CPU *cpu)
+{
+    static const char *rn[8] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
+    static const char *sn[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+    for (int i = 0; i < 8; i++) fprintf(f, "%s=%08x%s", rn[i], cpu->regs[i], (i % 4 == 3) ? "\n" : " ");
+    fprintf(f, "EIP=%08x EFL=%08x CR0=%08x\n", cpu->eip, cpu->eflags, cpu->cr[0]);
+    for (int i = 0; i < 6; i++)
+        fprintf(f, "%s =%04x %08x %08x %04x\n", sn[i], cpu->seg[i].sel, cpu->seg[i].base,
+                cpu->seg[i].limit, cpu->seg[i].flags);
+}
+
+static void machine_reset(Engine *e)
+{
+    pc_reset(e->pc);
+    cpu_reset(e->cpu);
+    tlb_flush(e->cpu);
+    memset(e->tc.jc, 0, sizeof e->tc.jc);
+}
+
+Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
+{
+    Engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->pc = pc;
+    e->cpu = cpu;
+    e->inline_code = cfg->inline_code;
+    e->stop_on_halt = cfg->stop_on_halt;
+    cpu->engine = e;
+    ops_init();
+    if (!tc_init(&e->tc, cfg->code_buffer ? cfg->code_buffer : DEFAULT_CODE_BUFFER, &pc->mem, cpu)) {
+        free(e);
+        return NULL;
+    }
+    e->runtime_bytes = cg_init_runtime(&e->tc, &e->rt);
+    e->tc.buf_ptr = e->tc.buf + e->runtime_bytes;
+    pc->mem.code_write = on_code_write;
+    pc->mem.code_opaque = e;
+    pc->mem.map_changed = on_map_changed;
+    pc->mem.map_opaque = e;
+    if (!cfg->no_reset) cpu_reset(cpu);
+    tlb_flush(cpu);
+    return e;
+}
+
+void engine_destroy(Engine *e)
+{
+    if (!e) return;
+    if (e->pc->mem.code_opaque == e) {
+        e->pc->mem.code_write = NULL;
+        e->pc->mem.map_changed = NULL;
+    }
+    tc_free(&e->tc);
+    free(e);
+}
+
+int engine_run(PC *pc, CPU *cpu, const EngineConfig *cfg)
+{
+    Engine *e = engine_create(pc, cpu, cfg);
+    if (!e) {
+        fprintf(stderr, "xlat86: cannot allocate the translation cache\n");
+        return 1;
+    }
+    int status = engine_exec(e);
+    engine_destroy(e);
+    return status;
+}
+
+int engine_exec(Engine *e)
+{
+    PC *pc = e->pc;
+    CPU *cpu = e->cpu;
+    volatile uint64_t last_exit = 0;
+    volatile bool delivering = false;
+    volatile int fault_level = 0;   /* 0 none, 1 first fault, 2 double fault */
+    int status = 0;
+
+    if (setjmp(cpu->jmp)) {
+        /* A guest exception was raised by a helper or during delivery.
+         * EFLAGS is canonical (cg_helper merged it before the call). */
+        last_exit = 0;
+        e->current = NULL;
+        cpu->stop_block = false;
+        cpu->halted = false;
+        int vec = cpu->exc_vector;
+        if (delivering) {
+            /* Fault while delivering: double fault, then triple fault
+             * (SDM vol. 3, 6.15, interrupt 8). */
+            if (fault_level >= 2 || vec == EXC_DF) {
+                if (TRACE_ON(TRACE_INT)) fprintf(trace_file, "triple fault\n");
+                if (pc->cfg.no_reboot) {
+                    fprintf(stderr, "xlat86: triple fault; CPU state:\n");
+                    cpu_dump(stderr, cpu);
+                    delivering = false;
+                    return 0;
+                }
+                delivering = false;
+                fault_level = 0;
+                machine_reset(e);
+                goto loop;
+            }
+            fault_level = 2;
+            vec = EXC_DF;
+            cpu->exc_has_error = true;
+            cpu->exc_error = 0;
+        } else {
+            fault_level = 1;
+        }
+        if (TRACE_ON(TRACE_INT))
+            fprintf(trace_file, "exception %d err=%x at %04x:%08x\n", vec,
+                    cpu->exc_has_error ? cpu->exc_error : 0, cpu->seg[S_CS].sel, cpu->eip);
+        delivering = true;
+        cpu_interrupt(cpu, vec, cpu->eip, cpu->exc_has_error, cpu->exc_error, false);
+        delivering = false;
+        fault_level = 0;
+    }
+loop:
+    for (;;) {
+        if (pc->exit_requested) {
+            status = pc->exit_status;
+            break;
+        }
+        if (pc->reset_requested) {
+            pc->reset_requested = false;
+            machine_reset(e);
+            last_exit = 0;
+        }
+        clock_run_timers(&pc->clock);
+        if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        if (irq_deliverable(cpu)) {
+            int vec = cpu->irq_ack(cpu->irq_opaque);
+            cpu->halted = false;
+            if (TRACE_ON(TRACE_INT))
+                fprintf(trace_file, "interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel, cpu->eip);
+            delivering = true;
+            cpu_interrupt(cpu, vec, cpu->eip, false, 0, false);
+            delivering = false;
+            last_exit = 0;
+        }
+        if (cpu->halted) {
+            if (e->stop_on_halt) {
+                status = -1;
+                break;
+            }
+            wait_halted(e);
+            last_exit = 0;
+            continue;
+        }
+        set_deadline(e);
+        uint32_t mode = cg_cpu_mode(cpu, e->inline_code);
+        /* In an interrupt shadow with a request waiting, run exactly one
+         * instruction so the interrupt arrives right after it. */
+        if (cpu->inhibit_irq && cpu->eip == cpu->inhibit_eip && cpu->irq_line && (cpu->eflags & F_IF))
+            mode |= TMODE_ONE;
+        TB *tb = find_block(e, mode);
+        if (last_exit) {
+            TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
+            int slot = (int)(last_exit & 1);
+            if (from->valid && from->mode == tb->mode && from->cs_base == tb->cs_base &&
+                from->exit[slot].target_eip == tb->eip)
+                tc_link(from, slot, tb);
+        }
+        if (TRACE_ON(TRACE_CPU)) cpu_dump(trace_file, cpu);
+        if (TRACE_ON(TRACE_EXEC))
+            fprintf(trace_file, "Trace %p [%08x] %04x:%08x\n", (void *)tb->code, tb->lin_pc,
+                    cpu->seg[S_CS].sel, cpu->eip);
+        e->current = tb;
+        cpu->stop_block = false;
+        cpu->aflags = cpu_pack_aflags(cpu->eflags);
+        uint64_t r = e->rt.enter(cpu, tb->code);
+        cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
+        e->current = NULL;
+        last_exit = cpu->stop_block ? 0 : r;
+    }
+    return status;
+}

@@ -1,0 +1,102 @@
+/* tcache.h - the translation cache: host code buffer, block lookup,
+ * chaining and invalidation by physical address.
+ *
+ * A block is identified by (physical address of its first byte, CS base,
+ * mode bits). Lookup by the current CPU goes first through a small jump
+ * cache indexed by linear PC (also read inline by generated code for
+ * indirect branches), then through a hash table of all valid blocks.
+ * Blocks are registered on the physical pages their code occupies; a
+ * guest write that overlaps a block's bytes invalidates it: it leaves the
+ * tables, every chained jump into it is unpatched, and it is never entered
+ * again (its host code stays in the buffer until the next full flush, so a
+ * block that invalidated itself can still run to its exit).
+ */
+#ifndef XLAT86_TCACHE_H
+#define XLAT86_TCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/insn.h"
+
+struct CPU;
+struct Memory;
+
+#define TB_MAX_INSNS 64
+#define JC_BITS 12
+#define JC_SIZE (1u << JC_BITS)
+
+typedef struct TBExit {
+    uint8_t *jmp_field;     /* rel32 of the patchable jump; NULL if none */
+    uint8_t *stub;          /* where the jump goes when unlinked */
+    uint32_t target_eip;    /* guest EIP this exit continues at */
+    struct TB *linked;      /* block it is chained to, or NULL */
+    struct TB *next_in;     /* next exit in linked's incoming list */
+    int next_in_slot;
+} TBExit;
+
+typedef struct TB {
+    uint32_t lin_pc;        /* CS base + EIP of the first instruction */
+    uint32_t cs_base;
+    uint32_t eip;
+    uint32_t mode;
+    uint32_t phys_pc;
+    uint32_t phys_end;      /* one past the last code byte (physical, first page) */
+    uint32_t phys_page2;    /* second page if the code crosses a page, else ~0 */
+    uint32_t phys2_end;
+    bool valid;
+    uint16_t n_insns;
+    uint8_t *code;          /* host code */
+    uint32_t code_size;
+    Insn *insns;            /* decoded guest instructions */
+    uint32_t *host_off;     /* host code offset of each instruction (n_insns + 1 entries) */
+    TBExit exit[2];
+    struct TB *in_list;     /* exits of other blocks chained to this one */
+    int in_slot;
+    struct TB *hash_next;
+    struct TB *page_next[2];
+} TB;
+
+typedef struct TCache {
+    uint8_t *buf;
+    size_t buf_size;
+    uint8_t *buf_ptr;
+    TB *tbs;                /* pool */
+    size_t n_tbs, max_tbs;
+    Insn *insn_pool;
+    size_t n_insn, max_insn;
+    uint32_t *off_pool;
+    size_t n_off, max_off;
+    TB **hash;              /* buckets */
+    size_t hash_size;
+    TB **page_head;         /* per physical page (RAM only), list of blocks */
+    uint32_t n_pages;
+    TB *jc[JC_SIZE];        /* jump cache by linear PC (read by generated code) */
+    struct Memory *mem;     /* code[] page counts live there */
+    struct CPU *cpu;        /* its write TLB must drop code pages */
+    uint64_t flushes, translations, invalidations;
+} TCache;
+
+static inline uint32_t tc_jc_index(uint32_t lin_pc)
+{
+    return (lin_pc ^ (lin_pc >> JC_BITS)) & (JC_SIZE - 1);
+}
+
+bool tc_init(TCache *tc, size_t code_bytes, struct Memory *mem, struct CPU *cpu);
+void tc_free(TCache *tc);
+TB *tc_lookup(TCache *tc, uint32_t phys_pc, uint32_t cs_base, uint32_t eip, uint32_t mode);
+/* Allocate a block and its tables; NULL if the cache is full (flush first). */
+TB *tc_alloc(TCache *tc, int n_insns);
+void tc_insert(TCache *tc, TB *tb);
+/* Remove every block; the caller must not be running generated code. */
+void tc_flush(TCache *tc);
+/* Invalidate blocks whose code overlaps [phys, phys+len). Returns the
+ * number invalidated; *hit_current is set if `current` was among them. */
+int tc_invalidate_range(TCache *tc, uint32_t phys, uint32_t len, const TB *current, bool *hit_current);
+/* Chain exit `slot` of `from` directly to `to`. */
+void tc_link(TB *from, int slot, TB *to);
+/* Bytes of code buffer left. */
+size_t tc_space(const TCache *tc);
+
+#endif
