@@ -379,6 +379,9 @@ static void inline_flags(const Insn *in, uint32_t *fr, uint32_t *fw)
     int alu = alu_op(in->id);
     if (alu >= 0 || in->id == X86_INS_TEST || in->id == X86_INS_NEG) *fw = F_ARITH;
     if (in->id == X86_INS_CLC || in->id == X86_INS_STC) *fw = F_CF;
+    /* MUL/IMUL define only CF and OF; hosts differ on the rest (this AMD
+     * host leaves them alone), so they count as not written. */
+    if (in->id == X86_INS_MUL || in->id == X86_INS_IMUL) { *fw = F_CF | F_OF; *fr = 0; }
     if (in->id == X86_INS_CMC) { *fw = F_CF; *fr = F_CF; }
     if (in->id == X86_INS_CLD || in->id == X86_INS_STD) { *fw = 0; *fr = 0; }
     if (in->id == X86_INS_INC || in->id == X86_INS_DEC) *fw = F_ARITH & ~F_CF;
@@ -413,6 +416,12 @@ static bool can_inline(const Insn *in)
         return true;
     case X86_INS_XCHG:
         return in->nops == 2 && a->kind == OPK_REG && b->kind == OPK_REG;
+    case X86_INS_IMUL:
+        if (in->nops == 1) return is_gpr_or_mem(a);
+        return a->kind == OPK_REG && a->size >= 2 && is_gpr_or_mem(b) &&
+               (in->nops == 2 || in->op[2].kind == OPK_IMM);
+    case X86_INS_MUL:
+        return in->nops == 1 && is_gpr_or_mem(a);
     case X86_INS_PUSH:
         return in->nops == 1 && (a->kind == OPK_REG || a->kind == OPK_IMM);
     case X86_INS_POP:
@@ -510,6 +519,44 @@ static void emit_inline(Gen *g, int i, const Insn *in)
         x_mov_rm(cb, sz, HRDX, greg(b->reg, sz));
         x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
         x_mov_mr(cb, sz, greg(b->reg, sz), HRAX);
+        return;
+    }
+    if (in->id == X86_INS_IMUL && in->nops >= 2) {
+        if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, sz, false);
+        HMem src = opnd_mem(b, sz);
+        if (in->nops == 2) x_mov_rm(cb, sz, HRDX, greg(a->reg, sz));
+        fl_prepare_op(g, i, fr, fw);
+        if (in->nops == 2) {
+            x_imul_rm(cb, sz, HRDX, src);
+        } else {
+            uint32_t imm = in->op[2].imm;
+            int32_t si = (int32_t)imm;
+            if (sz == 2) si = (int16_t)imm;
+            bool short_imm = si >= -128 && si <= 127;
+            uint8_t o = short_imm ? 0x6b : 0x69;
+            x_op_rm(cb, sz, &o, 1, HRDX, -1, &src);
+            if (short_imm) cb_byte(cb, (uint8_t)si);
+            else if (sz == 2) { cb_byte(cb, (uint8_t)imm); cb_byte(cb, (uint8_t)(imm >> 8)); }
+            else cb_u32(cb, imm);
+        }
+        x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
+        return;
+    }
+    if (in->id == X86_INS_MUL || in->id == X86_INS_IMUL) {
+        /* One-operand forms: AX = AL * r/m8, DX:AX = AX * r/m16,
+         * EDX:EAX = EAX * r/m32 (SDM vol. 2, MUL/IMUL). */
+        if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, false);
+        HMem src = opnd_mem(a, sz);
+        fl_prepare_op(g, i, fr, fw);
+        x_mov_rm(cb, sz, HRAX, greg(R_EAX, sz));
+        uint8_t o = sz == 1 ? 0xf6 : 0xf7;
+        x_op_rm(cb, sz, &o, 1, in->id == X86_INS_MUL ? 4 : 5, -1, &src);
+        if (sz == 1) {
+            x_mov_mr(cb, 2, greg(R_EAX, 2), HRAX);
+        } else {
+            x_mov_mr(cb, sz, greg(R_EAX, sz), HRAX);
+            x_mov_mr(cb, sz, greg(R_EDX, sz), HRDX);
+        }
         return;
     }
     if (in->id == X86_INS_MOVZX || in->id == X86_INS_MOVSX) {
