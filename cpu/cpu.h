@@ -61,6 +61,17 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_NONE = 0xff };
 #define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 
+/* CR4 bits. */
+#define CR4_VME 0x00000001u
+#define CR4_PVI 0x00000002u
+#define CR4_TSD 0x00000004u
+#define CR4_DE 0x00000008u
+#define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
+#define CR4_PGE 0x00000080u
+#define CR4_PCE 0x00000100u
+
 /* Exception vectors (SDM vol. 3, table 6-1). */
 enum {
     EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
@@ -102,9 +113,13 @@ typedef struct DescTable {
 #define TLB_INVALID 0x1u
 typedef struct TLBEntry {
     uint32_t tag;
-    uint32_t phys;    /* physical page address, for code-page bookkeeping */
+    uint32_t phys;    /* physical page address | TLB_GLOBAL */
     uintptr_t addend; /* host pointer = linear address + addend */
 } TLBEntry;
+#define TLB_GLOBAL 0x1u   /* in TLBEntry.phys: a PGE global page */
+/* TLB sets: supervisor accesses (CPL 0-2 and implicit system accesses)
+ * and user accesses (CPL 3), so permission checks done at fill time hold. */
+enum { TLB_SUPER = 0, TLB_USER = 1 };
 
 /* Why the run loop was entered from generated code or a helper. */
 enum {
@@ -135,8 +150,12 @@ typedef struct CPU {
     uint64_t icount;
     volatile uint64_t deadline;
 
-    TLBEntry tlb_read[TLB_SIZE];
-    TLBEntry tlb_write[TLB_SIZE];
+    TLBEntry tlb_read[2][TLB_SIZE];
+    TLBEntry tlb_write[2][TLB_SIZE];
+    /* Called after every TLB flush (the translator drops its jump cache,
+     * whose linear->block entries depend on the same mappings). */
+    void (*tlb_flush_hook)(void *opaque);
+    void *tlb_flush_opaque;
 
     /* Interrupt state. */
     volatile int irq_line;    /* INTR asserted by the PIC */

@@ -5,9 +5,12 @@
  * must be usable, the access type allowed by the descriptor type (in
  * protected mode), and every byte within the limit; a violation raises
  * #SS(0) for SS and #GP(0) otherwise. Then the linear address is
- * translated (paging comes with the system-architecture work; until then
- * linear = physical, with the A20 mask) and the TLB caches the host
- * pointer of the page so repeated accesses are one compare.
+ * translated by the two-level page walk when CR0.PG is set (4 KiB pages,
+ * 4 MiB pages with CR4.PSE, global pages with CR4.PGE, U/S and R/W checks
+ * with CR0.WP, accessed/dirty bits, #PF with CR2 and the error code), then
+ * the A20 mask; the TLB caches the host pointer of the page, in separate
+ * sets for supervisor and user accesses, so repeated accesses are one
+ * compare.
  */
 #include "mem.h"
 
@@ -20,38 +23,171 @@ static inline uint32_t tlb_index(uint32_t lin)
     return (lin >> 12) & (TLB_SIZE - 1);
 }
 
+static inline int tlb_set(const CPU *cpu)
+{
+    return cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER;
+}
+
+static void flush_hook(CPU *cpu)
+{
+    if (cpu->tlb_flush_hook) cpu->tlb_flush_hook(cpu->tlb_flush_opaque);
+}
+
 void tlb_flush(CPU *cpu)
 {
-    for (unsigned i = 0; i < TLB_SIZE; i++) {
-        cpu->tlb_read[i].tag = TLB_INVALID;
-        cpu->tlb_write[i].tag = TLB_INVALID;
+    for (int s = 0; s < 2; s++)
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            cpu->tlb_read[s][i].tag = TLB_INVALID;
+            cpu->tlb_write[s][i].tag = TLB_INVALID;
+        }
+    flush_hook(cpu);
+}
+
+void tlb_flush_nonglobal(CPU *cpu)
+{
+    for (int s = 0; s < 2; s++)
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            if (!(cpu->tlb_read[s][i].phys & TLB_GLOBAL)) cpu->tlb_read[s][i].tag = TLB_INVALID;
+            if (!(cpu->tlb_write[s][i].phys & TLB_GLOBAL)) cpu->tlb_write[s][i].tag = TLB_INVALID;
+        }
+    flush_hook(cpu);
+}
+
+void tlb_flush_page(CPU *cpu, uint32_t lin)
+{
+    uint32_t i = tlb_index(lin);
+    for (int s = 0; s < 2; s++) {
+        if (cpu->tlb_read[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_read[s][i].tag = TLB_INVALID;
+        if (cpu->tlb_write[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_write[s][i].tag = TLB_INVALID;
     }
+    flush_hook(cpu);
 }
 
 void tlb_flush_write_phys(CPU *cpu, uint32_t phys_page)
 {
     phys_page &= PAGE_MASK;
-    for (unsigned i = 0; i < TLB_SIZE; i++)
-        if (cpu->tlb_write[i].tag != TLB_INVALID && cpu->tlb_write[i].phys == phys_page)
-            cpu->tlb_write[i].tag = TLB_INVALID;
+    for (int s = 0; s < 2; s++)
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            TLBEntry *e = &cpu->tlb_write[s][i];
+            if (e->tag != TLB_INVALID && (e->phys & PAGE_MASK) == phys_page) e->tag = TLB_INVALID;
+        }
+}
+
+/* ---- paging (SDM vol. 3, 4.3: 32-bit paging) ---- */
+
+#define PTE_P 0x001u
+#define PTE_RW 0x002u
+#define PTE_US 0x004u
+#define PTE_A 0x020u
+#define PTE_D 0x040u
+#define PTE_PS 0x080u
+#define PTE_G 0x100u
+
+static inline uint32_t phys_ld32(CPU *cpu, uint32_t phys)
+{
+    return mem_read(cpu->mem, phys, 4);
+}
+
+/* Raise #PF for lin: error code bit 0 = protection violation (vs not
+ * present), bit 1 = write, bit 2 = user-mode access (SDM vol. 3, 4.7). */
+static noreturn void page_fault(CPU *cpu, uint32_t lin, bool present, int access, bool user)
+{
+    cpu->cr[2] = lin;
+    uint32_t err = (present ? 1u : 0u) | (access == ACC_WRITE ? 2u : 0u) | (user ? 4u : 0u);
+    cpu_raise_err(cpu, EXC_PF, err);
+}
+
+/* Walk the page tables for one access. Returns false (no side effects on
+ * CPU state) if it must fault and raise is false. On success sets *phys
+ * and *global and updates the accessed/dirty bits. */
+static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
+                      uint32_t *phys, bool *global)
+{
+    bool write = access == ACC_WRITE;
+    uint32_t pde_addr = mem_a20(cpu->mem, (cpu->cr[3] & PAGE_MASK) | ((lin >> 20) & 0xffcu));
+    uint32_t pde = phys_ld32(cpu, pde_addr);
+    if (!(pde & PTE_P)) {
+        if (raise) page_fault(cpu, lin, false, access, user);
+        return false;
+    }
+    bool big = (pde & PTE_PS) && (cpu->cr[4] & CR4_PSE);
+    uint32_t pte_addr = 0, pte = 0, perm;
+    if (big) {
+        perm = pde;
+    } else {
+        pte_addr = mem_a20(cpu->mem, (pde & PAGE_MASK) | ((lin >> 10) & 0xffcu));
+        pte = phys_ld32(cpu, pte_addr);
+        if (!(pte & PTE_P)) {
+            if (raise) page_fault(cpu, lin, false, access, user);
+            return false;
+        }
+        perm = pde & pte;   /* U/S and R/W: both levels must allow */
+    }
+    /* SDM vol. 3, 4.6: user accesses need U/S=1 at every level and R/W=1
+     * to write; supervisor writes need R/W=1 only when CR0.WP is set. */
+    bool ok = true;
+    if (user && !(perm & PTE_US)) ok = false;
+    if (write && !(perm & PTE_RW) && (user || (cpu->cr[0] & CR0_WP))) ok = false;
+    if (!ok) {
+        if (raise) page_fault(cpu, lin, true, access, user);
+        return false;
+    }
+    /* Accessed and dirty bits, set as the processor does (locked RMW). */
+    if (!(pde & PTE_A) || (big && write && !(pde & PTE_D))) {
+        uint32_t npde = pde | PTE_A | (big && write ? PTE_D : 0);
+        mem_write(cpu->mem, pde_addr, npde, 4);
+    }
+    if (big) {
+        *phys = (pde & 0xffc00000u) | (lin & 0x003ff000u);
+        *global = (pde & PTE_G) && (cpu->cr[4] & CR4_PGE);
+    } else {
+        if (!(pte & PTE_A) || (write && !(pte & PTE_D)))
+            mem_write(cpu->mem, pte_addr, pte | PTE_A | (write ? PTE_D : 0), 4);
+        *phys = pte & PAGE_MASK;
+        *global = (pte & PTE_G) && (cpu->cr[4] & CR4_PGE);
+    }
+    *phys = mem_a20(cpu->mem, *phys | (lin & 0xfffu));
+    return true;
+}
+
+static uint32_t translate(CPU *cpu, uint32_t lin, int access, bool user, bool *global)
+{
+    *global = false;
+    if (!(cpu->cr[0] & CR0_PG)) return mem_a20(cpu->mem, lin);
+    uint32_t phys;
+    page_walk(cpu, lin, access, user, true, &phys, global);
+    return phys;
 }
 
 uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write)
 {
-    (void)write;
-    return mem_a20(cpu->mem, lin);
+    bool g;
+    return translate(cpu, lin, write ? ACC_WRITE : ACC_READ, cpu_cpl(cpu) == 3, &g);
 }
 
-/* Try to fill the TLB entry for lin's page; returns the entry or NULL when
- * the page must always go through the slow path. */
-static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write)
+bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys)
 {
-    uint32_t phys = lin_to_phys(cpu, lin, write);
+    bool g;
+    if (!(cpu->cr[0] & CR0_PG)) {
+        *phys = mem_a20(cpu->mem, lin);
+        return true;
+    }
+    return page_walk(cpu, lin, access, user, false, phys, &g);
+}
+
+/* Fill the TLB entry for lin's page in set `user`; returns it, or NULL
+ * when the page must always take the slow path (MMIO, ROM writes, code). */
+static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys_out)
+{
+    bool global;
+    uint32_t phys = translate(cpu, lin, write ? ACC_WRITE : ACC_READ, user, &global);
+    *phys_out = phys;
     uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
     if (!host) return NULL;
-    TLBEntry *e = write ? &cpu->tlb_write[tlb_index(lin)] : &cpu->tlb_read[tlb_index(lin)];
+    int s = user ? TLB_USER : TLB_SUPER;
+    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
     e->tag = lin & PAGE_MASK;
-    e->phys = phys & PAGE_MASK;
+    e->phys = (phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
     e->addend = (uintptr_t)host - (uintptr_t)(lin & PAGE_MASK);
     return e;
 }
@@ -71,61 +207,80 @@ static inline void host_st(uint8_t *p, uint32_t v, int size)
 }
 
 /* One access that does not cross a page. */
-static uint32_t page_ld(CPU *cpu, uint32_t lin, int size)
+static uint32_t page_ld(CPU *cpu, uint32_t lin, int size, bool user)
 {
-    TLBEntry *e = &cpu->tlb_read[tlb_index(lin)];
-    if (e->tag != (lin & PAGE_MASK)) e = tlb_fill(cpu, lin, false);
+    TLBEntry *e = &cpu->tlb_read[user][tlb_index(lin)];
+    uint32_t phys = 0;
+    if (e->tag != (lin & PAGE_MASK)) e = tlb_fill(cpu, lin, false, user, &phys);
     if (e) return host_ld((const uint8_t *)(uintptr_t)(lin + e->addend), size);
-    return mem_read(cpu->mem, lin_to_phys(cpu, lin, false), size);
+    return mem_read(cpu->mem, phys, size);
 }
 
-static void page_st(CPU *cpu, uint32_t lin, uint32_t v, int size)
+static void page_st(CPU *cpu, uint32_t lin, uint32_t v, int size, bool user)
 {
-    TLBEntry *e = &cpu->tlb_write[tlb_index(lin)];
-    if (e->tag != (lin & PAGE_MASK)) e = tlb_fill(cpu, lin, true);
+    TLBEntry *e = &cpu->tlb_write[user][tlb_index(lin)];
+    uint32_t phys = 0;
+    if (e->tag != (lin & PAGE_MASK)) e = tlb_fill(cpu, lin, true, user, &phys);
     if (e) {
         host_st((uint8_t *)(uintptr_t)(lin + e->addend), v, size);
         return;
     }
     /* ROM, MMIO, unmapped, or a page holding translated code: the memory
      * layer reports code writes to the translator. */
-    mem_write(cpu->mem, lin_to_phys(cpu, lin, true), v, size);
+    mem_write(cpu->mem, phys, v, size);
+}
+
+static uint32_t access_ld(CPU *cpu, uint32_t lin, int size, bool user)
+{
+    if (((lin & 0xfff) + (uint32_t)size) <= PAGE_SIZE) return page_ld(cpu, lin, size, user);
+    uint32_t v = 0;
+    for (int i = 0; i < size; i++) v |= page_ld(cpu, lin + (uint32_t)i, 1, user) << (8 * i);
+    return v;
+}
+
+static void access_st(CPU *cpu, uint32_t lin, uint32_t v, int size, bool user)
+{
+    if (((lin & 0xfff) + (uint32_t)size) <= PAGE_SIZE) {
+        page_st(cpu, lin, v, size, user);
+        return;
+    }
+    /* A store that crosses a page: both pages must be writable before
+     * either is written, so the instruction faults with nothing done. */
+    uint32_t second = (lin + (uint32_t)size - 1) & PAGE_MASK;
+    if (cpu->cr[0] & CR0_PG) {
+        bool g;
+        translate(cpu, lin, ACC_WRITE, user, &g);
+        translate(cpu, second, ACC_WRITE, user, &g);
+    }
+    for (int i = 0; i < size; i++) page_st(cpu, lin + (uint32_t)i, (v >> (8 * i)) & 0xff, 1, user);
 }
 
 uint32_t lin_ld(CPU *cpu, uint32_t lin, int size)
 {
-    if (((lin & 0xfff) + (uint32_t)size) <= PAGE_SIZE) return page_ld(cpu, lin, size);
-    uint32_t v = 0;
-    for (int i = 0; i < size; i++) v |= page_ld(cpu, lin + (uint32_t)i, 1) << (8 * i);
-    return v;
+    return access_ld(cpu, lin, size, false);
 }
 
 void lin_st(CPU *cpu, uint32_t lin, uint32_t v, int size)
 {
-    if (((lin & 0xfff) + (uint32_t)size) <= PAGE_SIZE) {
-        page_st(cpu, lin, v, size);
-        return;
-    }
-    /* A store that crosses a page: with paging, both pages must be checked
-     * writable before either is written (done by the paging work). */
-    for (int i = 0; i < size; i++) page_st(cpu, lin + (uint32_t)i, (v >> (8 * i)) & 0xff, 1);
+    access_st(cpu, lin, v, size, false);
 }
 
 uint32_t tlb_miss_ld(CPU *cpu, uint32_t lin, int size)
 {
-    return lin_ld(cpu, lin, size);
+    return access_ld(cpu, lin, size, tlb_set(cpu));
 }
 
 void tlb_miss_st(CPU *cpu, uint32_t lin, uint32_t v, int size)
 {
-    lin_st(cpu, lin, v, size);
+    access_st(cpu, lin, v, size, tlb_set(cpu));
 }
 
-int lin_fetch(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys)
+int lin_fetch_try(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys)
 {
     int room = (int)(PAGE_SIZE - (lin & 0xfff));
     if (n > room) n = room;
-    uint32_t p = lin_to_phys(cpu, lin, false);
+    uint32_t p;
+    if (!lin_probe(cpu, lin, ACC_FETCH, cpu_cpl(cpu) == 3, &p)) return -1;
     *phys = p;
     uint8_t *host = mem_page_ptr(cpu->mem, p & PAGE_MASK, false);
     if (host) {
@@ -134,6 +289,17 @@ int lin_fetch(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys)
         for (int i = 0; i < n; i++) buf[i] = (uint8_t)mem_read(cpu->mem, p + (uint32_t)i, 1);
     }
     return n;
+}
+
+int lin_fetch(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys)
+{
+    int r = lin_fetch_try(cpu, lin, buf, n, phys);
+    if (r < 0) {
+        /* Raise the architectural #PF for the fetch. */
+        bool g;
+        translate(cpu, lin, ACC_FETCH, cpu_cpl(cpu) == 3, &g);
+    }
+    return r;
 }
 
 /* Segment checks (SDM vol. 3, 5.3 limit checking, 5.4 type checking). */
@@ -173,12 +339,12 @@ static inline uint32_t seg_lin(CPU *cpu, int seg, uint32_t off, int size, bool w
 
 uint32_t cpu_ld(CPU *cpu, int seg, uint32_t off, int size)
 {
-    return lin_ld(cpu, seg_lin(cpu, seg, off, size, false), size);
+    return access_ld(cpu, seg_lin(cpu, seg, off, size, false), size, tlb_set(cpu));
 }
 
 void cpu_st(CPU *cpu, int seg, uint32_t off, uint32_t v, int size)
 {
-    lin_st(cpu, seg_lin(cpu, seg, off, size, true), v, size);
+    access_st(cpu, seg_lin(cpu, seg, off, size, true), v, size, tlb_set(cpu));
 }
 
 uint8_t cpu_ld8(CPU *cpu, int seg, uint32_t off) { return (uint8_t)cpu_ld(cpu, seg, off, 1); }

@@ -28,8 +28,9 @@ void cpu_st(CPU *cpu, int seg, uint32_t off, uint32_t v, int size);
  * it (for instructions that must fault before any side effect). */
 void cpu_check_seg(CPU *cpu, int seg, uint32_t off, int size, bool write);
 
-/* Linear accesses (after segmentation): used for descriptor tables, the
- * IVT/IDT, TSS, and by the segmented functions above. */
+/* Linear accesses with supervisor privilege (the "implicit" system
+ * accesses of SDM vol. 3, 4.6: descriptor tables, the IVT/IDT, the TSS,
+ * and stack pushes during interrupt delivery). */
 uint32_t lin_ld(CPU *cpu, uint32_t lin, int size);
 void lin_st(CPU *cpu, uint32_t lin, uint32_t v, int size);
 
@@ -39,12 +40,23 @@ void lin_st(CPU *cpu, uint32_t lin, uint32_t v, int size);
  * if not a single byte can be fetched. */
 int lin_fetch(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys);
 
-/* Translate a linear address for the given access (no paging yet: identity,
- * then A20). */
-uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write);
+/* Fetch that never raises: returns -1 if the page is not executable. */
+int lin_fetch_try(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys);
 
-/* Drop every TLB entry (CR3/CR0/CR4 writes, A20 change, code page marked). */
+enum { ACC_READ = 0, ACC_WRITE = 1, ACC_FETCH = 2 };
+/* Translate a linear address for an access at the current privilege
+ * (page walk when CR0.PG is set, then A20); raises #PF. */
+uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write);
+/* The same without raising or side effects on CPU state (A/D bits are
+ * still set on success); false if the access would fault. */
+bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys);
+
+/* Drop every TLB entry (CR0/CR4 writes, A20 change). */
 void tlb_flush(CPU *cpu);
+/* CR3 load: drop all but global-page entries. */
+void tlb_flush_nonglobal(CPU *cpu);
+/* INVLPG: drop the entries for one linear page. */
+void tlb_flush_page(CPU *cpu, uint32_t lin);
 /* Drop the entries that map physical page `phys_page` for writing. */
 void tlb_flush_write_phys(CPU *cpu, uint32_t phys_page);
 

@@ -17,10 +17,8 @@
 /* CR4 bits this CPU implements: TSD, DE, PCE (the paging extensions PSE,
  * PGE, PAE and VME come with the system-architecture work). Writing any
  * other bit is #GP(0) (SDM vol. 2, MOV CRn). */
-#define CR4_TSD 0x004u
-#define CR4_DE 0x008u
-#define CR4_PCE 0x100u
-#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PCE)
+/* CR4 bits this CPU implements (PSE 4 MiB pages, PGE global pages). */
+#define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
 #define CR0_VALID (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
                    CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 
@@ -76,7 +74,8 @@ static int op_hlt(CPU *cpu, const Insn *in)
 }
 
 /* CPUID for a Pentium Pro class part (family 6, model 1, stepping 9)
- * without MMX/SSE. Leaf 1 EDX: FPU (0), TSC (4), CX8 (8), CMOV (15).
+ * without MMX/SSE. Leaf 1 EDX: FPU (0), PSE (3), TSC (4), CX8 (8),
+ * PGE (13), CMOV (15).
  * Leaves above the maximum return the highest basic leaf (SDM vol. 2,
  * CPUID). */
 static int op_cpuid(CPU *cpu, const Insn *in)
@@ -92,7 +91,7 @@ static int op_cpuid(CPU *cpu, const Insn *in)
         cpu->regs[R_EAX] = 0x00000619u;
         cpu->regs[R_EBX] = 0;
         cpu->regs[R_ECX] = 0;
-        cpu->regs[R_EDX] = (1u << 0) | (1u << 4) | (1u << 8) | (1u << 15);
+        cpu->regs[R_EDX] = (1u << 0) | (1u << 3) | (1u << 4) | (1u << 8) | (1u << 13) | (1u << 15);
     }
     return OPR_NEXT;
 }
@@ -240,7 +239,8 @@ int sys_mov_ctl(CPU *cpu, const Insn *in)
         case 3:
             /* Page-directory base, PWT and PCD; other bits are ignored. */
             cpu->cr[3] = v & 0xfffff018u;
-            tlb_flush(cpu);
+            /* A CR3 load keeps global-page entries (SDM vol. 3, 4.10.4.1). */
+            tlb_flush_nonglobal(cpu);
             cpu->stop_block = true;
             break;
         case 4:
@@ -270,12 +270,15 @@ static int op_cache(CPU *cpu, const Insn *in)
     return OPR_NEXT;
 }
 
-/* INVLPG: the whole TLB is flushed (a superset of the one page). */
+/* INVLPG m: drop the TLB entries of the page holding the linear address
+ * of m, global or not (SDM vol. 2, INVLPG). */
 static int op_invlpg(CPU *cpu, const Insn *in)
 {
     if (in->op[0].kind != OPK_MEM) cpu_raise(cpu, EXC_UD);
     need_cpl0(cpu);
-    tlb_flush(cpu);
+    uint32_t lin = cpu->seg[in->op[0].seg].base + op_ea(cpu, in, &in->op[0]);
+    tlb_flush_page(cpu, lin);
+    cpu->stop_block = true;
     return OPR_NEXT;
 }
 

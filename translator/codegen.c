@@ -242,6 +242,7 @@ static void emit_seg_tlb(Gen *g, int seg, int size, bool write)
     x_lea(cb, 4, HRCX, hmem(HRSI, size - 1));
     x_alu_ri(cb, ALU_AND, 4, HRCX, PAGE_MASK);
     int32_t tlb = write ? OFF(tlb_write) : OFF(tlb_read);
+    if (((g->mode >> 5) & 3) == 3) tlb += (int32_t)(TLB_SIZE * sizeof(TLBEntry));  /* user set */
     HMem tag = {HRBP, HRAX, 1, tlb};
     x_alu_rm(cb, ALU_CMP, 4, HRCX, tag);
     slow_jump(g, 5 /* jne */);
@@ -798,19 +799,26 @@ static void compute_liveness(Gen *g, const Insn *insns, int n, bool inl)
 
 /* ---- translation ---- */
 
-static bool fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *out,
-                       uint32_t *phys_last)
+/* Fetch and decode one instruction at lin. Returns 0 on success, -1 if
+ * its bytes cannot be fetched (page not present: the caller ends the block
+ * before it, or raises the fault if it is the first), -2 if the bytes do
+ * not decode (the helper for id 0 raises #UD when it runs). */
+static int fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *out,
+                      bool *crosses)
 {
     uint8_t buf[16];
     uint32_t phys;
-    int n = lin_fetch(cpu, lin, buf, 15, &phys);
+    int n = lin_fetch_try(cpu, lin, buf, 15, &phys);
+    if (n < 0) return -1;
+    *crosses = false;
     if (n < 15) {
         uint32_t p2;
-        n += lin_fetch(cpu, lin + (uint32_t)n, buf + n, 15 - n, &p2);
+        int m = lin_fetch_try(cpu, lin + (uint32_t)n, buf + n, 15 - n, &p2);
+        if (m > 0) n += m;
     }
-    bool ok = decode_insn(buf, (size_t)n, eip, code32, out);
-    *phys_last = phys;
-    return ok;
+    if (!decode_insn(buf, (size_t)n, eip, code32, out)) return -2;
+    *crosses = ((lin & 0xfff) + out->len) > PAGE_SIZE;
+    return 0;
 }
 
 TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
@@ -821,7 +829,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     uint32_t cs_base = cpu->seg[S_CS].base;
     uint32_t eip = cpu->eip;
     uint32_t lin0 = cs_base + eip;
-    uint32_t phys0 = lin_to_phys(cpu, lin0, false);
+    uint32_t phys0 = lin_to_phys(cpu, lin0, false);   /* raises #PF for the fetch */
 
     /* Decode the block. */
     int n = 0;
@@ -832,9 +840,21 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     while (n < max_insns) {
         uint32_t lin = cs_base + cur;
         if (n > 0 && (lin & PAGE_MASK) != (lin0 & PAGE_MASK)) break;
-        uint32_t pl;
         Insn *in = &tmp[n];
-        if (!fetch_insn(cpu, lin, cur, code32, in, &pl)) {
+        bool crosses = false;
+        int fr = fetch_insn(cpu, lin, cur, code32, in, &crosses);
+        if (fr == -1) {
+            if (n > 0) break;
+            uint8_t b;
+            uint32_t p;
+            lin_fetch(cpu, lin, &b, 1, &p);   /* raises the fetch's #PF */
+            break;
+        }
+        /* With paging, an instruction that crosses into the next page ends
+         * up alone in its block, so the block's second page is checked on
+         * every lookup (engine.c) instead of being trusted through chains. */
+        if (fr == 0 && crosses && (mode & TMODE_PG) && n > 0) break;
+        if (fr != 0) {
             /* An invalid opcode: a one-"instruction" block whose helper
              * (no table entry) raises #UD at the right EIP. */
             memset(in, 0, sizeof *in);
@@ -853,6 +873,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         last_end_lin = lin + in->len;
         cur = in->next_eip;
         bool ends = inl && is_inline_branch(in) ? true : helper_ends_block(in);
+        if (crosses && (mode & TMODE_PG)) ends = true;
         if (!inl && cg_cond(in->id) >= 0 && in->id >= X86_INS_JAE && in->id <= X86_INS_JS) ends = true;
         if (ends) break;
     }

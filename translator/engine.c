@@ -40,11 +40,19 @@ static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
     if (hit) e->cpu->stop_block = true;
 }
 
+static void on_tlb_flush(void *opaque)
+{
+    Engine *e = opaque;
+    memset(e->tc.jc, 0, sizeof e->tc.jc);
+}
+
+/* A20 toggled or regions remapped: linear->physical changed without
+ * paging, so chained jumps between blocks may now be wrong too. */
 static void on_map_changed(void *opaque)
 {
     Engine *e = opaque;
     tlb_flush(e->cpu);
-    memset(e->tc.jc, 0, sizeof e->tc.jc);
+    tc_unlink_all(&e->tc);
 }
 
 static void flush_all(Engine *e)
@@ -64,6 +72,20 @@ static TB *find_block(Engine *e, uint32_t mode)
         return tb;
     uint32_t phys = lin_to_phys(cpu, lin, false);
     tb = tc_lookup(&e->tc, phys, cs_base, cpu->eip, mode);
+    if (tb && tb->phys_page2 != ~0u && (mode & TMODE_PG)) {
+        /* A lone instruction crossing into a second page: that page's
+         * mapping must still be the one it was translated from. */
+        uint32_t p2;
+        uint32_t lin2 = (lin & PAGE_MASK) + PAGE_SIZE;
+        if (!lin_probe(cpu, lin2, ACC_FETCH, cpu_cpl(cpu) == 3, &p2) ||
+            (p2 & PAGE_MASK) != tb->phys_page2) {
+            bool hit;
+            tc_invalidate_range(&e->tc, tb->phys_pc, 1, NULL, &hit);
+            tb = NULL;
+        } else {
+            return tb;   /* not entered in the jump cache: always checked */
+        }
+    }
     if (!tb) {
         tb = cg_translate(&e->tc, &e->rt, cpu, mode);
         if (!tb) {
@@ -75,6 +97,7 @@ static TB *find_block(Engine *e, uint32_t mode)
             }
         }
         if (TRACE_ON(TRACE_IN_ASM | TRACE_OUT_ASM)) tracelog_block(tb);
+        if (tb->phys_page2 != ~0u && (mode & TMODE_PG)) return tb;
     }
     e->tc.jc[j] = tb;
     return tb;
@@ -170,6 +193,8 @@ Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
     pc->mem.code_opaque = e;
     pc->mem.map_changed = on_map_changed;
     pc->mem.map_opaque = e;
+    cpu->tlb_flush_hook = on_tlb_flush;
+    cpu->tlb_flush_opaque = e;
     if (!cfg->no_reset) cpu_reset(cpu);
     tlb_flush(cpu);
     return e;
@@ -182,6 +207,7 @@ void engine_destroy(Engine *e)
         e->pc->mem.code_write = NULL;
         e->pc->mem.map_changed = NULL;
     }
+    if (e->cpu->tlb_flush_opaque == e) e->cpu->tlb_flush_hook = NULL;
     tc_free(&e->tc);
     free(e);
 }
@@ -288,8 +314,12 @@ loop:
         if (last_exit) {
             TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
             int slot = (int)(last_exit & 1);
+            /* With paging, only within one linear page: the target's
+             * mapping is then the source's own, whatever CR3 holds. */
             if (from->valid && from->mode == tb->mode && from->cs_base == tb->cs_base &&
-                from->exit[slot].target_eip == tb->eip)
+                from->exit[slot].target_eip == tb->eip &&
+                (!(tb->mode & TMODE_PG) ||
+                 (((from->lin_pc ^ tb->lin_pc) & PAGE_MASK) == 0 && tb->phys_page2 == ~0u)))
                 tc_link(from, slot, tb);
         }
         if (TRACE_ON(TRACE_CPU)) cpu_dump(trace_file, cpu);

@@ -154,6 +154,23 @@ static void unlink_outgoing(TB *tb)
     }
 }
 
+void tc_unlink_all(TCache *tc)
+{
+    for (size_t i = 0; i < tc->n_tbs; i++) {
+        TB *tb = &tc->tbs[i];
+        for (int s = 0; s < 2; s++) {
+            TBExit *e = &tb->exit[s];
+            if (e->linked) {
+                x_patch_rel32(e->jmp_field, e->stub);
+                e->linked = NULL;
+                e->next_in = NULL;
+            }
+        }
+        tb->in_list = NULL;
+    }
+    memset(tc->jc, 0, sizeof tc->jc);
+}
+
 static void page_remove(TCache *tc, TB *tb, int which, uint32_t page)
 {
     uint32_t pn = page >> 12;

@@ -94,6 +94,8 @@ void tc_flush(TCache *tc);
 /* Invalidate blocks whose code overlaps [phys, phys+len). Returns the
  * number invalidated; *hit_current is set if `current` was among them. */
 int tc_invalidate_range(TCache *tc, uint32_t phys, uint32_t len, const TB *current, bool *hit_current);
+/* Unpatch every chained jump (linear->physical mapping changed). */
+void tc_unlink_all(TCache *tc);
 /* Chain exit `slot` of `from` directly to `to`. */
 void tc_link(TB *from, int slot, TB *to);
 /* Bytes of code buffer left. */

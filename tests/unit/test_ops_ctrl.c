@@ -568,7 +568,7 @@ static void system_instructions_in_real_mode(void **state)
     cpu.eip = 0x100;
     EQ(step(), OPR_NEXT, "cpuid 1");
     EQ(cpu.regs[R_EAX], 0x619, "family 6 model 1 stepping 9");
-    EQ(cpu.regs[R_EDX], 0x8111, "FPU TSC CX8 CMOV");
+    EQ(cpu.regs[R_EDX], 0xa119, "FPU PSE TSC CX8 PGE CMOV");
     cpu.icount += 500;
     EQ(RUN("\x0f\x31"), OPR_NEXT, "rdtsc");
     EQ(cpu.regs[R_EAX], 500, "TSC follows icount");
