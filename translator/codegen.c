@@ -162,6 +162,13 @@ static void fl_spill(Gen *g)
     g->floc = FL_MEM;
 }
 
+/* Leaving the block: spill only the flags a successor may read. */
+static void fl_exit(Gen *g, uint32_t live)
+{
+    if (live & F_ARITH) fl_spill(g);
+    g->floc = FL_MEM;
+}
+
 static void fl_load(Gen *g)
 {
     if (g->floc == FL_MEM) {
@@ -709,7 +716,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
     int cc = cg_cond(in->id);
     if (cc >= 0) {
         fl_load(g);
-        fl_spill(g);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
+        fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
         emit_direct_exit(g, 0, a->imm, cc);
         emit_direct_exit(g, 1, in->next_eip, -1);
         return;
@@ -717,7 +724,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
     switch (in->id) {
     case X86_INS_JMP:
         if (a->kind == OPK_IMM) {
-            fl_spill(g);
+            fl_exit(g, g->live_after[i]);
             emit_direct_exit(g, 0, a->imm, -1);
             return;
         }
@@ -729,7 +736,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
         emit_indirect_exit(g);
         return;
     case X86_INS_CALL:
-        fl_spill(g);
+        fl_exit(g, g->live_after[i]);
         emit_stack_addr(g, in->opsize, true);
         x_mov_mi(cb, in->opsize, HM_RSI, in->next_eip);
         emit_store_sp(g);
@@ -778,23 +785,80 @@ static bool helper_ends_block(const Insn *in)
 
 /* ---- liveness ---- */
 
-static void compute_liveness(Gen *g, const Insn *insns, int n, bool inl)
+/* Flags an instruction reads and kills, as the translation of this mode
+ * will treat it: helpers read all six (they see canonical EFLAGS). */
+static void flag_effect(const Insn *in, bool inl, uint32_t *fr, uint32_t *fw)
 {
-    uint32_t live = F_ARITH;
+    if (inl && (can_inline(in) || is_inline_branch(in))) {
+        inline_flags(in, fr, fw);
+        if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL ||
+            in->id == X86_INS_RET || in->id == X86_INS_JMP)
+            *fw = 0;
+    } else {
+        *fr = F_ARITH;
+        *fw = 0;
+    }
+}
+
+static void compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t live_out)
+{
+    uint32_t live = live_out;
     for (int i = n - 1; i >= 0; i--) {
         g->live_after[i] = live;
-        const Insn *in = &insns[i];
         uint32_t fr, fw;
-        if (inl && (can_inline(in) || is_inline_branch(in))) {
-            inline_flags(in, &fr, &fw);
-            if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL ||
-                in->id == X86_INS_RET || in->id == X86_INS_JMP) fw = 0;
-        } else {
-            fr = F_ARITH;
-            fw = 0;
-        }
+        flag_effect(&insns[i], inl, &fr, &fw);
         live = (live & ~fw) | fr;
     }
+}
+
+/* Which status flags does the code at CS:eip read before overwriting them?
+ * A short forward scan (as Blink's flags.c does) over straight-line code on
+ * the block's own physical page; anything unknown counts as read. The
+ * scanned bytes join the block's invalidation range, so rewriting them
+ * retranslates this block too. */
+static uint32_t flags_needed_at(CPU *cpu, TB *tb, uint32_t eip, bool code32, bool inl)
+{
+    uint32_t needed = 0, killed = 0;
+    uint32_t page = tb->phys_pc & PAGE_MASK;
+    for (int k = 0; k < 12; k++) {
+        uint32_t lin = tb->cs_base + eip, phys;
+        if (!lin_probe(cpu, lin, ACC_FETCH, ((tb->mode >> 5) & 3) == 3, &phys)) break;
+        if ((phys & PAGE_MASK) != page) break;
+        uint8_t buf[16];
+        int n = (int)(PAGE_SIZE - (phys & 0xfff));
+        if (n > 15) n = 15;
+        uint32_t p2;
+        if (lin_fetch_try(cpu, lin, buf, n, &p2) < 0) break;
+        Insn in;
+        if (!decode_insn(buf, (size_t)n, eip, code32, &in)) break;
+        if (phys < tb->phys_lo) tb->phys_lo = phys;
+        if (phys + in.len > tb->phys_hi) tb->phys_hi = phys + in.len;
+        uint32_t fr, fw;
+        flag_effect(&in, inl, &fr, &fw);
+        needed |= fr & ~killed;
+        killed |= fw;
+        if ((killed & F_ARITH) == F_ARITH) return needed & F_ARITH;
+        if (is_inline_branch(&in) || helper_ends_block(&in)) break;
+        eip = in.next_eip;
+    }
+    return (needed | ~killed) & F_ARITH;
+}
+
+/* Flags live when the block leaves through its last instruction. */
+static uint32_t block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl)
+{
+    if (inl && is_inline_branch(last)) {
+        int cc = cg_cond(last->id);
+        if (cc >= 0)
+            return flags_needed_at(cpu, tb, last->op[0].imm, code32, inl) |
+                   flags_needed_at(cpu, tb, last->next_eip, code32, inl);
+        if ((last->id == X86_INS_JMP || last->id == X86_INS_CALL) && last->op[0].kind == OPK_IMM)
+            return flags_needed_at(cpu, tb, last->op[0].imm & (last->opsize == 2 ? 0xffffu : ~0u),
+                                   code32, inl);
+        return F_ARITH;
+    }
+    if (helper_ends_block(last) || !inl) return F_ARITH;
+    return flags_needed_at(cpu, tb, fall, code32, inl);
 }
 
 /* ---- translation ---- */
@@ -914,7 +978,10 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     cb_init(&g->cb, tc->buf_ptr, space);
     CodeBuf *cb = &g->cb;
     tb->code = cb->p;
-    compute_liveness(g, tb->insns, n, inl);
+    tb->phys_lo = tb->phys_pc;
+    tb->phys_hi = tb->phys_end;
+    compute_liveness(g, tb->insns, n, inl,
+                     block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
 
     /* Entry: count instructions and poll the deadline (interrupts, timers,
      * exit requests). Flags are in CPU.aflags here, so CMP is free. */
@@ -958,7 +1025,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     }
     tb->host_off[n] = (uint32_t)(cb->p - tb->code);
     if (!ended) {
-        fl_spill(g);
+        fl_exit(g, g->live_after[n - 1]);
         emit_direct_exit(g, 0, cur, -1);
     }
 

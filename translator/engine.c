@@ -203,6 +203,10 @@ Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
 void engine_destroy(Engine *e)
 {
     if (!e) return;
+    if (getenv("XLAT86_STATS"))
+        fprintf(stderr, "tcache: %llu translations, %llu invalidations, %llu flushes\n",
+                (unsigned long long)e->tc.translations, (unsigned long long)e->tc.invalidations,
+                (unsigned long long)e->tc.flushes);
     if (e->pc->mem.code_opaque == e) {
         e->pc->mem.code_write = NULL;
         e->pc->mem.map_changed = NULL;

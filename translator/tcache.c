@@ -92,6 +92,10 @@ static void page_add(TCache *tc, TB *tb, int which, uint32_t page)
 
 void tc_insert(TCache *tc, TB *tb)
 {
+    if (tb->phys_hi == 0) {
+        tb->phys_lo = tb->phys_pc;
+        tb->phys_hi = tb->phys_end;
+    }
     size_t h = hash_key(tb->phys_pc, tb->cs_base, tb->mode, tc->hash_size);
     tb->hash_next = tc->hash[h];
     tc->hash[h] = tb;
@@ -212,7 +216,7 @@ int tc_invalidate_range(TCache *tc, uint32_t phys, uint32_t len, const TB *curre
             int w = (tb->phys_pc & PAGE_MASK) == page ? 0 : 1;
             TB *next = tb->page_next[w];
             uint32_t s, e;
-            if (w == 0) { s = tb->phys_pc; e = tb->phys_end; }
+            if (w == 0) { s = tb->phys_lo; e = tb->phys_hi; }
             else { s = tb->phys_page2; e = tb->phys2_end; }
             if (tb->valid && phys < e && end > s) {
                 if (tb == current && hit_current) *hit_current = true;

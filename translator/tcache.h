@@ -43,6 +43,10 @@ typedef struct TB {
     uint32_t mode;
     uint32_t phys_pc;
     uint32_t phys_end;      /* one past the last code byte (physical, first page) */
+    /* Bytes on the first page whose change must invalidate the block: its
+     * own code plus the successor code its flag-liveness scan read
+     * (codegen.c); [phys_lo, phys_hi) contains [phys_pc, phys_end). */
+    uint32_t phys_lo, phys_hi;
     uint32_t phys_page2;    /* second page if the code crosses a page, else ~0 */
     uint32_t phys2_end;
     bool valid;
