@@ -192,6 +192,27 @@ static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_
     return e;
 }
 
+uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
+{
+    if ((lin & 0xfff) + (uint32_t)size > PAGE_SIZE) return 0;
+    bool user = tlb_set(cpu) == TLB_USER;
+    uint32_t phys;
+    bool global = false;
+    if (cpu->cr[0] & CR0_PG) {
+        if (!page_walk(cpu, lin, write ? ACC_WRITE : ACC_READ, user, false, &phys, &global)) return 0;
+    } else {
+        phys = mem_a20(cpu->mem, lin);
+    }
+    uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
+    if (!host) return 0;
+    int s = user ? TLB_USER : TLB_SUPER;
+    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
+    e->tag = lin & PAGE_MASK;
+    e->phys = (phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
+    e->addend = (uintptr_t)host - (uintptr_t)(lin & PAGE_MASK);
+    return lin + e->addend;
+}
+
 static inline uint32_t host_ld(const uint8_t *p, int size)
 {
     if (size == 1) return *p;

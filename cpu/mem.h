@@ -64,6 +64,12 @@ void tlb_flush_write_phys(CPU *cpu, uint32_t phys_page);
  * misses. lin is the linear address; they return/perform the access and may
  * raise exceptions (EIP was stored by the generated code beforehand). */
 uint32_t tlb_miss_ld(CPU *cpu, uint32_t lin, int size);
+/* Inline-path TLB miss: fill the entry for an access of `size` bytes at
+ * lin and return the host address, or 0 when the access cannot be done
+ * through host memory (fault, MMIO, ROM or code-page write, page
+ * crossing); never raises. The caller then runs the whole instruction
+ * through its reference helper, which raises precisely. */
+uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write);
 void tlb_miss_st(CPU *cpu, uint32_t lin, uint32_t v, int size);
 
 #endif

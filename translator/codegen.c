@@ -42,6 +42,10 @@ enum { FL_MEM, FL_HOST };
 typedef struct Slow {
     uint8_t *jf[4];
     int nj;
+    uint8_t *miss_jf;      /* TLB tag miss: try a fill first */
+    uint8_t *miss_resume;  /* where the fast path continues with rsi = host */
+    uint8_t miss_size;
+    bool miss_write;
     const Insn *in;
     uint8_t *resume;
     bool restore;        /* resume expects flags in host EFLAGS */
@@ -252,9 +256,35 @@ static void emit_seg_tlb(Gen *g, int seg, int size, bool write)
     if (((g->mode >> 5) & 3) == 3) tlb += (int32_t)(TLB_SIZE * sizeof(TLBEntry));  /* user set */
     HMem tag = {HRBP, HRAX, 1, tlb};
     x_alu_rm(cb, ALU_CMP, 4, HRCX, tag);
-    slow_jump(g, 5 /* jne */);
+    Slow *s = g->cur_slow;
+    s->miss_jf = x_jcc_rel32(cb, 5 /* jne */, NULL);
+    s->miss_size = (uint8_t)size;
+    s->miss_write = write;
     HMem add = {HRBP, HRAX, 1, tlb + (int32_t)offsetof(TLBEntry, addend)};
     x_alu_rm(cb, ALU_ADD, 8, HRSI, add);
+    s->miss_resume = cb->p;
+}
+
+/* TLB miss: fill the entry from C and continue inline with rsi = host
+ * address; rdx and rdi may hold the value to store / the new stack
+ * pointer, so they are preserved across the call. */
+static void emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper)
+{
+    CodeBuf *cb = &g->cb;
+    x_patch_rel32(s->miss_jf, cb->p);
+    x_push_r(cb, HRDX);
+    x_push_r(cb, HRDI);
+    x_mov_rr(cb, 8, HRDI, HRBP);
+    x_mov_ri(cb, HRDX, s->miss_size);
+    x_mov_ri(cb, HRCX, s->miss_write);
+    x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)tlb_fill_host);
+    x_call_r(cb, HRAX);
+    x_pop_r(cb, HRDI);
+    x_pop_r(cb, HRDX);
+    x_test_rr(cb, 8, HRAX, HRAX);
+    x_jcc_rel32(cb, 4 /* jz */, full_helper);
+    x_mov_rr(cb, 8, HRSI, HRAX);
+    x_jmp_rel32(cb, s->miss_resume);
 }
 
 static void emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, bool write)
@@ -1017,7 +1047,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
                 ended = true;
             }
         }
-        if (s->nj) {
+        if (s->nj || s->miss_jf) {
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
             g->nslow++;
@@ -1038,6 +1068,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     }
     for (int k = 0; k < g->nslow; k++) {
         Slow *s = &g->slow[k];
+        uint8_t *full = cb->p;
         for (int j = 0; j < s->nj; j++) x_patch_rel32(s->jf[j], cb->p);
         call_helper(g, s->in);
         if (s->restore) {
@@ -1045,6 +1076,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             fl_load(g);
         }
         x_jmp_rel32(cb, s->resume);
+        if (s->miss_jf) emit_tlb_miss(g, s, full);
     }
     uint8_t *dead = cb->p;
     x_patch_rel32(jdead, dead);

@@ -1,5 +1,7 @@
 #!/bin/sh
-# run-bench.sh [BUILD_DIR]
+# run-bench.sh [BUILD_DIR] [IMAGE]
+# IMAGE: another benchmark guest built by CMake, e.g. tests/bench/paging.bin
+# (the paging benchmark); default tests/bench/bench.bin.
 # Times the benchmark guest (tests/bench, a 64 KiB firmware image) under
 #   xlat86 -accel dbt, xlat86 -accel dbt,inline=off, and qemu-system-i386
 #   -accel tcg (when installed),
@@ -12,7 +14,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-build}
 XLAT86=$BUILD/xlat86
-IMG=$BUILD/tests/bench/bench.bin
+IMG=${2:-$BUILD/tests/bench/bench.bin}
 QEMU=${QEMU:-qemu-system-i386}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM
