@@ -314,6 +314,11 @@ loop:
          * instruction so the interrupt arrives right after it. */
         if (cpu->inhibit_irq && cpu->eip == cpu->inhibit_eip && cpu->irq_line && (cpu->eflags & F_IF))
             mode |= TMODE_ONE;
+        /* EFLAGS.TF: run one instruction, then the single-step trap (SDM
+         * vol. 3, 17.3.1.4: a trap after any instruction that began with
+         * TF set). */
+        bool single_step = cpu->eflags & F_TF;
+        if (single_step) mode |= TMODE_ONE;
         TB *tb = find_block(e, mode);
         if (last_exit) {
             TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
@@ -337,6 +342,15 @@ loop:
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
         e->current = NULL;
         last_exit = cpu->stop_block ? 0 : r;
+        if (single_step && !cpu->halted) {
+            last_exit = 0;
+            cpu->dr[6] |= 0x4000u;   /* DR6.BS */
+            if (TRACE_ON(TRACE_INT))
+                fprintf(trace_file, "single-step trap at %04x:%08x\n", cpu->seg[S_CS].sel, cpu->eip);
+            delivering = true;
+            cpu_interrupt(cpu, EXC_DB, cpu->eip, false, 0, false);
+            delivering = false;
+        }
     }
     return status;
 }

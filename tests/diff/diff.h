@@ -39,6 +39,8 @@ extern const uint32_t win_base[NWIN];
 #define XF_SF 0x080u
 #define XF_OF 0x800u
 #define XF_ALL (XF_CF | XF_PF | XF_AF | XF_ZF | XF_SF | XF_OF)
+#define XF_DF 0x400u    /* direction flag: loaded and compared too */
+#define XF_CMP (XF_ALL | XF_DF)
 
 /* How the host column checks a case. */
 enum HostKind {
@@ -54,8 +56,8 @@ typedef struct MemPreset {
     uint8_t b[8];
 } MemPreset;
 
-#define MAX_GBYTES 32
-#define MAX_HBYTES 48
+#define MAX_GBYTES 80
+#define MAX_HBYTES 120
 
 typedef struct Case {
     char id[40];            /* replayable: "SEED:INDEX" or "x:FORM:K" */
@@ -78,7 +80,7 @@ typedef struct Case {
 /* The outcome of one executor. */
 typedef struct State {
     uint32_t r[8];
-    uint32_t fl;      /* status flags only */
+    uint32_t fl;      /* status flags and DF */
     int vec;          /* exception vector, -1 = none, -2 = did not end where expected */
     uint32_t where;   /* fault: EIP/RIP offset from WIN_CODE; -2: the EIP reached */
     uint8_t mem[NWIN][WIN_SIZE];
@@ -97,6 +99,10 @@ struct Form {
 extern Form forms[];
 extern int n_forms;
 void forms_init(void);
+/* String instructions and instruction sequences (gen_seq.c). */
+void forms_init_seq(void);
+void add_form(const char *group, GenFn gen, int op, int size, int mem, int var,
+              const char *fmt, const char *a, const char *b);
 
 /* Value source (gen_enc.c): deterministic per (seed, index) or, for
  * --exhaustive, a counter whose base-16 digits pick the edge values. */
@@ -141,12 +147,17 @@ typedef struct Rm {
     int32_t disp;
     int disp_len;
     uint32_t lin;    /* memory: the linear address */
+    uint8_t seg_prefix;  /* 0 or a redundant 26/36/3E override */
 } Rm;
 /* Choose a memory operand of `size` bytes at a random address of the
  * window (16- or 32-bit addressing), setting the base/index registers of
  * the case so that the effective address lands there. Registers in
  * `avoid` (bit mask) are never base or index. lin_want: 0 = random. */
 void rm_mem(Case *c, Src *s, Rm *m, bool a16, int size, uint32_t avoid, uint32_t lin_want);
+/* Set while generating the parts of a sequence: memory operands then use
+ * only [disp32] / [disp16], so that no register the sequence changes can
+ * move them. */
+extern bool rm_abs_only;
 void rm_reg(Rm *m, int reg);
 /* Emit [F0] [66] [67] opcode modrm [sib] [disp] for guest and host (the
  * host gets 0x67 for 32-bit addressing and an absolute address for 16-bit

@@ -25,7 +25,7 @@
 #define IDT_BASE 0x2000u
 #define STUBS 0x3000u
 #define RAM_MIB 16u
-#define CODE_CLEAR 64   /* bytes rewritten at WIN_CODE per case */
+#define CODE_CLEAR 128  /* bytes rewritten at WIN_CODE per case */
 
 typedef struct Guest {
     PC pc;
@@ -84,7 +84,7 @@ static void setup_cpu(CPU *cpu, const Case *c)
     cpu->idtr.base = IDT_BASE;
     cpu->idtr.limit = 256 * 8 - 1;
     memcpy(cpu->regs, c->r, sizeof cpu->regs);
-    cpu->eflags = F_1 | (c->fl & F_ARITH);
+    cpu->eflags = F_1 | (c->fl & (F_ARITH | F_DF));
     cpu->eip = WIN_CODE;
     cpu->halted = false;
     cpu->inhibit_irq = false;
@@ -179,17 +179,21 @@ void guest_run(int which, const Case *c, const uint8_t img[NWIN][WIN_SIZE], Stat
     setup_cpu(cpu, c);
     int rc = engine_exec(g->e);
     memcpy(out->r, cpu->regs, sizeof out->r);
-    out->fl = cpu->eflags & XF_ALL;
+    out->fl = cpu->eflags & XF_CMP;
     out->where = 0;
     uint32_t end = WIN_CODE + (uint32_t)c->glen + 1;
     if (rc == -1 && cpu->eip == end && cpu->seg[S_CS].base == 0) {
         out->vec = -1;
     } else if (rc == -1 && cpu->eip > STUBS && cpu->eip <= STUBS + 256 && cpu->seg[S_CS].base == 0) {
         out->vec = (int)(cpu->eip - STUBS - 1);
+        /* #DF #TS #NP #SS #GP #PF #AC push an error code below EIP (SDM
+         * vol. 3, 6.13). */
+        int v = out->vec;
         uint32_t esp = cpu->regs[R_ESP];
-        out->where = rd32(m, esp) - WIN_CODE;
-        out->fl = rd32(m, esp + 8) & XF_ALL;
-        out->r[R_ESP] = esp + 12;
+        uint32_t e = (v == 8 || (v >= 10 && v <= 14) || v == 17) ? 4 : 0;
+        out->where = rd32(m, esp + e) - WIN_CODE;
+        out->fl = rd32(m, esp + e + 8) & XF_CMP;
+        out->r[R_ESP] = esp + e + 12;
     } else {
         out->vec = -2;
         out->where = cpu->eip - WIN_CODE;
@@ -200,8 +204,8 @@ void guest_run(int which, const Case *c, const uint8_t img[NWIN][WIN_SIZE], Stat
         /* Undo the exception frame in the window copy (the host pushes
          * nothing: its signal frame is on another stack), and rewrite the
          * system tables if the frame may have landed on them. */
-        uint32_t lo = out->r[R_ESP] - 12;
-        for (uint32_t a = lo; a != lo + 12; a++)
+        uint32_t lo = cpu->regs[R_ESP];
+        for (uint32_t a = lo; a != out->r[R_ESP]; a++)
             for (int w = 0; w < NWIN; w++)
                 if (a - win_base[w] < WIN_SIZE) out->mem[w][a - win_base[w]] = img[w][a - win_base[w]];
         if (out->r[R_ESP] - WIN_STACK >= WIN_SIZE) g->sys_dirty = true;

@@ -92,7 +92,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     static const int map[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
                                REG_RSP, REG_RBP, REG_RSI, REG_RDI};
     for (int i = 0; i < 8; i++) fault_state.r[i] = (uint32_t)g[map[i]];
-    fault_state.fl = (uint32_t)g[REG_EFL] & XF_ALL;
+    fault_state.fl = (uint32_t)g[REG_EFL] & XF_CMP;
     fault_state.vec = (int)g[REG_TRAPNO];
     fault_state.where = (uint32_t)g[REG_RIP] - WIN_CODE;
     in_case = 0;
@@ -111,7 +111,8 @@ bool host_init(char *err, int errlen)
     if (!map_at(WIN_CODE, PROT_READ | PROT_WRITE | PROT_EXEC) ||
         !map_at(WIN_DATA, PROT_READ | PROT_WRITE) || !map_at(WIN_STACK, PROT_READ | PROT_WRITE) ||
         !map_at(WIN_LOW, PROT_READ | PROT_WRITE) || !map_at(CTL_BASE, PROT_READ | PROT_WRITE)) {
-        snprintf(err, (size_t)errlen, "cannot map the host windows at fixed low addresses");
+        snprintf(err, (size_t)errlen,
+                 "cannot map the host windows at 8000h-41000h (is vm.mmap_min_addr above 8000h?)");
         return false;
     }
     memset((void *)(uintptr_t)WIN_CODE, 0xf4, WIN_SIZE);
@@ -143,7 +144,7 @@ void host_run(const Case *c, const uint8_t img[NWIN][WIN_SIZE], State *out)
 
     volatile uint32_t *in = (uint32_t *)(uintptr_t)CTL_IN;
     for (int i = 0; i < 8; i++) in[i] = c->r[i];
-    *(volatile uint64_t *)(uintptr_t)CTL_FL = (c->fl & XF_ALL) | 2u;
+    *(volatile uint64_t *)(uintptr_t)CTL_FL = (c->fl & (XF_ALL | XF_DF)) | 2u;
     *(volatile uint64_t *)(uintptr_t)CTL_ENTRY = WIN_CODE;
     *(volatile uint64_t *)(uintptr_t)CTL_RET = (uint64_t)(uintptr_t)diff_host_return;
 
@@ -153,7 +154,7 @@ void host_run(const Case *c, const uint8_t img[NWIN][WIN_SIZE], State *out)
         in_case = 0;
         volatile uint32_t *o = (uint32_t *)(uintptr_t)CTL_OUT;
         for (int i = 0; i < 8; i++) out->r[i] = o[i];
-        out->fl = (uint32_t)*(volatile uint64_t *)(uintptr_t)CTL_OFL & XF_ALL;
+        out->fl = (uint32_t)*(volatile uint64_t *)(uintptr_t)CTL_OFL & XF_CMP;
         out->vec = -1;
         out->where = 0;
     } else {

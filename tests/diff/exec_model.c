@@ -27,18 +27,19 @@ static void set_ax(State *st, uint16_t ax)
     st->r[0] = (st->r[0] & ~0xffffu) | ax;
 }
 
-/* The opcode byte after any 66/67 prefixes. */
+/* The opcode byte after any legacy prefixes. */
 static int opc_index(const Case *c)
 {
+    static const uint8_t pfx[11] = {0x66, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0, 0xf2, 0xf3};
     int i = 0;
-    while (i < c->glen && (c->g[i] == 0x66 || c->g[i] == 0x67)) i++;
+    while (i < c->glen && memchr(pfx, c->g[i], sizeof pfx)) i++;
     return i;
 }
 
 void model_run(const Case *c, const uint8_t img[NWIN][WIN_SIZE], State *out)
 {
     memcpy(out->r, c->r, sizeof out->r);
-    out->fl = c->fl & XF_ALL;
+    out->fl = c->fl & XF_CMP;
     out->vec = -1;
     out->where = 0;
     for (int w = 0; w < NWIN; w++) memcpy(out->mem[w], img[w], WIN_SIZE);
@@ -145,5 +146,5 @@ void model_run(const Case *c, const uint8_t img[NWIN][WIN_SIZE], State *out)
         out->vec = -3;
         return;
     }
-    out->fl = f & XF_ALL;
+    out->fl = f & XF_CMP;
 }

@@ -8,6 +8,7 @@
 #include "diff.h"
 
 const uint32_t win_base[NWIN] = {WIN_DATA, WIN_STACK, WIN_LOW};
+bool rm_abs_only;
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and good enough to spread
  * (seed, index) into independent streams. */
@@ -189,7 +190,7 @@ static void rm_mem16(Case *c, Src *s, Rm *m, int size, uint32_t avoid, uint32_t 
     if (!lin) lin = WIN_LOW + 16 + rnd_below(s, WIN_SIZE - 32 - (uint32_t)size);
     m->lin = lin;
     int rm = 6, mod = 0;
-    for (int t = 0; t < 16; t++) {
+    for (int t = 0; t < (rm_abs_only ? 0 : 16); t++) {
         int r = (int)rnd_below(s, 8), md = (int)rnd_below(s, 3);
         const int *q = a16_regs[r];
         if (r == 6 && md == 0) { rm = 6; mod = 0; break; }
@@ -219,16 +220,20 @@ static void rm_mem16(Case *c, Src *s, Rm *m, int size, uint32_t avoid, uint32_t 
 
 void rm_mem(Case *c, Src *s, Rm *m, bool a16, int size, uint32_t avoid, uint32_t lin)
 {
+    /* Not CS: a write through a code segment is #GP in protected mode,
+     * while long mode ignores the override. */
+    static const uint8_t segp[4] = {0x26, 0x36, 0x3e, 0x26};
     memset(m, 0, sizeof *m);
     m->mem = true;
     m->a16 = a16;
+    if (rnd_below(s, 8) == 0) m->seg_prefix = segp[rnd_below(s, 4)];
     if (a16) {
         rm_mem16(c, s, m, size, avoid, lin);
         return;
     }
     if (!lin) lin = WIN_DATA + 16 + rnd_below(s, WIN_SIZE - 32 - (uint32_t)size);
     m->lin = lin;
-    int mode = (int)rnd_below(s, 6);
+    int mode = rm_abs_only ? 0 : (int)rnd_below(s, 6);
     int b = pick_reg_not(s, avoid | (1u << 4));
     if (b < 0) mode = 0;
     switch (mode) {
@@ -287,6 +292,9 @@ void emit_modrm(Case *c, bool lock, bool o16, const uint8_t *opc, int nopc, int 
 {
     if (lock) both(c, 0xf0);
     if (o16) both(c, 0x66);
+    /* Now and then a redundant ES/SS/DS override: every data segment is
+     * flat in the guest, and long mode ignores these. */
+    if (m->mem && m->seg_prefix) both(c, m->seg_prefix);
     if (m->mem && m->a16) gbyte(c, 0x67);
     if (m->mem && !m->a16) hbyte(c, 0x67);   /* 32-bit addressing in long mode */
     for (int i = 0; i < nopc; i++) both(c, opc[i]);

@@ -11,7 +11,7 @@
 
 #include "diff.h"
 
-#define MAX_FORMS 640
+#define MAX_FORMS 2048
 Form forms[MAX_FORMS];
 int n_forms;
 
@@ -59,7 +59,7 @@ static void rm_value(Case *c, Src *s, const Form *f, Rm *m, int size, uint32_t v
     }
 }
 
-static void add_form(const char *group, GenFn gen, int op, int size, int mem, int var,
+void add_form(const char *group, GenFn gen, int op, int size, int mem, int var,
                      const char *fmt, const char *a, const char *b)
 {
     if (n_forms >= MAX_FORMS) return;
@@ -502,15 +502,61 @@ static void gen_xchg(Case *c, Src *s, const Form *f)
 
 /* ---- one-byte flag and conversion instructions ---- */
 
+/* op: 0 CBW 1 CWDE 2 CWD 3 CDQ 4 LAHF 5 SAHF 6 CLC 7 STC 8 CMC 9 CLD 10 STD
+ *     11 NOP 12 NOP r/m32 (0F 1F /0) 13 UD2 (#UD) */
 static void gen_misc(Case *c, Src *s, const Form *f)
 {
-    case_begin(c, s, true);
+    case_begin(c, s, f->op != 13);
     c->r[EAX] = pick_val(s, 4);
     c->r[EDX] = pick_val(s, 4);
-    static const uint8_t ops[9][2] = {{0x66, 0x98}, {0, 0x98}, {0x66, 0x99}, {0, 0x99},
-                                      {0, 0x9f}, {0, 0x9e}, {0, 0xf8}, {0, 0xf9}, {0, 0xf5}};
-    if (ops[f->op][0]) both(c, ops[f->op][0]);
-    both(c, ops[f->op][1]);
+    if (rnd32(s) & 1) c->fl |= XF_DF;
+    static const uint8_t ops[14][3] = {{0x66, 0x98}, {0, 0x98}, {0x66, 0x99}, {0, 0x99},
+                                       {0, 0x9f}, {0, 0x9e}, {0, 0xf8}, {0, 0xf9}, {0, 0xf5},
+                                       {0, 0xfc}, {0, 0xfd}, {0, 0x90}, {0x0f, 0x1f, 0x00},
+                                       {0, 0x0f, 0x0b}};
+    if (f->op == 12) {
+        /* The multi-byte NOP takes an r/m operand it never accesses. */
+        Rm m;
+        uint8_t opc[2] = {0x0f, 0x1f};
+        rm_mem(c, s, &m, false, 4, BIT(ESP), 0);
+        emit_modrm(c, false, rnd32(s) & 1, opc, 2, 0, &m);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        if (ops[f->op][i] || (i == 1)) both(c, ops[f->op][i]);
+}
+
+/* XLAT (D7): AL <- [EBX + zero-extended AL] (0x67 in long mode: EBX) */
+static void gen_xlat(Case *c, Src *s, const Form *f)
+{
+    (void)f;
+    case_begin(c, s, true);
+    c->r[EAX] = pick_val(s, 4);
+    c->r[EBX] = WIN_DATA + rnd_below(s, WIN_SIZE - 256);
+    hbyte(c, 0x67);
+    both(c, 0xd7);
+}
+
+/* CMPXCHG8B m64 (0F C7 /1): EDX:EAX against m64, equal half the time;
+ * var 1 = LOCK. */
+static void gen_cx8(Case *c, Src *s, const Form *f)
+{
+    case_begin(c, s, true);
+    uint64_t v = ((uint64_t)pick_val(s, 4) << 32) | pick_val(s, 4);
+    c->r[ECX] = pick_val(s, 4);
+    c->r[EBX] = rnd32(s);
+    if (rnd32(s) & 1) {
+        c->r[EAX] = (uint32_t)v;
+        c->r[EDX] = (uint32_t)(v >> 32);
+    } else {
+        c->r[EAX] = pick_val(s, 4);
+        c->r[EDX] = (rnd32(s) & 1) ? (uint32_t)(v >> 32) : rnd32(s);
+    }
+    Rm m;
+    rm_mem(c, s, &m, f->mem == 2, 8, BIT(EAX) | BIT(ECX) | BIT(EDX) | BIT(EBX) | BIT(ESP), 0);
+    mem_preset64(c, m.lin, 8, v);
+    uint8_t opc[2] = {0x0f, 0xc7};
+    emit_modrm(c, f->var == 1, false, opc, 2, 1, &m);
 }
 
 /* ---- BCD: DAA DAS AAA AAS AAM AAD (no long-mode encoding: model) ---- */
@@ -797,8 +843,12 @@ void forms_init(void)
         for (int mem = 0; mem < 3; mem++)
             add_form("setcc", gen_setcc, cc, 1, mem, 0, "SET%s r/m8%s", cc_name[cc], "");
     add_form("xchg", gen_xchg, 4, 4, 0, 0, "BSWAP r32%s%s", "", "");
-    static const char *const mn[9] = {"CBW", "CWDE", "CWD", "CDQ", "LAHF", "SAHF", "CLC", "STC", "CMC"};
-    for (int op = 0; op < 9; op++) add_form("flags", gen_misc, op, 4, 0, 0, "%s%s", mn[op], "");
+    static const char *const mn[14] = {"CBW", "CWDE", "CWD", "CDQ", "LAHF", "SAHF", "CLC",
+                                       "STC", "CMC", "CLD", "STD", "NOP", "NOP r/m (0F 1F)", "UD2"};
+    for (int op = 0; op < 14; op++) add_form("flags", gen_misc, op, 4, 0, 0, "%s%s", mn[op], "");
+    add_form("mov", gen_xlat, 0, 1, 0, 0, "XLAT%s%s", "", "");
+    for (int mem = 1; mem < 3; mem++) add_form("xchg", gen_cx8, 0, 8, mem, 0, "CMPXCHG8B m64%s%s", "", "");
+    add_form("xchg", gen_cx8, 0, 8, 1, 1, "LOCK CMPXCHG8B m64%s%s", "", "");
     static const char *const bc[6] = {"DAA", "DAS", "AAA", "AAS", "AAM", "AAD"};
     for (int op = 0; op < 6; op++) add_form("bcd", gen_bcd, op, 1, 0, 0, "%s%s", bc[op], "");
     for (int op = 0; op < 16; op++)
@@ -808,4 +858,5 @@ void forms_init(void)
     add_form("jcc", gen_jcc, 16, 4, 0, 1, "JMP rel32%s%s", "", "");
     static const char *const ln[4] = {"LOOP", "LOOPE", "LOOPNE", "JECXZ"};
     for (int op = 0; op < 4; op++) add_form("jcc", gen_jcc, 17 + op, 4, 0, 0, "%s rel8%s", ln[op], "");
+    forms_init_seq();
 }

@@ -6,6 +6,8 @@
  * including flags an instruction must leave unchanged (INC/DEC keep CF,
  * BT* keep ZF, rotates keep SF ZF AF PF, a zero count changes nothing).
  */
+#include <stddef.h>
+
 #include "diff.h"
 
 typedef struct Undef {
