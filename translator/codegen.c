@@ -39,7 +39,23 @@
 
 enum { FL_MEM, FL_HOST };
 
+/* Guest registers cached in host callee-saved registers within a block
+ * (they survive the C calls of the TLB-fill path). A register is loaded on
+ * first use, written back when evicted, before helper calls and at every
+ * exit; memory is the truth at block boundaries. */
+#define NCACHE 5
+static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15};
+typedef struct RegCache {
+    int8_t slot_of[8];      /* guest reg -> slot, or -1 */
+    int8_t guest_in[NCACHE];/* slot -> guest reg, or -1 */
+    bool dirty[NCACHE];
+    uint32_t used[NCACHE];  /* LRU stamp */
+} RegCache;
+
 typedef struct Slow {
+    RegCache rc_jump;      /* cache state where the fast path leaves */
+    RegCache rc_resume;    /* and where it continues after the instruction */
+    bool have_rc_jump;
     uint8_t *jf[4];
     int nj;
     uint8_t *miss_jf;      /* TLB tag miss: try a fill first */
@@ -66,6 +82,8 @@ typedef struct Gen {
     Slow *cur_slow;
     uint8_t *jf_nochain[TB_MAX_INSNS * 2];
     int n_nochain;
+    RegCache rc;
+    uint32_t tick;
 } Gen;
 
 /* ---- mode ---- */
@@ -149,11 +167,117 @@ int cg_helper(CPU *cpu, const Insn *in)
 
 /* ---- small emit helpers ---- */
 
-static HMem greg(int r, int size)
+static HMem greg_mem(int r, int size)
 {
     if (size == 1) return hmem(HRBP, OFF(regs) + 4 * (r & 3) + (r >> 2));
     return hmem(HRBP, OFF(regs) + 4 * r);
 }
+
+static void rc_reset(RegCache *rc)
+{
+    memset(rc->slot_of, -1, sizeof rc->slot_of);
+    memset(rc->guest_in, -1, sizeof rc->guest_in);
+    memset(rc->dirty, 0, sizeof rc->dirty);
+    memset(rc->used, 0, sizeof rc->used);
+}
+
+static void rc_writeback_slot(CodeBuf *cb, RegCache *rc, int s)
+{
+    if (rc->guest_in[s] >= 0 && rc->dirty[s]) {
+        x_mov_mr(cb, 4, greg_mem(rc->guest_in[s], 4), cache_host[s]);
+        rc->dirty[s] = false;
+    }
+}
+
+static void rc_drop_slot(RegCache *rc, int s)
+{
+    if (rc->guest_in[s] >= 0) rc->slot_of[rc->guest_in[s]] = -1;
+    rc->guest_in[s] = -1;
+    rc->dirty[s] = false;
+}
+
+/* Emit stores for every dirty cached register (flag-neutral MOVs). */
+static void rc_writeback_all(CodeBuf *cb, RegCache *rc)
+{
+    for (int s = 0; s < NCACHE; s++) rc_writeback_slot(cb, rc, s);
+}
+
+/* Emit stores for the dirty registers of a snapshot, without changing it. */
+static void rc_writeback_snapshot(CodeBuf *cb, const RegCache *rc)
+{
+    for (int s = 0; s < NCACHE; s++)
+        if (rc->guest_in[s] >= 0 && rc->dirty[s])
+            x_mov_mr(cb, 4, greg_mem(rc->guest_in[s], 4), cache_host[s]);
+}
+
+/* Emit loads for every register cached in `rc` (after a helper ran). */
+static void rc_reload_all(CodeBuf *cb, const RegCache *rc)
+{
+    for (int s = 0; s < NCACHE; s++)
+        if (rc->guest_in[s] >= 0) x_mov_rm(cb, 4, cache_host[s], greg_mem(rc->guest_in[s], 4));
+}
+
+/* Guest register r as an operand of `size` bytes; `write` marks it dirty.
+ * AH..BH are not addressable in r12-r15, so they go to memory and the
+ * whole register leaves the cache first. */
+static HMem greg_w(Gen *g, int r, int size, bool write)
+{
+    RegCache *rc = &g->rc;
+    if (size == 1 && r >= 4) {
+        int s = rc->slot_of[r & 3];
+        if (s >= 0) {
+            rc_writeback_slot(&g->cb, rc, s);
+            rc_drop_slot(rc, s);
+        }
+        return greg_mem(r, size);
+    }
+    int s = rc->slot_of[r];
+    if (s < 0) {
+        /* a free slot, else the least recently used one */
+        for (int k = 0; k < NCACHE; k++)
+            if (rc->guest_in[k] < 0) { s = k; break; }
+        if (s < 0) {
+            s = 0;
+            for (int k = 1; k < NCACHE; k++)
+                if (rc->used[k] < rc->used[s]) s = k;
+            rc_writeback_slot(&g->cb, rc, s);
+            rc_drop_slot(rc, s);
+        }
+        x_mov_rm(&g->cb, 4, cache_host[s], greg_mem(r, 4));
+        rc->slot_of[r] = (int8_t)s;
+        rc->guest_in[s] = (int8_t)r;
+        rc->dirty[s] = false;
+    }
+    rc->used[s] = ++g->tick;
+    if (write) rc->dirty[s] = true;
+    return hdirect(cache_host[s]);
+}
+
+static HMem greg(Gen *g, int r, int size) { return greg_w(g, r, size, false); }
+
+/* A destination the instruction overwrites whole (32-bit MOV, LEA, POP,
+ * MOVZX...): no need to load the old value into the cache first. */
+static HMem greg_def(Gen *g, int r, int size)
+{
+    RegCache *rc = &g->rc;
+    if (size != 4 || rc->slot_of[r] >= 0) return greg_w(g, r, size, true);
+    int s = -1;
+    for (int k = 0; k < NCACHE; k++)
+        if (rc->guest_in[k] < 0) { s = k; break; }
+    if (s < 0) {
+        s = 0;
+        for (int k = 1; k < NCACHE; k++)
+            if (rc->used[k] < rc->used[s]) s = k;
+        rc_writeback_slot(&g->cb, rc, s);
+        rc_drop_slot(rc, s);
+    }
+    rc->slot_of[r] = (int8_t)s;
+    rc->guest_in[s] = (int8_t)r;
+    rc->used[s] = ++g->tick;
+    rc->dirty[s] = true;
+    return hdirect(cache_host[s]);
+}
+
 
 static void fl_spill(Gen *g)
 {
@@ -193,9 +317,19 @@ static void call_helper(Gen *g, const Insn *in)
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(&g->cb, 5 /* jnz */, NULL);
 }
 
+static void slow_snapshot(Gen *g)
+{
+    Slow *s = g->cur_slow;
+    if (!s->have_rc_jump) {
+        s->rc_jump = g->rc;
+        s->have_rc_jump = true;
+    }
+}
+
 static void slow_jump(Gen *g, int cc)
 {
     Slow *s = g->cur_slow;
+    slow_snapshot(g);
     s->jf[s->nj++] = x_jcc_rel32(&g->cb, cc, NULL);
 }
 
@@ -210,10 +344,10 @@ static void emit_ea(Gen *g, const Insn *in, const Operand *op)
         return;
     }
     if (a16) {
-        if (b != REG_NONE) x_movzx_rm(cb, HRSI, 2, greg(b, 2));
+        if (b != REG_NONE) x_movzx_rm(cb, HRSI, 2, greg(g, b, 2));
         else x_mov_ri(cb, HRSI, 0);
         if (x != REG_NONE) {
-            x_movzx_rm(cb, HRCX, 2, greg(x, 2));
+            x_movzx_rm(cb, HRCX, 2, greg(g, x, 2));
             HMem m = {HRSI, HRCX, 1, op->disp};
             x_lea(cb, 4, HRSI, m);
         } else if (op->disp) {
@@ -222,9 +356,9 @@ static void emit_ea(Gen *g, const Insn *in, const Operand *op)
         x_movzx_rr(cb, HRSI, 2, HRSI);
         return;
     }
-    if (b != REG_NONE) x_mov_rm(cb, 4, HRSI, greg(b, 4));
+    if (b != REG_NONE) x_mov_rm(cb, 4, HRSI, greg(g, b, 4));
     if (x != REG_NONE) {
-        x_mov_rm(cb, 4, HRCX, greg(x, 4));
+        x_mov_rm(cb, 4, HRCX, greg(g, x, 4));
         HMem m = {b != REG_NONE ? HRSI : HNONE, HRCX, op->scale, op->disp};
         x_lea(cb, 4, HRSI, m);
     } else if (op->disp) {
@@ -257,6 +391,7 @@ static void emit_seg_tlb(Gen *g, int seg, int size, bool write)
     HMem tag = {HRBP, HRAX, 1, tlb};
     x_alu_rm(cb, ALU_CMP, 4, HRCX, tag);
     Slow *s = g->cur_slow;
+    slow_snapshot(g);
     s->miss_jf = x_jcc_rel32(cb, 5 /* jne */, NULL);
     s->miss_size = (uint8_t)size;
     s->miss_write = write;
@@ -295,9 +430,9 @@ static void emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, b
 
 static const HMem HM_RSI = {HRSI, HNONE, 1, 0};
 
-static HMem opnd_mem(const Operand *op, int size)
+static HMem opnd_mem(Gen *g, const Operand *op, int size, bool write)
 {
-    if (op->kind == OPK_REG) return greg(op->reg, size);
+    if (op->kind == OPK_REG) return greg_w(g, op->reg, size, write);
     return HM_RSI;
 }
 
@@ -481,10 +616,10 @@ static void emit_stack_addr(Gen *g, int size, bool push)
 {
     CodeBuf *cb = &g->cb;
     if (g->ss32) {
-        x_mov_rm(cb, 4, HRSI, greg(R_ESP, 4));
+        x_mov_rm(cb, 4, HRSI, greg(g, R_ESP, 4));
         if (push) x_lea(cb, 4, HRSI, hmem(HRSI, -size));
     } else {
-        x_movzx_rm(cb, HRSI, 2, greg(R_ESP, 2));
+        x_movzx_rm(cb, HRSI, 2, greg(g, R_ESP, 2));
         if (push) {
             x_lea(cb, 4, HRSI, hmem(HRSI, -size));
             x_movzx_rr(cb, HRSI, 2, HRSI);
@@ -497,7 +632,7 @@ static void emit_stack_addr(Gen *g, int size, bool push)
 
 static void emit_store_sp(Gen *g)
 {
-    x_mov_mr(&g->cb, g->ss32 ? 4 : 2, greg(R_ESP, 4), HRDI);
+    x_mov_mr(&g->cb, g->ss32 ? 4 : 2, greg_w(g, R_ESP, 4, true), HRDI);
 }
 
 /* ---- the inline emitters ---- */
@@ -532,12 +667,12 @@ static void emit_inline(Gen *g, int i, const Insn *in)
 
     if (in->id == X86_INS_LEA) {
         emit_ea(g, in, b);
-        x_mov_mr(cb, sz, greg(a->reg, sz), HRSI);
+        x_mov_mr(cb, sz, greg_def(g, a->reg, sz), HRSI);
         return;
     }
     if (in->id == X86_INS_PUSH) {
         int size = in->opsize;
-        if (a->kind == OPK_REG) x_mov_rm(cb, 4, HRDX, greg(a->reg, 4));
+        if (a->kind == OPK_REG) x_mov_rm(cb, 4, HRDX, greg(g, a->reg, 4));
         emit_stack_addr(g, size, true);
         if (a->kind == OPK_REG) x_mov_mr(cb, size, HM_RSI, HRDX);
         else x_mov_mi(cb, size, HM_RSI, a->imm);
@@ -549,20 +684,20 @@ static void emit_inline(Gen *g, int i, const Insn *in)
         emit_stack_addr(g, size, false);
         x_mov_rm(cb, size, HRDX, HM_RSI);
         emit_store_sp(g);
-        x_mov_mr(cb, size, greg(a->reg, size), HRDX);
+        x_mov_mr(cb, size, greg_def(g, a->reg, size), HRDX);
         return;
     }
     if (in->id == X86_INS_XCHG) {
-        x_mov_rm(cb, sz, HRAX, greg(a->reg, sz));
-        x_mov_rm(cb, sz, HRDX, greg(b->reg, sz));
-        x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
-        x_mov_mr(cb, sz, greg(b->reg, sz), HRAX);
+        x_mov_rm(cb, sz, HRAX, greg(g, a->reg, sz));
+        x_mov_rm(cb, sz, HRDX, greg(g, b->reg, sz));
+        x_mov_mr(cb, sz, greg_w(g, a->reg, sz, true), HRDX);
+        x_mov_mr(cb, sz, greg_w(g, b->reg, sz, true), HRAX);
         return;
     }
     if (in->id == X86_INS_IMUL && in->nops >= 2) {
         if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, sz, false);
-        HMem src = opnd_mem(b, sz);
-        if (in->nops == 2) x_mov_rm(cb, sz, HRDX, greg(a->reg, sz));
+        HMem src = opnd_mem(g, b, sz, false);
+        if (in->nops == 2) x_mov_rm(cb, sz, HRDX, greg(g, a->reg, sz));
         fl_prepare_op(g, i, fr, fw);
         if (in->nops == 2) {
             x_imul_rm(cb, sz, HRDX, src);
@@ -577,56 +712,56 @@ static void emit_inline(Gen *g, int i, const Insn *in)
             else if (sz == 2) { cb_byte(cb, (uint8_t)imm); cb_byte(cb, (uint8_t)(imm >> 8)); }
             else cb_u32(cb, imm);
         }
-        x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
+        x_mov_mr(cb, sz, greg_w(g, a->reg, sz, true), HRDX);
         return;
     }
     if (in->id == X86_INS_MUL || in->id == X86_INS_IMUL) {
         /* One-operand forms: AX = AL * r/m8, DX:AX = AX * r/m16,
          * EDX:EAX = EAX * r/m32 (SDM vol. 2, MUL/IMUL). */
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, false);
-        HMem src = opnd_mem(a, sz);
+        HMem src = opnd_mem(g, a, sz, false);
         fl_prepare_op(g, i, fr, fw);
-        x_mov_rm(cb, sz, HRAX, greg(R_EAX, sz));
+        x_mov_rm(cb, sz, HRAX, greg(g, R_EAX, sz));
         uint8_t o = sz == 1 ? 0xf6 : 0xf7;
         x_op_rm(cb, sz, &o, 1, in->id == X86_INS_MUL ? 4 : 5, -1, &src);
         if (sz == 1) {
-            x_mov_mr(cb, 2, greg(R_EAX, 2), HRAX);
+            x_mov_mr(cb, 2, greg_w(g, R_EAX, 2, true), HRAX);
         } else {
-            x_mov_mr(cb, sz, greg(R_EAX, sz), HRAX);
-            x_mov_mr(cb, sz, greg(R_EDX, sz), HRDX);
+            x_mov_mr(cb, sz, greg_w(g, R_EAX, sz, true), HRAX);
+            x_mov_mr(cb, sz, greg_w(g, R_EDX, sz, true), HRDX);
         }
         return;
     }
     if (in->id == X86_INS_MOVZX || in->id == X86_INS_MOVSX) {
         if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, b->size, false);
-        HMem src = opnd_mem(b, b->size);
+        HMem src = opnd_mem(g, b, b->size, false);
         if (in->id == X86_INS_MOVZX) x_movzx_rm(cb, HRDX, b->size, src);
         else x_movsx_rm(cb, HRDX, b->size, src);
-        x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
+        x_mov_mr(cb, sz, greg_def(g, a->reg, sz), HRDX);
         return;
     }
     if (cc >= 0 && (in->id >= X86_INS_SETAE && in->id <= X86_INS_SETS)) {
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, 1, true);
         fl_prepare_op(g, i, fr | cond_flags(cc), 0);
-        x_setcc_m(cb, cc, opnd_mem(a, 1));
+        x_setcc_m(cb, cc, opnd_mem(g, a, 1, true));
         return;
     }
     if (cc >= 0 && (in->id >= X86_INS_CMOVA && in->id <= X86_INS_CMOVS)) {
         if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, sz, false);
-        x_mov_rm(cb, sz, HRDX, greg(a->reg, sz));
+        x_mov_rm(cb, sz, HRDX, greg(g, a->reg, sz));
         fl_prepare_op(g, i, fr | cond_flags(cc), 0);
-        x_cmov_rm(cb, cc, sz, HRDX, opnd_mem(b, sz));
-        x_mov_mr(cb, sz, greg(a->reg, sz), HRDX);
+        x_cmov_rm(cb, cc, sz, HRDX, opnd_mem(g, b, sz, false));
+        x_mov_mr(cb, sz, greg_w(g, a->reg, sz, true), HRDX);
         return;
     }
     if (in->id == X86_INS_MOV) {
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, true);
         else if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, sz, false);
         if (b->kind == OPK_IMM) {
-            x_mov_mi(cb, sz, opnd_mem(a, sz), b->imm);
+            x_mov_mi(cb, sz, a->kind == OPK_REG ? greg_def(g, a->reg, sz) : HM_RSI, b->imm);
         } else {
-            x_mov_rm(cb, sz, HRDX, opnd_mem(b, sz));
-            x_mov_mr(cb, sz, opnd_mem(a, sz), HRDX);
+            x_mov_rm(cb, sz, HRDX, opnd_mem(g, b, sz, false));
+            x_mov_mr(cb, sz, a->kind == OPK_REG ? greg_def(g, a->reg, sz) : HM_RSI, HRDX);
         }
         return;
     }
@@ -634,9 +769,9 @@ static void emit_inline(Gen *g, int i, const Insn *in)
         bool ro = alu == ALU_CMP || in->id == X86_INS_TEST;
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, !ro);
         else if (b->kind == OPK_MEM) emit_mem_addr(g, in, b, sz, false);
-        if (b->kind != OPK_IMM) x_mov_rm(cb, sz, HRDX, opnd_mem(b, sz));
+        if (b->kind != OPK_IMM) x_mov_rm(cb, sz, HRDX, opnd_mem(g, b, sz, false));
         fl_prepare_op(g, i, fr, fw);
-        HMem d = opnd_mem(a, sz);
+        HMem d = opnd_mem(g, a, sz, !ro);
         if (in->id == X86_INS_TEST) {
             if (b->kind == OPK_IMM) x_test_mi(cb, sz, d, b->imm);
             else x_test_mr(cb, sz, d, HRDX);
@@ -650,7 +785,7 @@ static void emit_inline(Gen *g, int i, const Insn *in)
         in->id == X86_INS_NEG) {
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, true);
         fl_prepare_op(g, i, fr, fw);
-        HMem d = opnd_mem(a, sz);
+        HMem d = opnd_mem(g, a, sz, true);
         switch (in->id) {
         case X86_INS_INC: x_inc_m(cb, sz, d); break;
         case X86_INS_DEC: x_dec_m(cb, sz, d); break;
@@ -663,12 +798,12 @@ static void emit_inline(Gen *g, int i, const Insn *in)
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, sz, true);
         if (b->kind == OPK_IMM) {
             fl_prepare_op(g, i, fr, fw);
-            x_shift_mi(cb, sh, sz, opnd_mem(a, sz), (uint8_t)b->imm);
+            x_shift_mi(cb, sh, sz, opnd_mem(g, a, sz, true), (uint8_t)b->imm);
         } else {
-            x_movzx_rm(cb, HRCX, 1, greg(R_ECX, 1));
+            x_movzx_rm(cb, HRCX, 1, greg(g, R_ECX, 1));
             fl_prepare_op(g, i, F_ARITH, F_ARITH);
             uint8_t o = sz == 1 ? 0xd2 : 0xd3;
-            HMem d = opnd_mem(a, sz);
+            HMem d = opnd_mem(g, a, sz, true);
             x_op_rm(cb, sz, &o, 1, sh, -1, &d);
         }
         return;
@@ -747,6 +882,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
     if (cc >= 0) {
         fl_load(g);
         fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
+        rc_writeback_all(cb, &g->rc);   /* MOVs: flags intact too */
         emit_direct_exit(g, 0, a->imm, cc);
         emit_direct_exit(g, 1, in->next_eip, -1);
         return;
@@ -755,14 +891,16 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
     case X86_INS_JMP:
         if (a->kind == OPK_IMM) {
             fl_exit(g, g->live_after[i]);
+            rc_writeback_all(cb, &g->rc);
             emit_direct_exit(g, 0, a->imm, -1);
             return;
         }
         fl_before(g, i, true, 0, 0);
         fl_spill(g);
         if (a->kind == OPK_MEM) emit_mem_addr(g, in, a, in->opsize, false);
-        if (in->opsize == 2) x_movzx_rm(cb, HRAX, 2, opnd_mem(a, 2));
-        else x_mov_rm(cb, 4, HRAX, opnd_mem(a, 4));
+        if (in->opsize == 2) x_movzx_rm(cb, HRAX, 2, opnd_mem(g, a, 2, false));
+        else x_mov_rm(cb, 4, HRAX, opnd_mem(g, a, 4, false));
+        rc_writeback_all(cb, &g->rc);
         emit_indirect_exit(g);
         return;
     case X86_INS_CALL:
@@ -770,6 +908,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
         emit_stack_addr(g, in->opsize, true);
         x_mov_mi(cb, in->opsize, HM_RSI, in->next_eip);
         emit_store_sp(g);
+        rc_writeback_all(cb, &g->rc);
         emit_direct_exit(g, 0, a->imm & opmask, -1);
         return;
     case X86_INS_RET: {
@@ -779,6 +918,7 @@ static void emit_inline_branch(Gen *g, int i, const Insn *in)
         else x_mov_rm(cb, 4, HRAX, HM_RSI);
         if (in->nops == 1 && a->kind == OPK_IMM) x_lea(cb, 4, HRDI, hmem(HRDI, (int32_t)(a->imm & 0xffff)));
         emit_store_sp(g);
+        rc_writeback_all(cb, &g->rc);
         emit_indirect_exit(g);
         return;
     }
@@ -1003,6 +1143,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     g->ss32 = mode & TMODE_SS32;
     g->flat = mode & TMODE_FLAT;
     g->floc = FL_MEM;
+    rc_reset(&g->rc);
     size_t space = tc_space(tc);
     if (space < 4096) return NULL;
     cb_init(&g->cb, tc->buf_ptr, space);
@@ -1038,7 +1179,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         } else {
             fl_before(g, i, true, F_ARITH, 0);
             if (g->floc == FL_HOST) fl_spill(g);
+            rc_writeback_all(cb, &g->rc);
             call_helper(g, in);
+            rc_reset(&g->rc);   /* the helper may have changed any register */
             g->floc = FL_MEM;
             if (last && helper_ends_block(in)) {
                 /* cg_helper stored the next EIP; no chaining across these. */
@@ -1048,6 +1191,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             }
         }
         if (s->nj || s->miss_jf) {
+            s->rc_resume = g->rc;
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
             g->nslow++;
@@ -1056,6 +1200,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     tb->host_off[n] = (uint32_t)(cb->p - tb->code);
     if (!ended) {
         fl_exit(g, g->live_after[n - 1]);
+        rc_writeback_all(cb, &g->rc);
         emit_direct_exit(g, 0, cur, -1);
     }
 
@@ -1070,7 +1215,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         Slow *s = &g->slow[k];
         uint8_t *full = cb->p;
         for (int j = 0; j < s->nj; j++) x_patch_rel32(s->jf[j], cb->p);
+        rc_writeback_snapshot(cb, &s->rc_jump);
         call_helper(g, s->in);
+        rc_reload_all(cb, &s->rc_resume);
         if (s->restore) {
             g->floc = FL_MEM;
             fl_load(g);

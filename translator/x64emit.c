@@ -44,6 +44,10 @@ static void emit_imm(CodeBuf *cb, int size, uint32_t imm)
 void x_op_rm(CodeBuf *cb, int size, const uint8_t *opc, int nopc, int reg,
              int rm_reg, const HMem *m)
 {
+    if (rm_reg < 0 && m && m->base == HDIRECT) {
+        rm_reg = m->index;
+        m = NULL;
+    }
     uint8_t rex = 0;
     bool need_rex = false;
     if (size == 2) cb_byte(cb, 0x66);

@@ -30,6 +30,16 @@ typedef struct HMem {
     int32_t disp;
 } HMem;
 
+/* An HMem can also name a host register (base == HDIRECT, index = the
+ * register): every r/m encoder then emits the register form. The code
+ * generator uses this for guest registers cached in host registers. */
+#define HDIRECT (-2)
+static inline HMem hdirect(int reg)
+{
+    HMem m = {HDIRECT, reg, 1, 0};
+    return m;
+}
+
 static inline HMem hmem(int base, int32_t disp)
 {
     HMem m = {base, HNONE, 1, disp};
