@@ -1,6 +1,7 @@
 /* pc.c - the PC/AT board: memory, BIOS, port bus, clock, PICs, PIT, two
- * UARTs, QEMU's debug console / exit devices, port 0x92 and port 0x80,
- * and the wiring of the interrupt line to the CPU.
+ * UARTs, QEMU's debug console / exit devices, the RTC/CMOS, the keyboard
+ * controller, ACPI PM registers, ports 0x92, 0xCF9 and 0x80, and the
+ * wiring of the interrupt line to the CPU.
  */
 #include "pc.h"
 
@@ -35,6 +36,33 @@ void pc_request_exit(PC *pc, int status)
     pc->exit_status = status;
     pc->exit_requested = true;
     pc_kick(pc);
+    /* Requested by the instruction running now (an OUT): no instruction
+     * after it may run, as on QEMU where the exit is immediate. */
+    if (pc->cpu)
+        pc->cpu->stop_block = true;
+}
+
+void pc_request_reset(PC *pc)
+{
+    if (pc->cfg.no_reboot || pc->cfg.kernel) {
+        pc_request_exit(pc, 0);   /* nothing to reboot into: the machine stops */
+    } else {
+        pc->reset_requested = true;
+        pc_kick(pc);
+        if (pc->cpu)
+            pc->cpu->stop_block = true;
+    }
+}
+
+static void pc_reset_cb(void *opaque)
+{
+    pc_request_reset(opaque);
+}
+
+/* ACPI soft-off (SLP_TYP = S5, SLP_EN): the machine stops with status 0. */
+static void pc_power_off(void *opaque)
+{
+    pc_request_exit(opaque, 0);
 }
 
 /* The master PIC's INT pin is the CPU's INTR input. */
@@ -77,13 +105,32 @@ static void port92_write(void *opaque, uint16_t port, uint32_t val, int size)
     uint8_t old = pc->port92;
     pc->port92 = (uint8_t)val;
     mem_set_a20(&pc->mem, val & 2);
-    if ((val & 1) && !(old & 1)) {
-        if (pc->cfg.no_reboot) {
-            pc_request_exit(pc, 0);   /* -no-reboot: a reset stops the machine */
-        } else {
-            pc->reset_requested = true;
-            pc_kick(pc);
-        }
+    if ((val & 1) && !(old & 1))
+        pc_request_reset(pc);
+}
+
+/* Port 0xCF9, the PIIX/ICH reset control register: a 0->1 transition of
+ * RST_CPU (bit 2) resets the machine; bit 1 (SYS_RST) chooses a hard reset
+ * and bit 3 (FULL_RST) a power cycle, which are the same thing here. So
+ * writing 0x06 or 0x0E resets. */
+static uint32_t portcf9_read(void *opaque, uint16_t port, int size)
+{
+    (void)port;
+    (void)size;
+    PC *pc = opaque;
+    return pc->portcf9 & 0x0au;
+}
+
+static void portcf9_write(void *opaque, uint16_t port, uint32_t val, int size)
+{
+    (void)port;
+    (void)size;
+    PC *pc = opaque;
+    uint8_t old = pc->portcf9;
+    pc->portcf9 = (uint8_t)(val & 0x0e);
+    if ((val & 4) && !(old & 4)) {
+        pc->portcf9 &= (uint8_t)~4u;   /* RST_CPU self-clears */
+        pc_request_reset(pc);
     }
 }
 
@@ -205,7 +252,11 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
         debugexit_init(&pc->debugexit, &pc->io, 0xf4, pc_debug_exit, pc);
     io_register(&pc->io, 0x92, 1, port92_read, port92_write, pc, IO_SIZE_1);
     io_register(&pc->io, 0x80, 1, NULL, port80_write, pc, IO_SIZE_1 | IO_SIZE_2 | IO_SIZE_4);
+    io_register(&pc->io, 0xcf9, 1, portcf9_read, portcf9_write, pc, IO_SIZE_1);
     pc->port92 = 0x02;
+    cmos_init(&pc->cmos, &pc->io, &pc->clock, &pc->pic, pc->mem.ram_size);
+    i8042_init(&pc->kbc, &pc->io, &pc->pic, &pc->mem, pc_reset_cb, pc);
+    acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
 
     if (cpu) {
         cpu->mem = &pc->mem;
@@ -245,6 +296,9 @@ void pc_reset(PC *pc)
      * is reset to all ones). */
     mem_set_a20(&pc->mem, true);
     pc->port92 = 0x02;
+    pc->portcf9 = 0;
+    i8042_reset(&pc->kbc);
+    acpi_reset(&pc->acpi);   /* the RTC and CMOS RAM keep running on their battery */
     pc->reset_requested = false;
     if (pc->cpu)
         pc->cpu->irq_line = pic_intr_pending(&pc->pic);

@@ -9,9 +9,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "acpi.h"
 #include "chardev.h"
 #include "clock.h"
+#include "cmos.h"
 #include "debugcon.h"
+#include "i8042.h"
 #include "iobus.h"
 #include "memory.h"
 #include "pic.h"
@@ -33,6 +36,12 @@ typedef struct PCConfig {
     bool icount;                  /* -icount */
     int icount_shift;
     bool no_reboot;               /* -no-reboot */
+    /* -kernel / -initrd / -append (frontend/loader.c loads them after
+     * pc_init). With a kernel there is no firmware to reboot into, so a
+     * reset request stops the machine (exit status 0) as with -no-reboot. */
+    const char *kernel;
+    const char *initrd;
+    const char *append;
 } PCConfig;
 
 typedef struct PC {
@@ -48,6 +57,9 @@ typedef struct PC {
     CharDev *debugcon_dev[PC_MAX_DEBUGCON];
     int n_debugcon;
     DebugExit debugexit;          /* isa-debug-exit at 0xF4 */
+    CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
+    I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
+    ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
     struct CPU *cpu;
     uint64_t no_cpu_icount;       /* instruction counter when built without a CPU */
 
@@ -56,6 +68,7 @@ typedef struct PC {
     int exit_status;
     volatile bool reset_requested;
     uint8_t port92;               /* system control port A */
+    uint8_t portcf9;              /* reset control register */
 } PC;
 
 /* Build the board. On failure prints nothing, returns false and writes a
@@ -73,5 +86,9 @@ void pc_reset(PC *pc);
 void pc_kick(PC *pc);
 /* Stop the machine with a process exit status. */
 void pc_request_exit(PC *pc, int status);
+/* A device asks for a machine reset (port 0x92, 0xCF9, the keyboard
+ * controller): reset at the next block boundary, or stop with status 0
+ * under -no-reboot or with a directly loaded kernel. */
+void pc_request_reset(PC *pc);
 
 #endif

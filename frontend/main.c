@@ -16,6 +16,7 @@
 
 #include "cpu.h"
 #include "engine.h"
+#include "loader.h"
 #include "options.h"
 #include "pc.h"
 #include "trace.h"
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
     cfg.icount = opt.icount;
     cfg.icount_shift = opt.icount_shift;
     cfg.no_reboot = opt.no_reboot;
+    cfg.kernel = opt.kernel_path;
+    cfg.initrd = opt.initrd;
+    cfg.append = opt.append;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;
@@ -150,6 +154,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "xlat86: %s\n", err);
         status = EXIT_USAGE;
         goto out;
+    }
+
+    /* -kernel: there is no firmware run; the loader puts the kernel in RAM
+     * and the CPU in the state its boot protocol expects, and the engine
+     * must then not reset the CPU. */
+    if (cfg.kernel) {
+        cpu_reset(cpu);
+        if (!loader_load_files(&pc->mem, cpu, cfg.kernel, cfg.initrd, cfg.append, err, sizeof err)) {
+            fprintf(stderr, "xlat86: %s\n", err);
+            pc_free(pc);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        ecfg.no_reset = true;
     }
 
     ecfg.inline_code = opt.inline_code;

@@ -519,7 +519,7 @@ static void log_help(FILE *f)
 enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
-    O_SNAPSHOT, O_GDB, O_GDBWAIT,
+    O_SNAPSHOT, O_GDB, O_GDBWAIT, O_KERNEL, O_INITRD, O_APPEND,
 };
 
 static const struct {
@@ -537,6 +537,8 @@ static const struct {
     { "d", O_D, true },            { "D", O_DFILE, true },
     { "no-reboot", O_NOREBOOT, false }, { "snapshot", O_SNAPSHOT, false },
     { "s", O_GDB, false },         { "S", O_GDBWAIT, false },
+    { "kernel", O_KERNEL, true },  { "initrd", O_INITRD, true },
+    { "append", O_APPEND, true },
 };
 
 void options_usage(FILE *f)
@@ -561,6 +563,9 @@ void options_usage(FILE *f)
 "Firmware:\n"
 "-bios FILE              BIOS ROM image (default: roms/demo.bin beside the\n"
 "                        executable, else demo.bin in $XLAT86_ROM_DIR)\n"
+"-kernel FILE            boot a Linux bzImage or a Multiboot kernel directly\n"
+"-initrd FILE[,FILE...]  initial ramdisk (Linux: concatenated; Multiboot: modules)\n"
+"-append CMDLINE         the kernel command line\n"
 "\n"
 "Character devices (SPEC: stdio | file:PATH | null | none | chardev:ID):\n"
 "-serial SPEC            next serial port, COM1 then COM2 (default: COM1 stdio)\n"
@@ -719,6 +724,21 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
         case O_SNAPSHOT:
             out->snapshot = true;
             break;
+        case O_KERNEL:
+            if (!arg[0])
+                rc = fail(err, errlen, "-kernel: empty file name");
+            else
+                out->kernel_path = arg;
+            break;
+        case O_INITRD:
+            if (!arg[0])
+                rc = fail(err, errlen, "-initrd: empty file name");
+            else
+                out->initrd = arg;
+            break;
+        case O_APPEND:
+            out->append = arg;
+            break;
         case O_GDB:
         case O_GDBWAIT:
             rc = fail(err, errlen, "%s: gdbstub not implemented yet", a);
@@ -726,6 +746,10 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
         }
     }
 
+    if (rc == 0 && !out->kernel_path && out->initrd)
+        rc = fail(err, errlen, "-initrd %s: only allowed with -kernel", out->initrd);
+    if (rc == 0 && !out->kernel_path && out->append)
+        rc = fail(err, errlen, "-append: only allowed with -kernel");
     if (rc == 0) {
         /* QEMU's default: COM1 on the terminal unless -serial was given. */
         if (out->n_serial == 0)

@@ -43,6 +43,9 @@ typedef struct OptDebugcon {
 typedef struct Options {
     uint32_t ram_mib;                  /* -m */
     const char *bios_path;             /* -bios FILE (points into argv), NULL = default ROM */
+    const char *kernel_path;           /* -kernel FILE (points into argv), NULL = none */
+    const char *initrd;                /* -initrd FILE[,FILE...], needs -kernel */
+    const char *append;                /* -append CMDLINE, needs -kernel */
 
     int n_serial;                      /* how many -serial options were given */
     char serial[OPT_MAX_SERIAL][OPT_SPEC_MAX];  /* "" = none */

@@ -228,6 +228,15 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
         out->id = out->opsize == 2 ? X86_INS_CBW : X86_INS_CWDE;
     if (x->opcode[0] == 0x99 && (ci->id == X86_INS_CWD || ci->id == X86_INS_CDQ))
         out->id = out->opsize == 2 ? X86_INS_CWD : X86_INS_CDQ;
+    /* F3 0F BC/BD are TZCNT/LZCNT only with BMI1/LZCNT (CPUID bits this
+     * i686 does not report); elsewhere the F3 prefix is ignored and they
+     * execute as BSF/BSR (SDM vol. 2, TZCNT/LZCNT), which Linux relies on. */
+    if (ci->id == X86_INS_TZCNT || ci->id == X86_INS_LZCNT) {
+        out->id = ci->id == X86_INS_TZCNT ? X86_INS_BSF : X86_INS_BSR;
+        out->flags &= (uint8_t)~INSN_REP;
+        out->flags_read = 0;
+        out->flags_written = F_ZF;
+    }
     if ((ci->id == X86_INS_AAM || ci->id == X86_INS_AAD) && nops == 0) {
         out->op[0].kind = OPK_IMM;
         out->op[0].size = 1;

@@ -1,0 +1,81 @@
+/* i8042.h - the PS/2 keyboard controller (Intel 8042 / "KBC") at ports
+ * 0x60 (data) and 0x64 (status / command), with a PS/2 keyboard on its
+ * first port and nothing on its auxiliary (mouse) port.
+ *
+ * Enough for an OS to probe it (Linux's i8042 + atkbd drivers), to gate
+ * A20 through the output port and to reset the machine (command 0xFE, or
+ * the output port's reset bit). Bytes for the guest wait in one output
+ * queue; the head byte is in the output buffer (status OBF, AUXB when it
+ * came from the aux port) and raises IRQ1 (keyboard) or IRQ12 (aux) when
+ * the command byte enables that interrupt.
+ *
+ * The aux port: loopback (0xD3) works and the port can be enabled and
+ * disabled, but no device answers: a byte sent with 0xD4 comes back as
+ * 0xFE with the status timeout bit, as a PS/2 controller reports a
+ * missing device, so a guest concludes there is no mouse.
+ */
+#ifndef XLAT86_I8042_H
+#define XLAT86_I8042_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iobus.h"
+#include "memory.h"
+#include "pic.h"
+
+/* Status register (port 0x64 read). */
+#define I8042_STR_OBF 0x01      /* output buffer full */
+#define I8042_STR_IBF 0x02      /* input buffer full (never: commands complete at once) */
+#define I8042_STR_SYS 0x04      /* system flag (command byte bit 2) */
+#define I8042_STR_CMD 0x08      /* A2: last write was to port 0x64 */
+#define I8042_STR_NOINH 0x10    /* keyboard not inhibited (key lock switch) */
+#define I8042_STR_AUXB 0x20     /* output buffer holds aux data */
+#define I8042_STR_TIMEOUT 0x40
+#define I8042_STR_PARITY 0x80
+
+/* Command byte ("controller configuration byte"). */
+#define I8042_CTR_KBDINT 0x01
+#define I8042_CTR_AUXINT 0x02
+#define I8042_CTR_SYS 0x04
+#define I8042_CTR_KBDDIS 0x10
+#define I8042_CTR_AUXDIS 0x20
+#define I8042_CTR_XLATE 0x40
+
+#define I8042_QUEUE 32
+
+typedef struct I8042 {
+    uint8_t ctr;                /* command byte */
+    uint8_t status_extra;       /* A2 / timeout bits kept between reads */
+    uint8_t pending_cmd;        /* controller command waiting for its data byte, 0 = none */
+    uint8_t kbd_pending;        /* keyboard command waiting for its argument, 0 = none */
+    uint8_t scancode_set;       /* 1..3 */
+    bool kbd_scanning;          /* keyboard enabled (F4) */
+    uint8_t outport;            /* output port: bit 0 reset (active low), bit 1 A20 */
+
+    /* Output queue: byte and source. */
+    struct { uint8_t val; uint8_t aux; uint8_t timeout; } q[I8042_QUEUE];
+    int q_head, q_len;
+    uint8_t last;               /* last byte read (re-read when the queue is empty) */
+    uint8_t leds;               /* keyboard LEDs (0xED) */
+
+    PIC *pic;
+    Memory *mem;                /* A20 gate; NULL in tests */
+    void (*reset)(void *opaque);/* system reset request */
+    void *reset_opaque;
+    int irq1, irq12;            /* levels as driven */
+} I8042;
+
+void i8042_init(I8042 *k, IOBus *io, PIC *pic, Memory *mem,
+                void (*reset)(void *opaque), void *reset_opaque);
+void i8042_reset(I8042 *k);
+/* Port access (what the guest sees). */
+uint8_t i8042_read_data(I8042 *k);
+uint8_t i8042_read_status(I8042 *k);
+void i8042_write_data(I8042 *k, uint8_t v);
+void i8042_write_command(I8042 *k, uint8_t v);
+/* A key event from the host: one scan code byte (set 2, or set 1 when the
+ * controller translates), dropped while the keyboard is disabled. */
+void i8042_key_byte(I8042 *k, uint8_t code);
+
+#endif
