@@ -7,10 +7,8 @@
 
 #include "descriptors.h"
 #include "mem.h"
+#include "task.h"
 
-/* Family 6 (P6), model 1 (Pentium Pro), stepping 9: the same signature
- * CPUID leaf 1 reports (SDM vol. 3, 9.1.3: EDX holds it after reset). */
-#define CPU_SIGNATURE 0x00000619u
 
 static void seg_reset(Seg *s, uint16_t sel, uint32_t base, uint16_t flags)
 {
@@ -25,7 +23,7 @@ static void seg_reset(Seg *s, uint16_t sel, uint32_t base, uint16_t flags)
 void cpu_reset(CPU *cpu)
 {
     memset(cpu->regs, 0, sizeof cpu->regs);
-    cpu->regs[R_EDX] = CPU_SIGNATURE;
+    cpu->regs[R_EDX] = CPU_SIGNATURE;   /* SDM vol. 3, 9.1.3 */
     cpu->eip = 0xfff0;
     cpu->eflags = F_1;
     memset(cpu->cr, 0, sizeof cpu->cr);
@@ -33,6 +31,7 @@ void cpu_reset(CPU *cpu)
     memset(cpu->dr, 0, sizeof cpu->dr);
     cpu->dr[6] = 0xffff0ff0u;
     cpu->dr[7] = 0x00000400u;
+    fpu_reset(&cpu->fpu, false);   /* power-on x87 state (SDM vol. 3, table 9-1) */
     /* Segments: present, read/write, accessed; CS = F000 with base
      * FFFF0000 so the first fetch is at FFFFFFF0. */
     const uint16_t data = SEGF_P | SEGF_S | 0x3u;
@@ -46,7 +45,7 @@ void cpu_reset(CPU *cpu)
     seg_reset(&cpu->ldtr, 0, 0, SEGF_P | 0x2u);  /* LDT */
     seg_reset(&cpu->tr, 0, 0, SEGF_P | 0xbu);    /* busy 32-bit TSS */
     /* The time-stamp counter restarts at 0 (TSC = icount + tsc_offset). */
-    cpu->tsc_offset = (uint64_t)0 - cpu->icount;
+    cpu->tsc_offset = (uint64_t)0 - cpu_tsc_base(cpu);
     cpu->halted = false;
     cpu->inhibit_irq = false;
     cpu->inhibit_eip = 0;
@@ -55,6 +54,17 @@ void cpu_reset(CPU *cpu)
     cpu->exc_error = 0;
     cpu->exc_depth = 0;
     cpu->stop_block = true;
+    /* MSRs: SYSENTER_CS/ESP/EIP are 0 and the MTRRs disabled after reset
+     * (SDM vol. 3, table 9-1, 11.11.2.1). */
+    cpu->sysenter_cs = cpu->sysenter_esp = cpu->sysenter_eip = 0;
+    memset(cpu->mtrr_var, 0, sizeof cpu->mtrr_var);
+    memset(cpu->mtrr_fixed, 0, sizeof cpu->mtrr_fixed);
+    cpu->mtrr_deftype = 0;
+    memset(cpu->perfctr, 0, sizeof cpu->perfctr);
+    memset(cpu->perfevtsel, 0, sizeof cpu->perfevtsel);
+    cpu->dbg_pending = 0;
+    cpu->nmi_pending = false;
+    cpu->nmi_blocked = false;
     tlb_flush(cpu);
 }
 
@@ -96,27 +106,6 @@ void cpu_set_eflags(CPU *cpu, uint32_t value, uint32_t changeable)
     cpu->eflags = (f & ~EFLAGS_RESERVED) | F_1;
 }
 
-/* Push n values of `size` bytes onto the stack segment s from offset sp
- * (32- or 16-bit stack pointer by s's B flag). Every slot is checked before
- * the first write, so a fault leaves the registers untouched. Returns the
- * new ESP (upper half kept for a 16-bit stack). */
-static uint32_t push_list(CPU *cpu, const Seg *s, uint32_t sp, const uint32_t *v, int n,
-                          int size, int vec, uint32_t err)
-{
-    uint32_t mask = (s->flags & SEGF_DB) ? 0xffffffffu : 0xffffu;
-    uint32_t p = sp;
-    for (int i = 0; i < n; i++) {
-        p = (p - (uint32_t)size) & mask;
-        seg_check_limit(cpu, s, p, size, vec, err);
-    }
-    p = sp;
-    for (int i = 0; i < n; i++) {
-        p = (p - (uint32_t)size) & mask;
-        lin_st(cpu, s->base + p, v[i], size);
-    }
-    return (sp & ~mask) | p;
-}
-
 /* Real-address mode (SDM vol. 3, 20.1.4): push FLAGS, CS, IP; clear IF, TF
  * and AC; jump through the 4-byte IVT entry at IDTR.base + vector * 4. */
 static void real_interrupt(CPU *cpu, int vector, uint32_t eip_ret)
@@ -127,14 +116,14 @@ static void real_interrupt(CPU *cpu, int vector, uint32_t eip_ret)
     if (ent + 3 > cpu->idtr.limit) cpu_raise(cpu, EXC_GP);
     uint32_t target = lin_ld(cpu, cpu->idtr.base + ent, 4);
     uint32_t vals[3] = {cpu->eflags & 0xffffu, cpu->seg[S_CS].sel, eip_ret & 0xffffu};
-    cpu->regs[R_ESP] = push_list(cpu, &cpu->seg[S_SS], cpu->regs[R_ESP], vals, 3, 2, EXC_SS, 0);
+    cpu->regs[R_ESP] = seg_push_list(cpu, &cpu->seg[S_SS], cpu->regs[R_ESP], vals, 3, 2, EXC_SS, 0);
     cpu->eflags &= ~(F_IF | F_TF | F_AC);
     cpu_load_seg_real(cpu, S_CS, (uint16_t)(target >> 16));
     cpu->eip = target & 0xffffu;
 }
 
-/* Protected mode through an interrupt or trap gate of the IDT (SDM vol. 3,
- * 6.12.1 and vol. 2 INT n "Operation"). Task gates are not supported yet. */
+/* Protected mode through an interrupt, trap or task gate of the IDT (SDM
+ * vol. 3, 6.12.1 and 6.12.2, vol. 2 INT n "Operation"). */
 static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
                          uint32_t err, bool software)
 {
@@ -144,11 +133,17 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
     if (idx + 7 > cpu->idtr.limit) cpu_raise_err(cpu, EXC_GP, gerr);
     Desc g = {lin_ld(cpu, cpu->idtr.base + idx, 4), lin_ld(cpu, cpu->idtr.base + idx + 4, 4)};
     unsigned type = desc_type(&g);
-    if (desc_s(&g) || (type != 0x6 && type != 0x7 && type != 0xe && type != 0xf))
+    if (desc_s(&g) || (type != 0x5 && type != 0x6 && type != 0x7 && type != 0xe && type != 0xf))
         cpu_raise_err(cpu, EXC_GP, gerr);
     int cpl = cpu_cpl(cpu);
     if (software && (int)desc_dpl(&g) < cpl) cpu_raise_err(cpu, EXC_GP, idx + 2);
     if (!desc_p(&g)) cpu_raise_err(cpu, EXC_NP, gerr);
+    if (type == 0x5) {
+        /* Task gate: switch to the task of the gate's TSS selector; an
+         * error code goes onto the new task's stack (6.12.2). */
+        task_switch(cpu, (uint16_t)(g.lo >> 16), TS_INT, eip_ret, has_err, err, ext);
+        return;
+    }
     bool gate32 = type & 8;
     uint16_t sel = (uint16_t)(g.lo >> 16);
     uint32_t off = (g.lo & 0xffffu) | (gate32 ? (g.hi & 0xffff0000u) : 0);
@@ -177,17 +172,7 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
          * (32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n; 16-bit TSS: SPn at
          * 2 + 4n, SSn at 4 + 4n; SDM vol. 3, 7.2.1 and 7.6). */
         if (vm && dpl != 0) cpu_raise_err(cpu, EXC_GP, (sel & 0xfffcu) + ext);
-        bool tss32 = cpu->tr.flags & 8;
-        uint32_t pos = tss32 ? 4u + 8u * (uint32_t)dpl : 2u + 4u * (uint32_t)dpl;
-        uint32_t need = tss32 ? 7 : 3;
-        if (pos + need > cpu->tr.limit) cpu_raise_err(cpu, EXC_TS, (cpu->tr.sel & 0xfffcu) + ext);
-        if (tss32) {
-            sp = lin_ld(cpu, cpu->tr.base + pos, 4);
-            newss_sel = (uint16_t)lin_ld(cpu, cpu->tr.base + pos + 4, 2);
-        } else {
-            sp = lin_ld(cpu, cpu->tr.base + pos, 2);
-            newss_sel = (uint16_t)lin_ld(cpu, cpu->tr.base + pos + 2, 2);
-        }
+        tss_inner_stack(cpu, dpl, &newss_sel, &sp, ext);
         desc_check_ss(cpu, newss_sel, dpl, &ssd, EXC_TS);
         seg_from_desc(&newss, newss_sel, &ssd);
         if (vm) {
@@ -210,7 +195,7 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
     if (size == 2)
         for (int i = 0; i < n; i++) vals[i] &= 0xffffu;
     uint32_t faultsel = inner ? (newss_sel & 0xfffcu) + ext : 0;
-    sp = push_list(cpu, &newss, sp, vals, n, size, EXC_SS, faultsel);
+    sp = seg_push_list(cpu, &newss, sp, vals, n, size, EXC_SS, faultsel);
 
     /* Commit: nothing below can fault except the accessed-bit writes. */
     if (inner) {

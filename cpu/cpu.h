@@ -140,7 +140,12 @@ typedef struct CPU {
     uint32_t dr[8];
     DescTable gdtr, idtr;
     Seg ldtr, tr;
-    uint64_t tsc_offset;
+    uint64_t tsc_offset;      /* TSC = cpu_tsc_base() + tsc_offset */
+    /* The board's virtual clock in ns: the TSC then runs at 1 GHz of
+     * virtual time (host time, or -icount time), so Linux's TSC clock
+     * agrees with the PIT and RTC whatever the guest's load. */
+    uint64_t (*tsc_clock)(void *opaque);
+    void *tsc_clock_opaque;
     FPU fpu;
 
     /* Instruction counting drives -icount and block-entry polling: every
@@ -183,7 +188,36 @@ typedef struct CPU {
     /* Hooks the board provides. */
     int (*irq_ack)(void *opaque);   /* returns the vector of the highest pending IRQ */
     void *irq_opaque;
+
+    /* ---- system architecture (cpu/ops_msr.c, cpu/debug.c, cpu/task.c) ---- */
+    /* Model-specific registers (SDM vol. 4, table 2-3 "MSRs in the P6
+     * family"): SYSENTER_CS/ESP/EIP (174h-176h), the MTRRs (variable pairs
+     * 200h-20Fh, the 11 fixed-range registers 250h/258h/259h/268h-26Fh,
+     * MTRRdefType 2FFh), PerfCtr0/1 (C1h/C2h, not counting) and
+     * PerfEvtSel0/1 (186h/187h). They only hold values. */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t mtrr_var[16];
+    uint64_t mtrr_fixed[11];
+    uint64_t mtrr_deftype;
+    uint64_t perfctr[2];
+    uint64_t perfevtsel[2];
+    /* DR6 bits (B0-B3, BT) of a debug trap to deliver after the current
+     * instruction: data and I/O breakpoints, the TSS T bit. 0 if none.
+     * Whoever sets it also sets stop_block; the run loop then calls
+     * cpu_debug_trap() (cpu/debug.c). */
+    uint32_t dbg_pending;
+    /* NMI requested by the board (cpu_nmi) and not yet delivered; NMIs are
+     * blocked from the delivery of one until the next IRET (SDM vol. 3,
+     * 6.7.1). */
+    bool nmi_pending;
+    bool nmi_blocked;
 } CPU;
+
+/* Family 6 (P6), model 3 (Pentium II), stepping 3: the signature CPUID
+ * leaf 1 reports and EDX holds after reset. Model 3 because SYSENTER is
+ * reported (SEP): on family 6 below model 3 stepping 3 the SEP bit is an
+ * erratum that software ignores (SDM vol. 2, CPUID, SEP note). */
+#define CPU_SIGNATURE 0x00000633u
 
 /* Reset the CPU to the architectural power-on state (SDM vol. 3, 9.1.1):
  * CS=F000 base FFFF0000, EIP=FFF0, EDX=family/model/stepping, CR0=60000010. */
@@ -244,8 +278,67 @@ static inline uint32_t cpu_unpack_aflags(uint32_t eflags, uint16_t af)
     return (eflags & ~F_ARITH) | ((uint32_t)(af >> 8) & 0xd5u) | ((uint32_t)(af & 1u) << 11);
 }
 
+static inline uint64_t cpu_tsc_base(const CPU *cpu)
+{
+    return cpu->tsc_clock ? cpu->tsc_clock(cpu->tsc_clock_opaque) : cpu->icount;
+}
+
 /* Full EFLAGS write with the bits that software may change in the current
  * mode (mask selected by the caller, e.g. POPF vs IRET). Keeps bit 1 set. */
 void cpu_set_eflags(CPU *cpu, uint32_t value, uint32_t changeable);
+
+/* ---- debug exceptions (cpu/debug.c; SDM vol. 3, chapter 17) ----
+ * DR7 enables up to four breakpoints; DR6 reports what hit. Instruction
+ * breakpoints are faults, data/I/O breakpoints and single steps are traps
+ * taken after the instruction. */
+#define DR6_BS 0x4000u   /* single step (TF) */
+#define DR6_BT 0x8000u   /* task switch to a TSS with the T bit */
+#define DR6_BD 0x2000u   /* general detect (MOV DRn with DR7.GD) */
+#define DR7_GD 0x2000u
+/* True when DR7 enables an instruction breakpoint (RW = 00): the run loop
+ * must then call cpu_check_code_breakpoint before every instruction. */
+bool cpu_code_breakpoints_on(const CPU *cpu);
+/* True when DR7 enables a data breakpoint (RW = 01 or 11): every data
+ * access must then reach cpu_check_data_breakpoint. */
+bool cpu_data_breakpoints_on(const CPU *cpu);
+/* Before executing the instruction at linear address lin: with EFLAGS.RF
+ * clear, if an enabled instruction breakpoint matches, set its DR6 B bit
+ * and return true; the caller then raises #DB as a fault (EIP = the
+ * instruction). With RF set, RF is cleared and nothing matches (the
+ * instruction after an IRET that set RF runs once without breakpoints). */
+bool cpu_check_code_breakpoint(CPU *cpu, uint32_t lin);
+/* A data access of `size` bytes at linear lin (write or read): enabled
+ * breakpoints whose range overlaps it are recorded in dbg_pending (a
+ * read matches only RW = 11, a write RW = 01 or 11) and stop_block is
+ * set; the trap is taken after the instruction (cpu_debug_trap). */
+void cpu_check_data_breakpoint(CPU *cpu, uint32_t lin, int size, bool write);
+/* An I/O access to `port` (IN/OUT/INS/OUTS): with CR4.DE, RW = 10
+ * breakpoints match the port range, as above. */
+void cpu_check_io_breakpoint(CPU *cpu, uint16_t port, int size);
+/* After an instruction that began with EFLAGS.TF set: DR6.BS, plus any
+ * pending data-breakpoint bits, and #DB delivered as a trap (EIP = the
+ * next instruction). Call with EFLAGS canonical; may longjmp like any
+ * delivery. */
+void cpu_single_step_trap(CPU *cpu);
+/* Deliver the pending debug trap (dbg_pending != 0) after an instruction:
+ * DR6 gets the pending bits (B0-B3 replaced), then #DB as a trap. */
+void cpu_debug_trap(CPU *cpu);
+
+/* ---- NMI (cpu/debug.c) ----
+ * The board calls cpu_nmi() on a rising NMI edge (it applies the port 70h
+ * bit 7 mask itself). The run loop calls cpu_nmi_deliver() at instruction
+ * boundaries, before maskable interrupts: it delivers vector 2 when one is
+ * pending, not blocked and not in a MOV SS/POP SS shadow, and returns
+ * whether it did. IRET unblocks NMIs. */
+void cpu_nmi(CPU *cpu);
+bool cpu_nmi_deliver(CPU *cpu);
+
+/* ---- exception classes (cpu/debug.c; SDM vol. 3, 6.15, table 6-5) ----
+ * What happens when exception `second` arises while the processor delivers
+ * `first` (vector; -1 for an external interrupt or INT n): the second is
+ * handled serially (EXCC_SERIAL), becomes a double fault (EXCC_DOUBLE), or
+ * (first = #DF) shuts the processor down (EXCC_TRIPLE). */
+enum { EXCC_SERIAL, EXCC_DOUBLE, EXCC_TRIPLE };
+int cpu_exception_combine(int first, int second);
 
 #endif

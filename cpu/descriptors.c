@@ -111,7 +111,62 @@ void desc_check_ss(CPU *cpu, uint16_t sel, int cpl, Desc *d, int vec)
     if ((int)(sel & 3) != cpl || !desc_s(d) || (desc_type(d) & 0xa) != 0x2 ||
         (int)desc_dpl(d) != cpl)
         cpu_raise_err(cpu, vec, sel & 0xfffcu);
-    if (!desc_p(d)) cpu_raise_err(cpu, vec == EXC_GP ? EXC_SS : vec, sel & 0xfffcu);
+    /* A stack segment that is not present is #SS(sel) for MOV/POP SS,
+     * interrupt and call-gate stack switches alike (SDM vol. 2, MOV, INT n,
+     * CALL); task switches check it themselves (cpu/task.c). */
+    if (!desc_p(d)) cpu_raise_err(cpu, EXC_SS, sel & 0xfffcu);
+}
+
+void lin_probe_write(CPU *cpu, uint32_t lin, uint8_t byte)
+{
+    uint32_t phys;
+    if (!(cpu->cr[0] & CR0_PG) || lin_probe(cpu, lin, ACC_WRITE, false, &phys)) return;
+    /* The walk says this store faults: make it, so the #PF is raised with
+     * the right error code and CR2. `byte` is what the real store will put
+     * there, so nothing changes even through a stale TLB entry. */
+    lin_st(cpu, lin, byte, 1);
+}
+
+void tss_inner_stack(CPU *cpu, int dpl, uint16_t *ss, uint32_t *sp, uint32_t ext)
+{
+    /* 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n; 16-bit TSS: SPn at
+     * 2 + 4n, SSn at 4 + 4n (SDM vol. 3, 7.2.1 and 7.6). */
+    bool tss32 = cpu->tr.flags & 8;
+    uint32_t pos = tss32 ? 4u + 8u * (uint32_t)dpl : 2u + 4u * (uint32_t)dpl;
+    uint32_t need = tss32 ? 7 : 3;
+    if (pos + need > cpu->tr.limit) cpu_raise_err(cpu, EXC_TS, (cpu->tr.sel & 0xfffcu) + ext);
+    if (tss32) {
+        *sp = lin_ld(cpu, cpu->tr.base + pos, 4);
+        *ss = (uint16_t)lin_ld(cpu, cpu->tr.base + pos + 4, 2);
+    } else {
+        *sp = lin_ld(cpu, cpu->tr.base + pos, 2);
+        *ss = (uint16_t)lin_ld(cpu, cpu->tr.base + pos + 2, 2);
+    }
+}
+
+uint32_t seg_push_list(CPU *cpu, const Seg *s, uint32_t sp, const uint32_t *v, int n, int size,
+                       int vec, uint32_t err)
+{
+    uint32_t mask = (s->flags & SEGF_DB) ? 0xffffffffu : 0xffffu;
+    uint32_t p = sp;
+    for (int i = 0; i < n; i++) {
+        p = (p - (uint32_t)size) & mask;
+        seg_check_limit(cpu, s, p, size, vec, err);
+    }
+    /* Probe every page before the first store, so that a #PF on the
+     * second page does not leave the first half written. */
+    p = sp;
+    for (int i = 0; i < n; i++) {
+        p = (p - (uint32_t)size) & mask;
+        lin_probe_write(cpu, s->base + p, (uint8_t)v[i]);
+        lin_probe_write(cpu, s->base + p + (uint32_t)size - 1, (uint8_t)(v[i] >> (8 * (size - 1))));
+    }
+    p = sp;
+    for (int i = 0; i < n; i++) {
+        p = (p - (uint32_t)size) & mask;
+        lin_st(cpu, s->base + p, v[i], size);
+    }
+    return (sp & ~mask) | p;
 }
 
 /* Protected mode MOV/POP/LxS to a segment register (SDM vol. 2, MOV

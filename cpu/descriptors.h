@@ -74,4 +74,22 @@ void seg_check_limit(CPU *cpu, const Seg *s, uint32_t off, int size, int vec, ui
  * raises #GP(0). */
 void seg_make_null(Seg *s, uint16_t sel);
 
+/* The inner stack for privilege level dpl (0-2) from the current TSS
+ * (32- or 16-bit by TR's type); #TS(TR selector + ext) when the slots lie
+ * beyond the TSS limit. */
+void tss_inner_stack(CPU *cpu, int dpl, uint16_t *ss, uint32_t *sp, uint32_t ext);
+
+/* Push v[0], v[1], ... (n values of `size` bytes, in that order) onto the
+ * stack segment s (not necessarily the loaded SS) from offset sp, with
+ * supervisor access. Every slot is checked against s's limit (raising
+ * vec(err)) and, with paging, probed for writing before the first store,
+ * so a fault changes nothing. Returns the new stack pointer (the upper
+ * half of sp kept for a 16-bit stack). */
+uint32_t seg_push_list(CPU *cpu, const Seg *s, uint32_t sp, const uint32_t *v, int n, int size,
+                       int vec, uint32_t err);
+
+/* With paging, raise the #PF a supervisor store of one byte at lin would
+ * raise (byte: the value the caller is about to store there). */
+void lin_probe_write(CPU *cpu, uint32_t lin, uint8_t byte);
+
 #endif

@@ -29,6 +29,7 @@ void ops_init(void)
     ops_register_string();
     ops_register_io();
     ops_register_system();
+    ops_register_fpu();
 }
 
 /* SDM vol. 2, LOCK: the prefix is allowed only on ADD ADC AND BTC BTR BTS

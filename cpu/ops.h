@@ -39,6 +39,7 @@ void ops_register_branch(void);   /* ops_branch.c: JMP/Jcc/CALL/RET/LOOP/JCXZ/IN
 void ops_register_string(void);   /* ops_string.c: MOVS/CMPS/SCAS/LODS/STOS/INS/OUTS */
 void ops_register_io(void);       /* ops_io.c: IN/OUT */
 void ops_register_system(void);   /* ops_system.c: CLI/STI/HLT/CPUID/RDTSC/LGDT/MOV CRn.. */
+void ops_register_fpu(void);      /* ops_fpu.c: x87 (ESC D8-DF) and WAIT/FWAIT */
 
 /* Shared helpers for the families. */
 /* Effective address of a memory operand (masked to the address size). */

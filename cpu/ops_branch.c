@@ -3,9 +3,11 @@
  *
  * Relative targets arrive as CS offsets already masked to the operand size
  * by the decoder. Taken branches set EIP and return OPR_JUMP. Far transfers
- * in protected mode go to code segments at the same privilege, and RET/IRET
- * also return to outer privilege levels and (IRET) to virtual-8086 mode;
- * call gates, task gates and task switches are not supported yet (#GP).
+ * in protected mode go to code segments at the same privilege, through call
+ * gates (to the same or, for CALL, a more privileged level with a stack
+ * switch and parameter copying), or to another task (TSS descriptor or
+ * task gate, cpu/task.c); RET/IRET also return to outer privilege levels,
+ * IRET to virtual-8086 mode and, with NT set, to the previous task.
  */
 #include <capstone/capstone.h>
 
@@ -13,6 +15,7 @@
 #include "flags.h"
 #include "mem.h"
 #include "ops_ctl.h"
+#include "task.h"
 
 void branch_near(CPU *cpu, uint32_t target)
 {
@@ -101,12 +104,121 @@ static void far_load(CPU *cpu, uint16_t sel, uint32_t off, Desc *d)
     cpu->stop_block = true;
 }
 
+/* CALL through a call gate to a more privileged non-conforming segment
+ * (SDM vol. 2, CALL "MORE-PRIVILEGE"): the inner stack comes from the TSS,
+ * the caller's SS:ESP and `count` parameters (gate-sized) are copied to
+ * it, then CS:EIP. Everything is read and checked before the first
+ * store. */
+static void call_gate_inner(CPU *cpu, const Insn *in, uint16_t csel, Desc *cd, uint32_t off,
+                            bool g32, unsigned count)
+{
+    int dpl = (int)desc_dpl(cd);
+    int size = g32 ? 4 : 2;
+    uint16_t ss_sel;
+    uint32_t sp;
+    Desc sd;
+    tss_inner_stack(cpu, dpl, &ss_sel, &sp, 0);
+    /* Null, out of the table, RPL/DPL != new CPL, not writable data:
+     * #TS(SS); not present: #SS(SS). */
+    if ((ss_sel & 0xfffcu) == 0) cpu_raise_err(cpu, EXC_TS, 0);
+    desc_check_ss(cpu, ss_sel, dpl, &sd, EXC_TS);
+    Seg newss;
+    seg_from_desc(&newss, ss_sel, &sd);
+    uint32_t v[36];
+    int n = 0;
+    v[n++] = cpu->seg[S_SS].sel;
+    v[n++] = cpu->regs[R_ESP];
+    for (unsigned i = count; i-- > 0;) v[n++] = stack_peek(cpu, i * (uint32_t)size, size);
+    v[n++] = cpu->seg[S_CS].sel;
+    v[n++] = in->next_eip;
+    if (size == 2)
+        for (int i = 0; i < n; i++) v[i] &= 0xffffu;
+    if (off > desc_limit(cd)) cpu_raise_err(cpu, EXC_GP, 0);
+    sp = seg_push_list(cpu, &newss, sp, v, n, size, EXC_SS, ss_sel & 0xfffcu);
+    /* Commit. */
+    desc_set_accessed(cpu, ss_sel, &sd);
+    cpu->seg[S_SS] = newss;
+    cpu->seg[S_SS].sel = ss_sel;
+    cpu->regs[R_ESP] = sp;
+    uint16_t cs = (uint16_t)((csel & 0xfffcu) | (unsigned)dpl);
+    desc_set_accessed(cpu, cs, cd);
+    seg_from_desc(&cpu->seg[S_CS], cs, cd);
+    cpu->eip = off;
+    cpu->stop_block = true;
+}
+
+/* Far JMP/CALL to a system descriptor in protected mode (SDM vol. 2, JMP
+ * and CALL "Operation"): a call gate (type 4: 16-bit, 12: 32-bit), a task
+ * gate (5) or an available TSS (1, 9). The gate's or TSS's DPL must be
+ * >= CPL and >= RPL. */
+static void far_system(CPU *cpu, const Insn *in, uint16_t sel, Desc *g, bool call)
+{
+    int cpl = cpu_cpl(cpu);
+    unsigned type = desc_type(g);
+    uint32_t gerr = sel & 0xfffcu;
+    if (type != 1 && type != 4 && type != 5 && type != 9 && type != 12)
+        cpu_raise_err(cpu, EXC_GP, gerr);   /* LDT, busy TSS, interrupt/trap gates */
+    if ((int)desc_dpl(g) < cpl || (int)desc_dpl(g) < (int)(sel & 3)) cpu_raise_err(cpu, EXC_GP, gerr);
+    if (!desc_p(g)) cpu_raise_err(cpu, EXC_NP, gerr);
+    int reason = call ? TS_CALL : TS_JMP;
+    if (type == 1 || type == 9) {
+        task_switch(cpu, sel, reason, in->next_eip, false, 0, 0);
+        return;
+    }
+    if (type == 5) {
+        uint16_t tss = (uint16_t)(g->lo >> 16);
+        if (tss & 4) cpu_raise_err(cpu, EXC_GP, tss & 0xfffcu);
+        task_switch(cpu, tss, reason, in->next_eip, false, 0, 0);
+        return;
+    }
+    /* Call gate: target code segment checks. */
+    bool g32 = type == 12;
+    uint16_t csel = (uint16_t)(g->lo >> 16);
+    uint32_t off = (g->lo & 0xffffu) | (g32 ? (g->hi & 0xffff0000u) : 0);
+    uint32_t cerr = csel & 0xfffcu;
+    Desc cd;
+    if ((csel & 0xfffcu) == 0) cpu_raise_err(cpu, EXC_GP, 0);
+    if (!desc_fetch(cpu, csel, &cd)) cpu_raise_err(cpu, EXC_GP, cerr);
+    if (!desc_code(&cd) || (int)desc_dpl(&cd) > cpl) cpu_raise_err(cpu, EXC_GP, cerr);
+    bool conforming = desc_conforming(&cd);
+    if (!call && !conforming && (int)desc_dpl(&cd) != cpl) cpu_raise_err(cpu, EXC_GP, cerr);
+    if (!desc_p(&cd)) cpu_raise_err(cpu, EXC_NP, cerr);
+    if (call && !conforming && (int)desc_dpl(&cd) < cpl) {
+        call_gate_inner(cpu, in, csel, &cd, off, g32, g->hi & 0x1fu);
+        return;
+    }
+    /* Same privilege: CS:EIP pushed in the gate's size. */
+    if (off > desc_limit(&cd)) cpu_raise_err(cpu, EXC_GP, 0);
+    if (call) {
+        uint32_t v[2] = {cpu->seg[S_CS].sel, in->next_eip};
+        stack_push_n(cpu, v, 2, g32 ? 4 : 2);
+    }
+    uint16_t cs = (uint16_t)((csel & 0xfffcu) | (unsigned)cpl);
+    desc_set_accessed(cpu, cs, &cd);
+    seg_from_desc(&cpu->seg[S_CS], cs, &cd);
+    cpu->eip = off;
+    cpu->stop_block = true;
+}
+
+/* A far JMP/CALL in protected mode whose selector names a system
+ * descriptor; false when it names a segment (the caller goes on). */
+static bool far_to_system(CPU *cpu, const Insn *in, uint16_t sel, bool call)
+{
+    if (!cpu_pe(cpu) || (cpu->eflags & F_VM) || (sel & 0xfffcu) == 0) return false;
+    Desc d;
+    if (!desc_fetch(cpu, sel, &d)) cpu_raise_err(cpu, EXC_GP, sel & 0xfffcu);
+    if (desc_s(&d)) return false;
+    far_system(cpu, in, sel, &d, call);
+    return true;
+}
+
 static int op_ljmp(CPU *cpu, const Insn *in)
 {
     uint16_t sel;
     uint32_t off;
     Desc d;
     far_operand(cpu, in, &sel, &off);
+    if (far_to_system(cpu, in, sel, false)) return OPR_JUMP;
     far_check(cpu, sel, off, &d);
     far_load(cpu, sel, off, &d);
     return OPR_JUMP;
@@ -118,6 +230,7 @@ static int op_lcall(CPU *cpu, const Insn *in)
     uint32_t off;
     Desc d;
     far_operand(cpu, in, &sel, &off);
+    if (far_to_system(cpu, in, sel, true)) return OPR_JUMP;
     far_check(cpu, sel, off, &d);
     uint32_t v[2] = {cpu->seg[S_CS].sel, in->next_eip};
     stack_push_n(cpu, v, 2, in->opsize);
@@ -185,11 +298,24 @@ static int op_retf(CPU *cpu, const Insn *in)
 static int op_iret(CPU *cpu, const Insn *in)
 {
     int size = in->opsize;
+    /* IRET ends the blocking of NMIs that began with an NMI's delivery
+     * (SDM vol. 3, 6.7.1). */
+    cpu->nmi_blocked = false;
+    cpu->stop_block = true;
+    /* NT set in protected mode: return to the task named by the back link
+     * of the current TSS, without touching the stack (SDM vol. 3, 7.3 and
+     * vol. 2 IRET "TASK-RETURN"); the link must be a GDT selector, else
+     * #TS(link). */
+    if (cpu_pe(cpu) && !(cpu->eflags & F_VM) && (cpu->eflags & F_NT)) {
+        uint16_t link = (uint16_t)lin_ld(cpu, cpu->tr.base, 2);
+        if (link & 4) cpu_raise_err(cpu, EXC_TS, link & 0xfffcu);
+        task_switch(cpu, link, TS_IRET, in->next_eip, false, 0, 0);
+        return OPR_JUMP;
+    }
     uint32_t off = stack_peek(cpu, 0, size);
     uint16_t sel = (uint16_t)stack_peek(cpu, (uint32_t)size, 2);
     uint32_t fl = stack_peek(cpu, 2u * (uint32_t)size, size);
     uint32_t m16 = size == 2 ? 0xffffu : 0xffffffffu;
-    cpu->stop_block = true;
     if (!cpu_pe(cpu)) {
         off &= m16;
         if (off > cpu->seg[S_CS].limit) cpu_raise_err(cpu, EXC_GP, 0);
@@ -211,8 +337,6 @@ static int op_iret(CPU *cpu, const Insn *in)
         cpu_set_eflags(cpu, fl, m);
         return OPR_JUMP;
     }
-    /* Nested task return (NT=1) needs task switching: not supported yet. */
-    if (cpu->eflags & F_NT) cpu_raise_err(cpu, EXC_GP, 0);
     int cpl = cpu_cpl(cpu);
     if (size == 4 && (fl & F_VM) && cpl == 0) {
         /* Return to virtual-8086 mode: EIP, CS, EFLAGS, ESP, SS, ES, DS,

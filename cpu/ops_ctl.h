@@ -41,4 +41,8 @@ uint32_t popf_mask(CPU *cpu, int opsize);
  * TSS I/O permission bitmap; otherwise #GP(0). */
 void io_check(CPU *cpu, uint16_t port, int size);
 
+/* RDMSR/WRMSR/RDPMC/SYSENTER/SYSEXIT (ops_msr.c), registered by
+ * ops_register_system(). */
+void ops_register_msr(void);
+
 #endif

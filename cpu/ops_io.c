@@ -37,6 +37,7 @@ static int op_in(CPU *cpu, const Insn *in)
     int size = d->size;
     uint16_t port = port_of(cpu, &in->op[1]);
     io_check(cpu, port, size);
+    cpu_check_io_breakpoint(cpu, port, size);
     uint32_t v = cpu->io ? io_read(cpu->io, port, size) : 0xffffffffu;
     reg_write(cpu, R_EAX, size, v);
     return OPR_NEXT;
@@ -49,6 +50,7 @@ static int op_out(CPU *cpu, const Insn *in)
     int size = s->size;
     uint16_t port = port_of(cpu, &in->op[0]);
     io_check(cpu, port, size);
+    cpu_check_io_breakpoint(cpu, port, size);
     if (cpu->io) io_write(cpu->io, port, reg_read(cpu, R_EAX, size), size);
     return OPR_NEXT;
 }

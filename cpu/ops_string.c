@@ -42,12 +42,14 @@ static inline void astep(CPU *cpu, const StrCtx *c, int r)
 
 static uint32_t port_in(CPU *cpu, uint16_t port, int size)
 {
+    cpu_check_io_breakpoint(cpu, port, size);
     if (!cpu->io) return size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
     return io_read(cpu->io, port, size);
 }
 
 static void port_out(CPU *cpu, uint16_t port, uint32_t v, int size)
 {
+    cpu_check_io_breakpoint(cpu, port, size);
     if (cpu->io) io_write(cpu->io, port, v, size);
 }
 

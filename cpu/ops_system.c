@@ -14,10 +14,10 @@
 #include "mem.h"
 #include "ops_ctl.h"
 
-/* CR4 bits this CPU implements: TSD, DE, PCE (the paging extensions PSE,
- * PGE, PAE and VME come with the system-architecture work). Writing any
- * other bit is #GP(0) (SDM vol. 2, MOV CRn). */
-/* CR4 bits this CPU implements (PSE 4 MiB pages, PGE global pages). */
+/* CR4 bits this CPU implements: TSD, DE (I/O breakpoints, DR4/DR5 #UD),
+ * PSE (4 MiB pages), PGE (global pages), PCE (RDPMC at CPL > 0). Not VME,
+ * PVI, PAE or MCE, which CPUID does not report either; writing any bit
+ * that is not implemented is #GP(0) (SDM vol. 2, MOV CRn). */
 #define CR4_VALID (CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
 #define CR0_VALID (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
                    CR0_AM | CR0_NW | CR0_CD | CR0_PG)
@@ -73,11 +73,15 @@ static int op_hlt(CPU *cpu, const Insn *in)
     return OPR_JUMP;
 }
 
-/* CPUID for a Pentium Pro class part (family 6, model 1, stepping 9)
- * without MMX/SSE. Leaf 1 EDX: FPU (0), PSE (3), TSC (4), CX8 (8),
- * PGE (13), CMOV (15).
+/* CPUID for a P6 family part (family 6, model 3, stepping 3: the
+ * signature of a Pentium II, see CPU_SIGNATURE) without MMX/SSE, PAE, PAT,
+ * MCE/MCA, a local APIC or VME. Leaf 1 EDX (SDM vol. 2, CPUID, table
+ * 3-11): FPU (0), DE (2), PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11),
+ * MTRR (12), PGE (13), CMOV (15).
  * Leaves above the maximum return the highest basic leaf (SDM vol. 2,
  * CPUID). */
+#define CPUID_1_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | \
+                     (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15))
 static int op_cpuid(CPU *cpu, const Insn *in)
 {
     (void)in;
@@ -88,10 +92,10 @@ static int op_cpuid(CPU *cpu, const Insn *in)
         cpu->regs[R_EDX] = 0x49656e69u; /* "ineI" */
         cpu->regs[R_ECX] = 0x6c65746eu; /* "ntel" */
     } else {
-        cpu->regs[R_EAX] = 0x00000619u;
+        cpu->regs[R_EAX] = CPU_SIGNATURE;
         cpu->regs[R_EBX] = 0;
         cpu->regs[R_ECX] = 0;
-        cpu->regs[R_EDX] = (1u << 0) | (1u << 3) | (1u << 4) | (1u << 8) | (1u << 13) | (1u << 15);
+        cpu->regs[R_EDX] = CPUID_1_EDX;
     }
     return OPR_NEXT;
 }
@@ -102,7 +106,7 @@ static int op_rdtsc(CPU *cpu, const Insn *in)
 {
     (void)in;
     if ((cpu->cr[4] & CR4_TSD) && cpu_cpl(cpu) != 0) cpu_raise_err(cpu, EXC_GP, 0);
-    uint64_t t = cpu->icount + cpu->tsc_offset;
+    uint64_t t = cpu_tsc_base(cpu) + cpu->tsc_offset;
     cpu->regs[R_EAX] = (uint32_t)t;
     cpu->regs[R_EDX] = (uint32_t)(t >> 32);
     return OPR_NEXT;
@@ -214,10 +218,25 @@ static int dr_index(CPU *cpu, int n)
     return n;
 }
 
+/* DR7.GD: any MOV to or from a debug register is a #DB fault with DR6.BD,
+ * and GD is cleared so the handler can use the registers (SDM vol. 3,
+ * 17.2.4). Checked after #GP and #UD (vol. 2, MOV DRn). */
+static void general_detect(CPU *cpu, int n)
+{
+    (void)dr_index(cpu, n);
+    if (cpu->dr[7] & DR7_GD) {
+        cpu->dr[6] |= DR6_BD;
+        cpu->dr[7] &= ~DR7_GD;
+        cpu_raise(cpu, EXC_DB);
+    }
+}
+
 int sys_mov_ctl(CPU *cpu, const Insn *in)
 {
     const Operand *d = &in->op[0], *s = &in->op[1];
     need_cpl0(cpu);
+    if (s->kind == OPK_DREG) general_detect(cpu, s->reg);
+    if (d->kind == OPK_DREG) general_detect(cpu, d->reg);
     if (s->kind == OPK_CREG) {
         if (s->reg == 1 || s->reg > 4) cpu_raise(cpu, EXC_UD);
         reg_write(cpu, d->reg, 4, cpu->cr[s->reg]);
@@ -254,12 +273,15 @@ int sys_mov_ctl(CPU *cpu, const Insn *in)
         }
         return OPR_NEXT;
     }
-    /* Debug registers hold state only: breakpoints are not implemented
-     * yet. DR6/DR7 reserved bits read back as the SDM specifies. */
+    /* Debug registers: the breakpoints they describe are checked by
+     * cpu/debug.c. DR6/DR7 reserved bits read back as the SDM specifies
+     * (17.2.3, 17.2.4). A DR7 write ends the block so the run loop sees
+     * newly enabled breakpoints. */
     int n = dr_index(cpu, d->reg);
     if (n == 6) v = (v & 0x0000e00fu) | 0xffff0ff0u;
     else if (n == 7) v = (v & ~0x0000d800u) | 0x00000400u;
     cpu->dr[n] = v;
+    cpu->stop_block = true;
     return OPR_NEXT;
 }
 
@@ -427,4 +449,5 @@ void ops_register_system(void)
     ops_table[X86_INS_LSL] = op_lar_lsl;
     ops_table[X86_INS_VERR] = op_verr_verw;
     ops_table[X86_INS_VERW] = op_verr_verw;
+    ops_register_msr();
 }

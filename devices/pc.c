@@ -89,6 +89,36 @@ static void pc_debug_exit(void *opaque, int status)
 
 /* Port 0x92, PS/2 "system control port A": bit 1 gates A20, a 0->1
  * transition of bit 0 resets the machine (fast reset). */
+static uint64_t pc_tsc_clock(void *opaque)
+{
+    PC *pc = opaque;
+    return (uint64_t)clock_now(&pc->clock);
+}
+
+/* FERR# from the x87 (CR0.NE=0 error reporting): the PC routes it to IRQ13
+ * through a latch that a write to port 0xF0 clears (the "coprocessor
+ * busy" port of the AT; SDM vol. 1, D.2.1). */
+static void pc_ferr(void *opaque, int level)
+{
+    PC *pc = opaque;
+    if (level && !pc->ferr_latched) {
+        pc->ferr_latched = true;
+        pic_set_irq(&pc->pic, 13, 1);
+    }
+}
+
+static void portf0_write(void *opaque, uint16_t port, uint32_t val, int size)
+{
+    (void)port;
+    (void)val;
+    (void)size;
+    PC *pc = opaque;
+    if (pc->ferr_latched) {
+        pc->ferr_latched = false;
+        pic_set_irq(&pc->pic, 13, 0);
+    }
+}
+
 static uint32_t port92_read(void *opaque, uint16_t port, int size)
 {
     (void)port;
@@ -253,6 +283,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
     io_register(&pc->io, 0x92, 1, port92_read, port92_write, pc, IO_SIZE_1);
     io_register(&pc->io, 0x80, 1, NULL, port80_write, pc, IO_SIZE_1 | IO_SIZE_2 | IO_SIZE_4);
     io_register(&pc->io, 0xcf9, 1, portcf9_read, portcf9_write, pc, IO_SIZE_1);
+    io_register(&pc->io, 0xf0, 1, NULL, portf0_write, pc, IO_SIZE_1);
     pc->port92 = 0x02;
     cmos_init(&pc->cmos, &pc->io, &pc->clock, &pc->pic, pc->mem.ram_size);
     i8042_init(&pc->kbc, &pc->io, &pc->pic, &pc->mem, pc_reset_cb, pc);
@@ -264,6 +295,10 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
         cpu->irq_line = 0;
         cpu->irq_ack = pc_irq_ack;
         cpu->irq_opaque = pc;
+        cpu->fpu.ferr = pc_ferr;
+        cpu->fpu.ferr_opaque = pc;
+        cpu->tsc_clock = pc_tsc_clock;
+        cpu->tsc_clock_opaque = pc;
     }
     return true;
 
@@ -297,6 +332,10 @@ void pc_reset(PC *pc)
     mem_set_a20(&pc->mem, true);
     pc->port92 = 0x02;
     pc->portcf9 = 0;
+    if (pc->ferr_latched) {
+        pc->ferr_latched = false;
+        pic_set_irq(&pc->pic, 13, 0);
+    }
     i8042_reset(&pc->kbc);
     acpi_reset(&pc->acpi);   /* the RTC and CMOS RAM keep running on their battery */
     pc->reset_requested = false;

@@ -35,6 +35,7 @@ typedef struct PCConfig {
     bool exit_port;               /* isa-debug-exit at 0xF4 (on by default) */
     bool icount;                  /* -icount */
     int icount_shift;
+    bool icount_sleep;            /* -icount ...,sleep=on: idle time also passes on the host */
     bool no_reboot;               /* -no-reboot */
     /* -kernel / -initrd / -append (frontend/loader.c loads them after
      * pc_init). With a kernel there is no firmware to reboot into, so a
@@ -68,6 +69,7 @@ typedef struct PC {
     int exit_status;
     volatile bool reset_requested;
     uint8_t port92;               /* system control port A */
+    bool ferr_latched;            /* x87 FERR# latched onto IRQ13 until port 0xF0 is written */
     uint8_t portcf9;              /* reset control register */
 } PC;
 

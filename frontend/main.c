@@ -118,6 +118,7 @@ int main(int argc, char **argv)
     cfg.exit_port = opt.exit_port;
     cfg.icount = opt.icount;
     cfg.icount_shift = opt.icount_shift;
+    cfg.icount_sleep = opt.icount_sleep;
     cfg.no_reboot = opt.no_reboot;
     cfg.kernel = opt.kernel_path;
     cfg.initrd = opt.initrd;

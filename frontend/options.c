@@ -319,18 +319,34 @@ bad:
     return fail(err, errlen, "-m %s: not a RAM size (e.g. -m 128, -m 512M, -m 1G)", arg);
 }
 
-/* -icount N | -icount shift=N */
+/* -icount N | -icount shift=N[,sleep=on|off] (QEMU's spelling). */
 static int opt_icount(Options *o, const char *arg, char *err, size_t errlen)
 {
-    const char *s = arg;
+    char buf[64];
     unsigned long long v;
 
+    if (strlen(arg) >= sizeof buf)
+        return fail(err, errlen, "-icount %s: malformed", arg);
+    strcpy(buf, arg);
+    char *s = buf;
+    char *opt = strchr(s, ',');
+    bool sleep = true;
+    if (opt) {
+        *opt++ = '\0';
+        if (!strcmp(opt, "sleep=on"))
+            sleep = true;
+        else if (!strcmp(opt, "sleep=off"))
+            sleep = false;
+        else
+            return fail(err, errlen, "-icount %s: unknown suboption '%s' (sleep=on|off)", arg, opt);
+    }
     if (!strncmp(s, "shift=", 6))
         s += 6;
     if (!parse_num(s, OPT_ICOUNT_MAX_SHIFT, &v))
         return fail(err, errlen, "-icount %s: shift must be a number 0..%d", arg, OPT_ICOUNT_MAX_SHIFT);
     o->icount = true;
     o->icount_shift = (int)v;
+    o->icount_sleep = sleep;
     return 0;
 }
 
@@ -558,7 +574,9 @@ void options_usage(FILE *f)
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images (accepted; no disks yet)\n"
-"-icount [shift=]N       virtual ns = instructions << N (N 0..10): reproducible\n"
+"-icount [shift=]N[,sleep=on|off]  virtual ns = instructions << N (N 0..10):\n"
+"                        reproducible; sleep=on (default) lets an idle guest's time\n"
+"                        follow the host's, sleep=off jumps straight to the next timer\n"
 "\n"
 "Firmware:\n"
 "-bios FILE              BIOS ROM image (default: roms/demo.bin beside the\n"

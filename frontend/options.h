@@ -56,6 +56,7 @@ typedef struct Options {
     bool exit_port;                    /* isa-debug-exit at 0xF4 (on by default) */
     bool icount;                       /* -icount */
     int icount_shift;
+    bool icount_sleep;                 /* halted: sleep the host while virtual time jumps */
     bool inline_code;                  /* -accel dbt[,inline=on|off] */
     bool no_reboot;                    /* -no-reboot */
     bool snapshot;                     /* -snapshot (no disks yet: nothing to protect) */

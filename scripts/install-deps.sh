@@ -1,12 +1,16 @@
 #!/bin/sh
 # Install the Debian packages xlat86 needs to build and test. Idempotent and
 # quiet when everything is already there. Usage: scripts/install-deps.sh [--peers]
-#   --peers  also install the peer emulators used by benchmarks (qemu-system-x86)
+#   --peers  also install seabios (benchmarks boot QEMU with its BIOS)
 set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
-libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev"
+libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
+qemu-system-x86 bochs bochs-term bochsbios"
+# qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
+# bochs-term is the display Debian's bochs can run without X (the oracle
+# never shows it)
 if [ "$1" = "--peers" ]; then
-    PKGS="$PKGS qemu-system-x86 seabios"
+    PKGS="$PKGS seabios"
 fi
 missing=""
 for p in $PKGS; do

@@ -228,6 +228,20 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
         out->id = out->opsize == 2 ? X86_INS_CBW : X86_INS_CWDE;
     if (x->opcode[0] == 0x99 && (ci->id == X86_INS_CWD || ci->id == X86_INS_CDQ))
         out->id = out->opsize == 2 ? X86_INS_CWD : X86_INS_CDQ;
+    /* x87 (opcodes D8-DF): Capstone 4's EFLAGS masks are wrong (FCOM
+     * claims OF/SF/ZF/AF, FCOMI only OF). No x87 instruction touches
+     * EFLAGS except FCOMI/FCOMIP/FUCOMI/FUCOMIP (ZF/PF/CF set, OF/SF/AF
+     * cleared) and FCMOVcc reads them (Capstone's read masks are right). */
+    if (x->opcode[0] >= 0xd8 && x->opcode[0] <= 0xdf) {
+        bool fcomi = ci->id == X86_INS_FCOMI || ci->id == X86_INS_FCOMIP ||
+                     ci->id == X86_INS_FUCOMI || ci->id == X86_INS_FUCOMIP;
+        out->flags_written = fcomi ? F_ARITH : 0;
+        bool fcmov = ci->id == X86_INS_FCMOVB || ci->id == X86_INS_FCMOVE ||
+                     ci->id == X86_INS_FCMOVBE || ci->id == X86_INS_FCMOVU ||
+                     ci->id == X86_INS_FCMOVNB || ci->id == X86_INS_FCMOVNE ||
+                     ci->id == X86_INS_FCMOVNBE || ci->id == X86_INS_FCMOVNU;
+        if (!fcmov) out->flags_read = 0;
+    }
     /* F3 0F BC/BD are TZCNT/LZCNT only with BMI1/LZCNT (CPUID bits this
      * i686 does not report); elsewhere the F3 prefix is ignored and they
      * execute as BSF/BSR (SDM vol. 2, TZCNT/LZCNT), which Linux relies on. */

@@ -148,7 +148,13 @@ static void wait_halted(Engine *e)
     }
     int64_t now = clock_now(c);
     if (c->icount) {
-        if (next > now) clock_warp_to(c, next);
+        /* Virtual time jumps to the timer (deterministic); with sleep=on
+         * the host waits as long, so an idle guest's clock keeps pace with
+         * the wall clock, as QEMU's -icount sleep=on does. */
+        if (next > now) {
+            if (e->pc->cfg.icount_sleep) sleep_ns(next - now);
+            clock_warp_to(c, next);
+        }
     } else {
         sleep_ns(next - now);
     }

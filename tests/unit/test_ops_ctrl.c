@@ -23,7 +23,7 @@ static void reset_state(void **state)
     EQ(cpu.seg[S_CS].base, 0xffff0000u, "CS base");
     EQ(cpu.seg[S_CS].limit, 0xffff, "CS limit");
     EQ(cpu.eip, 0xfff0, "EIP");
-    EQ(cpu.regs[R_EDX], 0x619, "EDX signature");
+    EQ(cpu.regs[R_EDX], 0x633, "EDX signature");
     EQ(cpu.cr[0], 0x60000010u, "CR0");
     EQ(cpu.eflags, 2, "EFLAGS");
     EQ(cpu.seg[S_DS].base, 0, "DS base");
@@ -567,8 +567,8 @@ static void system_instructions_in_real_mode(void **state)
     cpu.regs[R_EAX] = 1;
     cpu.eip = 0x100;
     EQ(step(), OPR_NEXT, "cpuid 1");
-    EQ(cpu.regs[R_EAX], 0x619, "family 6 model 1 stepping 9");
-    EQ(cpu.regs[R_EDX], 0xa119, "FPU PSE TSC CX8 PGE CMOV");
+    EQ(cpu.regs[R_EAX], 0x633, "family 6 model 3 stepping 3");
+    EQ(cpu.regs[R_EDX], 0xb93d, "FPU DE PSE TSC MSR CX8 SEP MTRR PGE CMOV");
     cpu.icount += 500;
     EQ(RUN("\x0f\x31"), OPR_NEXT, "rdtsc");
     EQ(cpu.regs[R_EAX], 500, "TSC follows icount");

@@ -1,7 +1,10 @@
 /* test_ops_pm.c - protected-mode parts of the control families: segment
  * loads with their checks, 32-bit stack, far transfers, interrupts through
  * IDT gates with and without a privilege change (TSS stack), IRET back to
- * ring 3, IOPL and the I/O permission bitmap.
+ * ring 3, IOPL and the I/O permission bitmap; call gates with parameter
+ * copying, task switches (CALL to a TSS, IRET with NT), MSRs and
+ * SYSENTER/SYSEXIT, the debug-register and NMI helpers of cpu/debug.c, the
+ * double-fault classes of table 6-5.
  *
  * Layout: GDT at 0x1000, IDT at 0x2000, TSS at 0x3000 (I/O bitmap at
  * 0x3068), flat ring-0 code at 0x4000, handlers at 0x5000.. .
@@ -273,6 +276,281 @@ static void protection_queries(void **state)
     EQ(cpu.regs[R_EAX], 0x28, "TR selector");
 }
 
+/* Ring 3 at 0x4100 with ESP 0x7000 (the IRETD of the test above). */
+static void ring3(void)
+{
+    uint32_t frame[5] = {0x4100, 0x1b, F_1, 0x7000, 0x23};
+    cpu.regs[R_ESP] = 0x8000 - 20;
+    for (int i = 0; i < 5; i++) poke32(0x8000 - 20 + 4u * (unsigned)i, frame[i]);
+    cpu.eflags = F_1;
+    EQ(RUN("\xcf"), OPR_JUMP, "iretd to ring 3");
+    EQ(cpu_cpl(&cpu), 3, "CPL 3");
+}
+
+static void call_gate_with_parameters(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.gdtr.limit = 0xff;
+    /* 0x40: 32-bit call gate, DPL 3, 2 parameters -> 0x08:0x00005300. */
+    gdt_set(0x40, (0x08u << 16) | 0x5300u, 0x0000ec02u);
+    /* 0x48: 16-bit call gate, DPL 3, 1 parameter -> 0x08:0x5400. */
+    gdt_set(0x48, (0x08u << 16) | 0x5400u, 0x0000e401u);
+    ring3();
+    poke32(0x7000, 0x11111111);
+    poke32(0x7004, 0x22222222);
+    EQ(RUN("\x9a\x00\x00\x00\x00\x43\x00"), OPR_JUMP, "lcall 0x43:0 from ring 3");
+    EQ(cpu_cpl(&cpu), 0, "CPL 0");
+    EQ(cpu.seg[S_CS].sel, 0x08, "CS = gate's selector, RPL 0");
+    EQ(cpu.eip, 0x5300, "EIP from the gate");
+    EQ(cpu.seg[S_SS].sel, 0x10, "SS0");
+    EQ(cpu.regs[R_ESP], 0x9000 - 24, "6 dwords on the inner stack");
+    EQ(peek(0x9000 - 4, 4), 0x23, "old SS");
+    EQ(peek(0x9000 - 8, 4), 0x7000, "old ESP");
+    EQ(peek(0x9000 - 12, 4), 0x22222222, "param 1");
+    EQ(peek(0x9000 - 16, 4), 0x11111111, "param 0 (lowest address stays lowest)");
+    EQ(peek(0x9000 - 20, 4), 0x1b, "old CS");
+    EQ(peek(0x9000 - 24, 4), 0x4107, "return EIP");
+    EQ(RUN("\xca\x08\x00"), OPR_JUMP, "retf 8 to ring 3");
+    EQ(cpu_cpl(&cpu), 3, "back at CPL 3");
+    EQ(cpu.regs[R_ESP], 0x7008, "parameters released from the outer stack");
+    EQ(cpu.eip, 0x4107, "EIP");
+
+    /* 16-bit gate: word slots, the upper half of ESP dropped. */
+    poke16(0x7008, 0xabcd);
+    EQ(RUN("\x9a\x00\x00\x00\x00\x4b\x00"), OPR_JUMP, "lcall through a 16-bit gate");
+    EQ(cpu.regs[R_ESP], 0x9000 - 10, "5 words");
+    EQ(peek(0x9000 - 2, 2), 0x23, "SS");
+    EQ(peek(0x9000 - 4, 2), 0x7008, "SP");
+    EQ(peek(0x9000 - 6, 2), 0xabcd, "param");
+    EQ(peek(0x9000 - 8, 2), 0x1b, "CS");
+    EQ(peek(0x9000 - 10, 2), 0x410e, "IP");
+
+    /* A bad inner stack (SS0 = ring-3 data) is #TS(SS0), nothing changed. */
+    ring3();
+    poke32(TSS + 8, 0x20);
+    EQ(RUN("\x9a\x00\x00\x00\x00\x43\x00"), EXC(EXC_TS), "SS0 DPL 3");
+    EQ(cpu.exc_error, 0x20, "#TS(SS0)");
+    EQ(cpu_cpl(&cpu), 3, "still CPL 3");
+    EQ(cpu.regs[R_ESP], 0x7000, "ESP unchanged");
+    poke32(TSS + 8, 0x30);   /* writable data, not present */
+    EQ(RUN("\x9a\x00\x00\x00\x00\x43\x00"), EXC(EXC_SS), "SS0 not present: #SS");
+    EQ(cpu.exc_error, 0x30, "#SS(SS0)");
+    EQ(cpu.regs[R_ESP], 0x7000, "ESP unchanged");
+    poke32(TSS + 8, 0x10);
+    gdt_set(0x40, (0x08u << 16) | 0x5300u, 0x00008c02u);  /* gate DPL 0 */
+    EQ(RUN("\x9a\x00\x00\x00\x00\x43\x00"), EXC(EXC_GP), "gate DPL < CPL");
+    EQ(cpu.exc_error, 0x40, "#GP(gate)");
+    EQ(RUN("\xea\x00\x00\x00\x00\x4b\x00"), EXC(EXC_GP), "JMP through a gate to ring 0");
+    EQ(cpu.exc_error, 0x08, "#GP(code selector)");
+}
+
+#define TSSA 0x6000u
+
+static void task_switch_call_and_iret(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.gdtr.limit = 0xff;
+    gdt_set(0x40, (TSSA << 16) | 0x67u, 0x00008900u);   /* 32-bit TSS, available */
+    gdt_set(0x48, (TSSA << 16) | 0x60u, 0x00008900u);   /* limit too small */
+    gdt_set(0x50, 0x40u << 16, 0x00008500u);            /* task gate -> 0x40 */
+    memset(mem.ram + TSSA, 0, 0x68);
+    poke32(TSSA + 0x20, 0x4200);        /* EIP */
+    poke32(TSSA + 0x24, F_1 | F_CF);    /* EFLAGS */
+    poke32(TSSA + 0x28, 0xaaaa);        /* EAX */
+    poke32(TSSA + 0x38, 0x6800);        /* ESP */
+    poke32(TSSA + 0x48, 0x10);          /* ES */
+    poke32(TSSA + 0x4c, 0x08);          /* CS */
+    poke32(TSSA + 0x50, 0x10);          /* SS */
+    poke32(TSSA + 0x54, 0x10);          /* DS */
+    cpu.regs[R_EAX] = 0x1234;
+    cpu.cr[0] &= ~CR0_TS;
+    EQ(RUN("\x9a\x00\x00\x00\x00\x48\x00"), EXC(EXC_TS), "TSS limit < 67h");
+    EQ(cpu.exc_error, 0x48, "#TS(new TSS)");
+    EQ(cpu.tr.sel, 0x28, "TR unchanged");
+    EQ(mem.ram[GDT + 0x40 + 5], 0x89, "busy bit untouched");
+
+    EQ(RUN("\x9a\x00\x00\x00\x00\x50\x00"), OPR_JUMP, "lcall through a task gate");
+    EQ(cpu.tr.sel, 0x40, "TR = new TSS");
+    EQ(cpu.eip, 0x4200, "new EIP");
+    EQ(cpu.regs[R_EAX], 0xaaaa, "new EAX");
+    EQ(cpu.regs[R_ESP], 0x6800, "new ESP");
+    EQ(cpu.eflags & (F_NT | F_CF), F_NT | F_CF, "EFLAGS from the TSS, NT set by CALL");
+    EQ(peek(TSSA, 2), 0x28, "previous-task link");
+    EQ(mem.ram[GDT + 0x40 + 5], 0x8b, "new TSS busy");
+    EQ(mem.ram[GDT + 0x28 + 5], 0x8b, "old TSS stays busy (nested)");
+    EQ(peek(TSS + 0x20, 4), 0x4007, "old EIP saved = next instruction");
+    EQ(peek(TSS + 0x28, 4), 0x1234, "old EAX saved");
+    EQ(cpu.cr[0] & CR0_TS, CR0_TS, "CR0.TS set");
+    EQ(cpu.seg[S_DS].sel, 0x10, "DS loaded");
+    EQ(cpu.seg[S_FS].flags & SEGF_P, 0, "null FS");
+
+    EQ(RUN("\x9a\x00\x00\x00\x00\x28\x00"), EXC(EXC_GP), "CALL to the busy old TSS");
+    EQ(cpu.exc_error, 0x28, "#GP(busy TSS)");
+    cpu.regs[R_EAX] = 0xbbbb;
+    EQ(RUN("\xcf"), OPR_JUMP, "iret with NT: task return");
+    EQ(cpu.tr.sel, 0x28, "TR back");
+    EQ(cpu.eip, 0x4007, "EIP restored");
+    EQ(cpu.regs[R_EAX], 0x1234, "EAX restored");
+    EQ(cpu.eflags & F_NT, 0, "NT clear in the old task");
+    EQ(mem.ram[GDT + 0x40 + 5], 0x89, "IRET frees the nested TSS");
+    EQ(peek(TSSA + 0x28, 4), 0xbbbb, "nested task's EAX saved");
+    EQ(peek(TSSA + 0x24, 4) & F_NT, 0, "NT cleared in the saved image");
+
+    /* IRET with NT whose link names an available TSS: #TS(link). */
+    cpu.eflags |= F_NT;
+    poke16(TSS, 0x40);
+    EQ(RUN("\xcf"), EXC(EXC_TS), "iret to an available TSS");
+    EQ(cpu.exc_error, 0x40, "#TS(link)");
+}
+
+static void msrs_and_sysenter(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.gdtr.limit = 0xff;
+    cpu.regs[R_ECX] = 0x174;
+    cpu.regs[R_EDX] = 0;
+    cpu.regs[R_EAX] = 0x08;
+    EQ(RUN("\x0f\x30"), OPR_NEXT, "wrmsr SYSENTER_CS");
+    cpu.regs[R_ECX] = 0x175;
+    cpu.regs[R_EAX] = 0x9000;
+    EQ(RUN("\x0f\x30"), OPR_NEXT, "wrmsr SYSENTER_ESP");
+    cpu.regs[R_ECX] = 0x176;
+    cpu.regs[R_EAX] = 0x5000;
+    EQ(RUN("\x0f\x30"), OPR_NEXT, "wrmsr SYSENTER_EIP");
+    cpu.regs[R_EAX] = 0;
+    EQ(RUN("\x0f\x32"), OPR_NEXT, "rdmsr SYSENTER_EIP");
+    EQ(cpu.regs[R_EAX], 0x5000, "read back");
+    cpu.regs[R_ECX] = 0xfe;
+    EQ(RUN("\x0f\x32"), OPR_NEXT, "rdmsr MTRRcap");
+    EQ(cpu.regs[R_EAX], 0x508, "VCNT 8, FIX, WC");
+    cpu.regs[R_ECX] = 0x277;
+    EQ(RUN("\x0f\x32"), EXC(EXC_GP), "no PAT MSR");
+    cpu.regs[R_ECX] = 0x2ff;
+    cpu.regs[R_EAX] = 0x807;
+    EQ(RUN("\x0f\x30"), EXC(EXC_GP), "MTRRdefType type 7");
+    cpu.regs[R_ECX] = 0x10;
+    cpu.regs[R_EDX] = 5;
+    cpu.regs[R_EAX] = 100;
+    EQ(RUN("\x0f\x30"), OPR_NEXT, "wrmsr TSC");
+    EQ(RUN("\x0f\x31"), OPR_NEXT, "rdtsc");
+    EQ(cpu.regs[R_EDX], 0, "P6: the high half of a TSC write is 0");
+    EQ(cpu.regs[R_EAX], 100, "low half");
+
+    ring3();
+    cpu.eflags |= F_IF;
+    cpu.regs[R_ECX] = 0x174;
+    EQ(RUN("\x0f\x32"), EXC(EXC_GP), "rdmsr at CPL 3");
+    EQ(RUN("\x0f\x33"), EXC(EXC_GP), "rdpmc at CPL 3 without CR4.PCE");
+    EQ(RUN("\x0f\x34"), OPR_JUMP, "sysenter");
+    EQ(cpu_cpl(&cpu), 0, "CPL 0");
+    EQ(cpu.seg[S_CS].sel, 0x08, "CS = SYSENTER_CS");
+    EQ(cpu.seg[S_SS].sel, 0x10, "SS = SYSENTER_CS + 8");
+    EQ(cpu.seg[S_CS].limit, 0xffffffffu, "flat CS");
+    EQ(cpu.regs[R_ESP], 0x9000, "ESP");
+    EQ(cpu.eip, 0x5000, "EIP");
+    EQ(cpu.eflags & F_IF, 0, "IF cleared");
+    cpu.regs[R_ECX] = 0x7000;
+    cpu.regs[R_EDX] = 0x4321;
+    EQ(RUN("\x0f\x35"), OPR_JUMP, "sysexit");
+    EQ(cpu_cpl(&cpu), 3, "CPL 3");
+    EQ(cpu.seg[S_CS].sel, 0x1b, "CS = SYSENTER_CS + 16 | 3");
+    EQ(cpu.seg[S_SS].sel, 0x23, "SS = SYSENTER_CS + 24 | 3");
+    EQ(cpu.eip, 0x4321, "EIP = EDX");
+    EQ(cpu.regs[R_ESP], 0x7000, "ESP = ECX");
+    EQ(RUN("\x0f\x35"), EXC(EXC_GP), "sysexit at CPL 3");
+}
+
+static void debug_helpers_and_nmi(void **state)
+{
+    (void)state;
+    pm_mode();
+    gate_set(EXC_DB, 0x08, 0x5400, 0x8e);
+    gate_set(EXC_NMI, 0x08, 0x5500, 0x8e);
+    /* Instruction breakpoint DR1 at 0x4000 (L1, RW1 = 00). */
+    cpu.dr[1] = 0x4000;
+    cpu.dr[7] = 0x400 | (1u << 2);
+    EQ(cpu_code_breakpoints_on(&cpu), true, "code breakpoint enabled");
+    EQ(cpu_data_breakpoints_on(&cpu), false, "no data breakpoint");
+    EQ(cpu_check_code_breakpoint(&cpu, 0x4001), false, "other address");
+    EQ(cpu_check_code_breakpoint(&cpu, 0x4000), true, "hit");
+    EQ(cpu.dr[6] & 0xf, 2, "DR6.B1");
+    cpu.eflags |= F_RF;
+    EQ(cpu_check_code_breakpoint(&cpu, 0x4000), false, "RF suppresses it once");
+    EQ(cpu.eflags & F_RF, 0, "and is cleared");
+    /* Data breakpoint DR2: RW = 01 (write), LEN = 11 (4 bytes), at 0x1002
+     * (aligned down to 0x1000). */
+    cpu.dr[2] = 0x1002;
+    cpu.dr[7] = 0x400 | (1u << 4) | (0xdu << 24);
+    cpu.dbg_pending = 0;
+    cpu_check_data_breakpoint(&cpu, 0x1000, 4, false);
+    EQ(cpu.dbg_pending, 0, "a read does not match RW = 01");
+    cpu_check_data_breakpoint(&cpu, 0x0ffe, 2, true);
+    EQ(cpu.dbg_pending, 0, "below the range");
+    cpu_check_data_breakpoint(&cpu, 0x0fff, 2, true);
+    EQ(cpu.dbg_pending, 4, "overlapping write: B2");
+    EQ(cpu.stop_block, true, "ends the block");
+    cpu.eip = 0x4010;
+    cpu.regs[R_ESP] = 0x8000;
+    cpu.dr[6] = 0xffff0ff0u;
+    EQ(setjmp(cpu.jmp), 0, "no fault");
+    cpu_single_step_trap(&cpu);
+    EQ(cpu.dr[6] & 0xe00f, 0x4004, "BS and B2 in one #DB");
+    EQ(cpu.eip, 0x5400, "#DB handler");
+    EQ(peek(0x8000 - 12, 4), 0x4010, "trap: EIP after the instruction");
+    EQ(cpu.dbg_pending, 0, "pending bits consumed");
+
+    /* NMI: blocked until IRET. */
+    cpu.eip = 0x4020;
+    cpu.regs[R_ESP] = 0x8000;
+    cpu_nmi(&cpu);
+    EQ(cpu_nmi_deliver(&cpu), true, "NMI delivered");
+    EQ(cpu.eip, 0x5500, "vector 2");
+    cpu_nmi(&cpu);
+    EQ(cpu_nmi_deliver(&cpu), false, "second NMI blocked");
+    EQ(RUN("\xcf"), OPR_JUMP, "iretd");
+    EQ(cpu.eip, 0x4020, "back");
+    EQ(cpu_nmi_deliver(&cpu), true, "unblocked by IRET");
+
+    /* SDM vol. 3, table 6-5. */
+    EQ(cpu_exception_combine(EXC_DE, EXC_NP), EXCC_DOUBLE, "contributory + contributory");
+    EQ(cpu_exception_combine(EXC_GP, EXC_PF), EXCC_SERIAL, "contributory + #PF");
+    EQ(cpu_exception_combine(EXC_PF, EXC_GP), EXCC_DOUBLE, "#PF + contributory");
+    EQ(cpu_exception_combine(EXC_PF, EXC_PF), EXCC_DOUBLE, "#PF + #PF");
+    EQ(cpu_exception_combine(EXC_UD, EXC_NP), EXCC_SERIAL, "benign + contributory");
+    EQ(cpu_exception_combine(-1, EXC_GP), EXCC_SERIAL, "interrupt + contributory");
+    EQ(cpu_exception_combine(EXC_DF, EXC_GP), EXCC_TRIPLE, "#DF + contributory");
+    EQ(cpu_exception_combine(EXC_DF, EXC_PF), EXCC_TRIPLE, "#DF + #PF");
+    EQ(cpu_exception_combine(EXC_GP, EXC_DB), EXCC_SERIAL, "anything + benign");
+}
+
+/* Unreal mode: a real-mode segment load changes selector and base only, so
+ * the 4 GiB limit of a protected-mode load survives the return to real
+ * mode (SDM vol. 3, 9.9.2 step 8 leaves the limit to software). */
+static void unreal_mode_keeps_limits(void **state)
+{
+    (void)state;
+    pm_mode();
+    EQ(load(S_FS, 0x10), 0, "FS = flat 4 GiB data");
+    EQ(load(S_CS, 0x38), 0, "a 16-bit CS first (9.9.2 step 3)");
+    cpu.cr[0] &= ~CR0_PE;
+    cpu_load_seg_real(&cpu, S_CS, 0x0000);
+    cpu_load_seg_real(&cpu, S_FS, 0x0000);
+    EQ(cpu.seg[S_FS].base, 0, "base = sel << 4");
+    EQ(cpu.seg[S_FS].limit, 0xffffffffu, "limit kept");
+    poke32(0x20000, 0x5a5a5a5a);
+    cpu.eip = 0x4000;
+    cpu.regs[R_EBX] = 0x20000;
+    EQ(RUN("\x67\x64\x66\x8b\x03"), OPR_NEXT, "mov eax, fs:[ebx] beyond 64 KiB");
+    EQ(cpu.regs[R_EAX], 0x5a5a5a5a, "read through the big limit");
+    cpu_load_seg_real(&cpu, S_DS, 0x0000);
+    cpu.seg[S_DS].limit = 0xffff;
+    cpu_seg_update_fast(&cpu.seg[S_DS]);
+    EQ(RUN("\x67\x66\x8b\x03"), EXC(EXC_GP), "a 64 KiB DS faults");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +560,11 @@ int main(void)
         cmocka_unit_test(interrupts_through_idt_gates),
         cmocka_unit_test(privilege_change_through_tss_and_iret),
         cmocka_unit_test(protection_queries),
+        cmocka_unit_test(call_gate_with_parameters),
+        cmocka_unit_test(task_switch_call_and_iret),
+        cmocka_unit_test(msrs_and_sysenter),
+        cmocka_unit_test(debug_helpers_and_nmi),
+        cmocka_unit_test(unreal_mode_keeps_limits),
     };
     return cmocka_run_group_tests(tests, h_setup, h_teardown);
 }

@@ -1,0 +1,121 @@
+; debug_bp.asm - breakpoint matching and the exception rules that need the
+; run loop's part (see tests/guest/pending/README.md); SDM vol. 3, chapter 17
+; and 6.15:
+;   an instruction breakpoint (DR0, RW=00): #DB fault before the instruction,
+;   DR6.B0, the handler sets RF in the saved EFLAGS and the instruction then
+;   runs once; a data write breakpoint (DR1, RW=01, LEN=4): #DB trap after the
+;   writing instruction, DR6.B1; a read/write breakpoint (DR2, RW=11, LEN=2)
+;   hit by a read that overlaps it; an I/O breakpoint (DR3, RW=10, CR4.DE) on
+;   port E9h... not used: port 80h; a task switch to a TSS with the T bit:
+;   #DB in the new task, DR6.BT; #UD whose gate is not present: the #NP is
+;   handled serially (benign then contributory, table 6-5), not as #DF.
+; Expected output (expected/debug_bp.txt) is captured from qemu-system-i386
+; -accel tcg (capture-expected.sh with this directory).
+%include "lib.inc"
+%include "sys.inc"
+
+TSS_T   equ 0x3200
+S_TSST  equ SEL_FREE
+
+%macro PR 2
+        PUTS    %1
+        PHEX    8, %2
+%endmacro
+
+main16:
+        ENTER_PM pm32
+
+section .text32
+bits 32
+pm32:
+        call    sys_init
+        IGATE   1, SEL_CODE32, db_handler, ACC_IGATE32
+        xor     eax, eax
+        mov     dr6, eax
+
+        PUTSLN  "== instruction breakpoint"
+        mov     eax, bp_insn
+        mov     dr0, eax
+        mov     eax, 0x00000001                 ; L0, RW0=00 LEN0=00
+        mov     dr7, eax
+        mov     ebx, 0
+bp_insn:
+        inc     ebx
+        xor     eax, eax
+        mov     dr7, eax
+        PR      " ebx=", ebx
+        NEWLINE
+
+        PUTSLN  "== data breakpoints"
+        mov     eax, VAR_BASE+0x40
+        mov     dr1, eax
+        mov     eax, VAR_BASE+0x52
+        mov     dr2, eax
+        mov     eax, 0x0FD00014                 ; L1 L2; RW1=01 LEN1=11; RW2=11 LEN2=01
+        mov     dr7, eax
+        mov     dword [VAR_BASE+0x40], 1        ; write: B1
+        mov     eax, [VAR_BASE+0x40]            ; read: no RW=01 match
+        mov     eax, [VAR_BASE+0x50]            ; read of 50-53 overlaps 52-53: B2
+        mov     byte [VAR_BASE+0x51], 0         ; no overlap
+        xor     eax, eax
+        mov     dr7, eax
+        NEWLINE
+
+        PUTSLN  "== i/o breakpoint"
+        mov     eax, cr4
+        or      eax, 8
+        mov     cr4, eax
+        mov     eax, 0x80
+        mov     dr3, eax
+        mov     eax, 0x00A00040                 ; L3, RW3=10, LEN3=00
+        mov     dr7, eax
+        out     0x80, al
+        in      al, 0x81
+        xor     eax, eax
+        mov     dr7, eax
+        NEWLINE
+
+        PUTSLN  "== t bit"
+        mov     edi, TSS_T
+        xor     eax, eax
+        mov     ecx, 0x68/4
+        rep stosd
+        mov     dword [TSS_T+0x20], task_t
+        mov     dword [TSS_T+0x24], 2
+        mov     dword [TSS_T+0x38], 0x5D000
+        mov     dword [TSS_T+0x48], SEL_DATA32
+        mov     dword [TSS_T+0x4C], SEL_CODE32
+        mov     dword [TSS_T+0x50], SEL_DATA32
+        mov     dword [TSS_T+0x54], SEL_DATA32
+        mov     word [TSS_T+0x64], 1            ; T
+        DESC    S_TSST, TSS_T, 0x67, ACC_TSS32, 0
+        call    S_TSST:0
+        NEWLINE
+
+        PUTSLN  "== benign then contributory"
+        and     byte [IDT_BASE+6*8+5], 0x7F
+        TRY     "ud2, idt[6] not present:", ud2
+        EXIT
+
+task_t:
+        PUTS    " in task"
+        iretd
+
+; print the saved EIP's distance from bp_insn and DR6 B0-B3/BD/BS/BT; an
+; instruction breakpoint (B0) gets RF set in the saved EFLAGS
+db_handler:
+        push    eax
+        PUTS    " #DB dr6="
+        mov     eax, dr6
+        and     eax, 0xE00F
+        PHEX    4, eax
+        test    al, 1
+        jz      .t
+        or      dword [esp+12], 0x10000         ; RF
+        mov     eax, [esp+4]
+        sub     eax, bp_insn
+        PR      " at bp+", eax
+.t:     xor     eax, eax
+        mov     dr6, eax
+        pop     eax
+        iretd
