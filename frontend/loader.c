@@ -519,7 +519,7 @@ static bool boot_multiboot(struct Memory *mem, CPU *cpu, const LoaderBlob *k, si
     if (n_mods > LOADER_MAX_MODS)
         return fail(err, errlen, "-initrd: at most %d Multiboot modules", LOADER_MAX_MODS);
 
-    MBLoad ld;
+    MBLoad ld = {0};
     bool ok = (flags & MBH_AOUT_KLUDGE) ? mb_load_aout(mem, k, hoff, &ld, err, errlen)
                                          : mb_load_elf(mem, k, &ld, err, errlen);
     if (!ok)
