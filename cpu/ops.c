@@ -50,10 +50,41 @@ static bool lock_allowed(const Insn *in)
     }
 }
 
+/* Read-modify-write instructions whose destination is op[0] in memory. */
+static bool rmw_dest(unsigned id)
+{
+    switch (id) {
+    case X86_INS_ADD: case X86_INS_ADC: case X86_INS_AND: case X86_INS_OR:
+    case X86_INS_SBB: case X86_INS_SUB: case X86_INS_XOR: case X86_INS_INC:
+    case X86_INS_DEC: case X86_INS_NEG: case X86_INS_NOT: case X86_INS_XADD:
+    case X86_INS_XCHG: case X86_INS_CMPXCHG:
+    case X86_INS_SHL: case X86_INS_SAL: case X86_INS_SHR: case X86_INS_SAR:
+    case X86_INS_ROL: case X86_INS_ROR: case X86_INS_RCL: case X86_INS_RCR:
+    case X86_INS_SHLD: case X86_INS_SHRD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int ops_exec(CPU *cpu, const Insn *in)
 {
     if (in->id >= OPS_TABLE_SIZE || !ops_table[in->id]) cpu_raise(cpu, EXC_UD);
     if ((in->flags & INSN_LOCK) && !lock_allowed(in)) cpu_raise(cpu, EXC_UD);
+    /* A read-modify-write destination is checked for writing before the
+     * read, so a fault reports a write access (#GP on a read-only segment,
+     * #PF with the W bit; SDM vol. 3, 4.7 and 5.4). */
+    if (in->nops >= 1 && in->op[0].kind == OPK_MEM && in->op[0].size <= 4 && rmw_dest(in->id)) {
+        const Operand *d = &in->op[0];
+        uint32_t off = op_ea(cpu, in, d);
+        cpu_check_seg(cpu, d->seg, off, d->size, true);
+        if (cpu->cr[0] & CR0_PG) {
+            uint32_t lin = cpu->seg[d->seg].base + off;
+            lin_to_phys(cpu, lin, true);
+            uint32_t last = lin + (uint32_t)d->size - 1;
+            if ((last ^ lin) & 0xfffff000u) lin_to_phys(cpu, last, true);
+        }
+    }
     return ops_table[in->id](cpu, in);
 }
 
