@@ -175,6 +175,18 @@ bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys)
     return page_walk(cpu, lin, access, user, false, phys, &g);
 }
 
+/* Point the TLB entry for lin's page at host memory. */
+static TLBEntry *tlb_set_entry(CPU *cpu, uint32_t lin, uint32_t phys, bool global, uint8_t *host,
+                               bool write, bool user)
+{
+    int s = user ? TLB_USER : TLB_SUPER;
+    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
+    e->tag = lin & PAGE_MASK;
+    e->phys = (phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
+    e->addend = (uintptr_t)host - (uintptr_t)(lin & PAGE_MASK);
+    return e;
+}
+
 /* Fill the TLB entry for lin's page in set `user`; returns it, or NULL
  * when the page must always take the slow path (MMIO, ROM writes, code). */
 static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys_out)
@@ -184,12 +196,7 @@ static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_
     *phys_out = phys;
     uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
     if (!host) return NULL;
-    int s = user ? TLB_USER : TLB_SUPER;
-    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
-    e->tag = lin & PAGE_MASK;
-    e->phys = (phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
-    e->addend = (uintptr_t)host - (uintptr_t)(lin & PAGE_MASK);
-    return e;
+    return tlb_set_entry(cpu, lin, phys, global, host, write, user);
 }
 
 uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
@@ -205,11 +212,7 @@ uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
     }
     uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
     if (!host) return 0;
-    int s = user ? TLB_USER : TLB_SUPER;
-    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
-    e->tag = lin & PAGE_MASK;
-    e->phys = (phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
-    e->addend = (uintptr_t)host - (uintptr_t)(lin & PAGE_MASK);
+    TLBEntry *e = tlb_set_entry(cpu, lin, phys, global, host, write, user);
     return lin + e->addend;
 }
 

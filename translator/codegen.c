@@ -33,24 +33,12 @@
 #include "cpu/ops.h"
 #include "decode.h"
 #include "devices/memory.h"
+#include "regcache.h"
 #include "x64emit.h"
 
 #define OFF(f) ((int32_t)offsetof(CPU, f))
 
 enum { FL_MEM, FL_HOST };
-
-/* Guest registers cached in host callee-saved registers within a block
- * (they survive the C calls of the TLB-fill path). A register is loaded on
- * first use, written back when evicted, before helper calls and at every
- * exit; memory is the truth at block boundaries. */
-#define NCACHE 5
-static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15};
-typedef struct RegCache {
-    int8_t slot_of[8];      /* guest reg -> slot, or -1 */
-    int8_t guest_in[NCACHE];/* slot -> guest reg, or -1 */
-    bool dirty[NCACHE];
-    uint32_t used[NCACHE];  /* LRU stamp */
-} RegCache;
 
 typedef struct Slow {
     RegCache rc_jump;      /* cache state where the fast path leaves */
@@ -83,7 +71,6 @@ typedef struct Gen {
     uint8_t *jf_nochain[TB_MAX_INSNS * 2];
     int n_nochain;
     RegCache rc;
-    uint32_t tick;
 } Gen;
 
 /* ---- mode ---- */
@@ -167,117 +154,14 @@ int cg_helper(CPU *cpu, const Insn *in)
 
 /* ---- small emit helpers ---- */
 
-static HMem greg_mem(int r, int size)
-{
-    if (size == 1) return hmem(HRBP, OFF(regs) + 4 * (r & 3) + (r >> 2));
-    return hmem(HRBP, OFF(regs) + 4 * r);
-}
-
-static void rc_reset(RegCache *rc)
-{
-    memset(rc->slot_of, -1, sizeof rc->slot_of);
-    memset(rc->guest_in, -1, sizeof rc->guest_in);
-    memset(rc->dirty, 0, sizeof rc->dirty);
-    memset(rc->used, 0, sizeof rc->used);
-}
-
-static void rc_writeback_slot(CodeBuf *cb, RegCache *rc, int s)
-{
-    if (rc->guest_in[s] >= 0 && rc->dirty[s]) {
-        x_mov_mr(cb, 4, greg_mem(rc->guest_in[s], 4), cache_host[s]);
-        rc->dirty[s] = false;
-    }
-}
-
-static void rc_drop_slot(RegCache *rc, int s)
-{
-    if (rc->guest_in[s] >= 0) rc->slot_of[rc->guest_in[s]] = -1;
-    rc->guest_in[s] = -1;
-    rc->dirty[s] = false;
-}
-
-/* Emit stores for every dirty cached register (flag-neutral MOVs). */
-static void rc_writeback_all(CodeBuf *cb, RegCache *rc)
-{
-    for (int s = 0; s < NCACHE; s++) rc_writeback_slot(cb, rc, s);
-}
-
-/* Emit stores for the dirty registers of a snapshot, without changing it. */
-static void rc_writeback_snapshot(CodeBuf *cb, const RegCache *rc)
-{
-    for (int s = 0; s < NCACHE; s++)
-        if (rc->guest_in[s] >= 0 && rc->dirty[s])
-            x_mov_mr(cb, 4, greg_mem(rc->guest_in[s], 4), cache_host[s]);
-}
-
-/* Emit loads for every register cached in `rc` (after a helper ran). */
-static void rc_reload_all(CodeBuf *cb, const RegCache *rc)
-{
-    for (int s = 0; s < NCACHE; s++)
-        if (rc->guest_in[s] >= 0) x_mov_rm(cb, 4, cache_host[s], greg_mem(rc->guest_in[s], 4));
-}
-
-/* Guest register r as an operand of `size` bytes; `write` marks it dirty.
- * AH..BH are not addressable in r12-r15, so they go to memory and the
- * whole register leaves the cache first. */
 static HMem greg_w(Gen *g, int r, int size, bool write)
 {
-    RegCache *rc = &g->rc;
-    if (size == 1 && r >= 4) {
-        int s = rc->slot_of[r & 3];
-        if (s >= 0) {
-            rc_writeback_slot(&g->cb, rc, s);
-            rc_drop_slot(rc, s);
-        }
-        return greg_mem(r, size);
-    }
-    int s = rc->slot_of[r];
-    if (s < 0) {
-        /* a free slot, else the least recently used one */
-        for (int k = 0; k < NCACHE; k++)
-            if (rc->guest_in[k] < 0) { s = k; break; }
-        if (s < 0) {
-            s = 0;
-            for (int k = 1; k < NCACHE; k++)
-                if (rc->used[k] < rc->used[s]) s = k;
-            rc_writeback_slot(&g->cb, rc, s);
-            rc_drop_slot(rc, s);
-        }
-        x_mov_rm(&g->cb, 4, cache_host[s], greg_mem(r, 4));
-        rc->slot_of[r] = (int8_t)s;
-        rc->guest_in[s] = (int8_t)r;
-        rc->dirty[s] = false;
-    }
-    rc->used[s] = ++g->tick;
-    if (write) rc->dirty[s] = true;
-    return hdirect(cache_host[s]);
+    return rc_operand(&g->cb, &g->rc, r, size, write);
 }
 
-static HMem greg(Gen *g, int r, int size) { return greg_w(g, r, size, false); }
+static HMem greg(Gen *g, int r, int size) { return rc_operand(&g->cb, &g->rc, r, size, false); }
 
-/* A destination the instruction overwrites whole (32-bit MOV, LEA, POP,
- * MOVZX...): no need to load the old value into the cache first. */
-static HMem greg_def(Gen *g, int r, int size)
-{
-    RegCache *rc = &g->rc;
-    if (size != 4 || rc->slot_of[r] >= 0) return greg_w(g, r, size, true);
-    int s = -1;
-    for (int k = 0; k < NCACHE; k++)
-        if (rc->guest_in[k] < 0) { s = k; break; }
-    if (s < 0) {
-        s = 0;
-        for (int k = 1; k < NCACHE; k++)
-            if (rc->used[k] < rc->used[s]) s = k;
-        rc_writeback_slot(&g->cb, rc, s);
-        rc_drop_slot(rc, s);
-    }
-    rc->slot_of[r] = (int8_t)s;
-    rc->guest_in[s] = (int8_t)r;
-    rc->used[s] = ++g->tick;
-    rc->dirty[s] = true;
-    return hdirect(cache_host[s]);
-}
-
+static HMem greg_def(Gen *g, int r, int size) { return rc_define(&g->cb, &g->rc, r, size); }
 
 static void fl_spill(Gen *g)
 {
