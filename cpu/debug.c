@@ -89,7 +89,9 @@ void cpu_check_io_breakpoint(CPU *cpu, uint16_t port, int size)
 static void debug_trap(CPU *cpu, uint32_t bits)
 {
     cpu->dbg_pending = 0;
-    cpu->dr[6] = (cpu->dr[6] & ~0xfu) | bits;
+    /* A single step or T-bit trap alone leaves B0-B3 as they were. */
+    if (bits & 0xfu) cpu->dr[6] &= ~0xfu;
+    cpu->dr[6] |= bits;
     cpu_interrupt(cpu, EXC_DB, cpu->eip, false, 0, false);
 }
 

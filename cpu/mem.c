@@ -361,14 +361,25 @@ static inline uint32_t seg_lin(CPU *cpu, int seg, uint32_t off, int size, bool w
     return s->base + off;
 }
 
+/* Explicit data accesses of instructions. With a breakpoint enabled in
+ * DR7 the run loop translates without inline code, so every one of them
+ * comes here and is matched against DR0-DR3 once it has succeeded (data
+ * breakpoints are traps, SDM vol. 3, 17.2.4). Implicit supervisor accesses
+ * (descriptor tables, TSS, far-transfer stack frames through lin_ld/lin_st)
+ * are not matched. */
 uint32_t cpu_ld(CPU *cpu, int seg, uint32_t off, int size)
 {
-    return access_ld(cpu, seg_lin(cpu, seg, off, size, false), size, tlb_set(cpu));
+    uint32_t lin = seg_lin(cpu, seg, off, size, false);
+    uint32_t v = access_ld(cpu, lin, size, tlb_set(cpu));
+    if (cpu->dr[7] & 0xffu) cpu_check_data_breakpoint(cpu, lin, size, false);
+    return v;
 }
 
 void cpu_st(CPU *cpu, int seg, uint32_t off, uint32_t v, int size)
 {
-    access_st(cpu, seg_lin(cpu, seg, off, size, true), v, size, tlb_set(cpu));
+    uint32_t lin = seg_lin(cpu, seg, off, size, true);
+    access_st(cpu, lin, v, size, tlb_set(cpu));
+    if (cpu->dr[7] & 0xffu) cpu_check_data_breakpoint(cpu, lin, size, true);
 }
 
 uint8_t cpu_ld8(CPU *cpu, int seg, uint32_t off) { return (uint8_t)cpu_ld(cpu, seg, off, 1); }

@@ -81,8 +81,10 @@ int ops_exec(CPU *cpu, const Insn *in)
         if (cpu->cr[0] & CR0_PG) {
             uint32_t lin = cpu->seg[d->seg].base + off;
             lin_to_phys(cpu, lin, true);
+            /* Crossing into a second page: its first byte is the address
+             * a fault there reports in CR2 (as the split store does). */
             uint32_t last = lin + (uint32_t)d->size - 1;
-            if ((last ^ lin) & 0xfffff000u) lin_to_phys(cpu, last, true);
+            if ((last ^ lin) & 0xfffff000u) lin_to_phys(cpu, last & 0xfffff000u, true);
         }
     }
     return ops_table[in->id](cpu, in);

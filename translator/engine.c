@@ -234,13 +234,31 @@ int engine_run(PC *pc, CPU *cpu, const EngineConfig *cfg)
     return status;
 }
 
+/* Debug registers enable a breakpoint (DR7 L0-L3/G0-G3): translate with
+ * helpers only, one instruction per block, so that every instruction
+ * passes the run loop's instruction-breakpoint check and every data
+ * access reaches cpu/mem.c's breakpoint check. */
+static bool debugging(const CPU *cpu) { return (cpu->dr[7] & 0xffu) != 0; }
+
+/* Deliver an event from the run loop; a fault raised by the delivery comes
+ * back through setjmp with *first = vector (-1 for an external interrupt). */
+#define DELIVER(vec_, call_)   \
+    do {                       \
+        delivering = true;     \
+        first_vec = (vec_);    \
+        call_;                 \
+        delivering = false;    \
+        nested = 0;            \
+    } while (0)
+
 int engine_exec(Engine *e)
 {
     PC *pc = e->pc;
     CPU *cpu = e->cpu;
     volatile uint64_t last_exit = 0;
     volatile bool delivering = false;
-    volatile int fault_level = 0;   /* 0 none, 1 first fault, 2 double fault */
+    volatile int first_vec = -1;    /* what was being delivered */
+    volatile int nested = 0;        /* faults while delivering, in a row */
     int status = 0;
 
     if (setjmp(cpu->jmp)) {
@@ -250,37 +268,45 @@ int engine_exec(Engine *e)
         e->current = NULL;
         cpu->stop_block = false;
         cpu->halted = false;
+        /* The instruction did not complete: no data-breakpoint or
+         * single-step trap for it (a task switch's T bit stays). */
+        cpu->dbg_pending &= DR6_BT;
         int vec = cpu->exc_vector;
         if (delivering) {
-            /* Fault while delivering: double fault, then triple fault
-             * (SDM vol. 3, 6.15, interrupt 8). */
-            if (fault_level >= 2 || vec == EXC_DF) {
+            /* A fault while delivering an event: SDM vol. 3, 6.15, table
+             * 6-5 decides between serial handling, #DF and shutdown. */
+            int c = cpu_exception_combine(first_vec, vec);
+            if (c == EXCC_TRIPLE || ++nested > 8) {
                 if (TRACE_ON(TRACE_INT)) fprintf(trace_file, "triple fault\n");
+                delivering = false;
+                nested = 0;
                 if (pc->cfg.no_reboot) {
                     fprintf(stderr, "xlat86: triple fault; CPU state:\n");
                     cpu_dump(stderr, cpu);
-                    delivering = false;
                     return 0;
                 }
-                delivering = false;
-                fault_level = 0;
                 machine_reset(e);
                 goto loop;
             }
-            fault_level = 2;
-            vec = EXC_DF;
-            cpu->exc_has_error = true;
-            cpu->exc_error = 0;
-        } else {
-            fault_level = 1;
+            if (c == EXCC_DOUBLE) {
+                vec = EXC_DF;
+                cpu->exc_has_error = true;
+                cpu->exc_error = 0;
+            }
         }
         if (TRACE_ON(TRACE_INT))
             fprintf(trace_file, "exception %d err=%x at %04x:%08x\n", vec,
                     cpu->exc_has_error ? cpu->exc_error : 0, cpu->seg[S_CS].sel, cpu->eip);
+        /* Faults push EFLAGS with RF set, so that the instruction runs
+         * again without re-triggering its instruction breakpoint (SDM vol.
+         * 3, 17.3.1.1); #DF is an abort. Real mode pushes only FLAGS. */
+        if (vec != EXC_DF && (cpu->cr[0] & CR0_PE)) cpu->eflags |= F_RF;
+        else cpu->eflags &= ~F_RF;
         delivering = true;
+        first_vec = vec;
         cpu_interrupt(cpu, vec, cpu->eip, cpu->exc_has_error, cpu->exc_error, false);
         delivering = false;
-        fault_level = 0;
+        nested = 0;
     }
 loop:
     for (;;) {
@@ -295,14 +321,30 @@ loop:
         }
         clock_run_timers(&pc->clock);
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        /* Priorities at an instruction boundary (SDM vol. 3, 6.9): traps
+         * of the previous instruction (single step, data/I/O breakpoints,
+         * the T bit), then NMI, then maskable interrupts. */
+        if (cpu->dbg_pending) {
+            if (TRACE_ON(TRACE_INT))
+                fprintf(trace_file, "debug trap dr6 bits %x at %04x:%08x\n", cpu->dbg_pending,
+                        cpu->seg[S_CS].sel, cpu->eip);
+            DELIVER(EXC_DB, cpu_debug_trap(cpu));
+            last_exit = 0;
+        }
+        if (cpu->nmi_pending) {
+            bool taken;
+            DELIVER(EXC_NMI, taken = cpu_nmi_deliver(cpu));
+            if (taken) {
+                cpu->halted = false;
+                last_exit = 0;
+            }
+        }
         if (irq_deliverable(cpu)) {
             int vec = cpu->irq_ack(cpu->irq_opaque);
             cpu->halted = false;
             if (TRACE_ON(TRACE_INT))
                 fprintf(trace_file, "interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel, cpu->eip);
-            delivering = true;
-            cpu_interrupt(cpu, vec, cpu->eip, false, 0, false);
-            delivering = false;
+            DELIVER(-1, cpu_interrupt(cpu, vec, cpu->eip, false, 0, false));
             last_exit = 0;
         }
         if (cpu->halted) {
@@ -314,8 +356,24 @@ loop:
             last_exit = 0;
             continue;
         }
+        bool dbg = debugging(cpu);
+        /* EFLAGS.RF: the next instruction runs without instruction
+         * breakpoints; the processor clears RF once it completes (SDM vol.
+         * 3, 17.3.1.1). A fault in it pushes RF set again. */
+        if (cpu->eflags & F_RF) {
+            cpu->eflags &= ~F_RF;
+        } else if (dbg && cpu_code_breakpoints_on(cpu) &&
+                   cpu_check_code_breakpoint(cpu, cpu->seg[S_CS].base + cpu->eip)) {
+            /* An instruction breakpoint is a fault taken before the
+             * instruction, with RF clear in the pushed EFLAGS. */
+            if (TRACE_ON(TRACE_INT))
+                fprintf(trace_file, "instruction breakpoint at %04x:%08x\n", cpu->seg[S_CS].sel, cpu->eip);
+            DELIVER(EXC_DB, cpu_interrupt(cpu, EXC_DB, cpu->eip, false, 0, false));
+            last_exit = 0;
+            continue;
+        }
         set_deadline(e);
-        uint32_t mode = cg_cpu_mode(cpu, e->inline_code);
+        uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */
         if (cpu->inhibit_irq && cpu->eip == cpu->inhibit_eip && cpu->irq_line && (cpu->eflags & F_IF))
@@ -324,7 +382,12 @@ loop:
          * vol. 3, 17.3.1.4: a trap after any instruction that began with
          * TF set). */
         bool single_step = cpu->eflags & F_TF;
-        if (single_step) mode |= TMODE_ONE;
+        if (single_step || dbg) mode |= TMODE_ONE;
+        if (dbg) {
+            /* Back to the run loop after every instruction. */
+            cpu->deadline = cpu->icount + 1;
+            last_exit = 0;
+        }
         TB *tb = find_block(e, mode);
         if (last_exit) {
             TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
@@ -347,15 +410,12 @@ loop:
         uint64_t r = e->rt.enter(cpu, tb->code);
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
         e->current = NULL;
-        last_exit = cpu->stop_block ? 0 : r;
+        last_exit = (cpu->stop_block || dbg) ? 0 : r;
         if (single_step && !cpu->halted) {
+            /* DR6.BS; delivered with any breakpoint bits of the same
+             * instruction at the top of the loop. */
             last_exit = 0;
-            cpu->dr[6] |= 0x4000u;   /* DR6.BS */
-            if (TRACE_ON(TRACE_INT))
-                fprintf(trace_file, "single-step trap at %04x:%08x\n", cpu->seg[S_CS].sel, cpu->eip);
-            delivering = true;
-            cpu_interrupt(cpu, EXC_DB, cpu->eip, false, 0, false);
-            delivering = false;
+            cpu->dbg_pending |= DR6_BS;
         }
     }
     return status;

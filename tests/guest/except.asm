@@ -11,7 +11,10 @@
 ; Handlers print the vector, whether the saved (E)IP/CS is the expected one, and
 ; the saved FLAGS; they resume at a per-case address.
 ; Expected output (expected/except.txt) is captured from qemu-system-i386
-; -accel tcg by capture-expected.sh.
+; -accel tcg by capture-expected.sh, with one SDM correction: in protected
+; mode the EFLAGS image pushed for a fault (#DE, #UD, #BR) has RF set (SDM
+; vol. 3, 17.3.1.1; Bochs agrees), which QEMU leaves clear; traps (#OF, #BP,
+; INT n) push RF as it was (0). Do not regenerate without re-applying it.
 %include "lib.inc"
 
 RESUME   equ VAR_BASE+0x30

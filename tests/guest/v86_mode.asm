@@ -13,7 +13,9 @@
 ;   protected-mode IDT); leaving V86 by an interrupt to ring 0.
 ; The V86 code prints through vputs16/vphex16, which avoid PUSHF/POPF.
 ; Expected output (expected/v86_mode.txt) is captured from qemu-system-i386
-; -accel tcg by capture-expected.sh.
+; -accel tcg by capture-expected.sh, with one SDM correction: the EFLAGS
+; image pushed for the #DE fault from V86 has RF set (00030046, SDM vol. 3,
+; 17.3.1.1), which QEMU leaves clear. Do not regenerate without it.
 %include "lib.inc"
 %include "sys.inc"
 

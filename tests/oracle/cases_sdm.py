@@ -99,4 +99,20 @@ def _pm_cases(rng):
     c["regs"]["flags"] = 0x0002
     rand_gprs(rng, c)
     res.append(c)
+    # The same for a dword that crosses from a present, writable page into
+    # a not-present one: #PF with W/R = 1 and CR2 = the first byte of the
+    # second page (the address of the access that faulted, SDM vol. 3,
+    # 4.7); nothing is written to the first page (the instruction faults
+    # as a whole).  The first PTE has A and D set already, so its own bits
+    # do not depend on when a processor sets them.
+    c = new_case("sdm.pm.rmw_pf_cross", 32)
+    c["pre"] = (poke32(0x2004, 0x4027, 4) + poke32(0x4000, 0x40067, 4) +
+                poke32(0x4004, 0x41026, 4) + poke32(0x40FFC, 0x11223344, 4) +
+                ["mov eax, 0x2000", "mov cr3, eax", "mov eax, cr0",
+                 "or eax, 0x80000000", "mov cr0, eax"])
+    c["body"] = ["add dword [0x400FFE], ecx"]
+    c["words"] = [0x4000, 0x4004, 0x40FFC]
+    c["regs"]["flags"] = 0x0002
+    rand_gprs(rng, c)
+    res.append(c)
     return res

@@ -1,16 +1,20 @@
-; debug_bp.asm - breakpoint matching and the exception rules that need the
-; run loop's part (see tests/guest/pending/README.md); SDM vol. 3, chapter 17
-; and 6.15:
+; debug_bp.asm - debug-register breakpoints and the exception rules handled
+; by the run loop (translator/engine.c) and the memory slow path (cpu/mem.c);
+; SDM vol. 3, chapter 17 and 6.15:
 ;   an instruction breakpoint (DR0, RW=00): #DB fault before the instruction,
 ;   DR6.B0, the handler sets RF in the saved EFLAGS and the instruction then
-;   runs once; a data write breakpoint (DR1, RW=01, LEN=4): #DB trap after the
-;   writing instruction, DR6.B1; a read/write breakpoint (DR2, RW=11, LEN=2)
-;   hit by a read that overlaps it; an I/O breakpoint (DR3, RW=10, CR4.DE) on
-;   port E9h... not used: port 80h; a task switch to a TSS with the T bit:
-;   #DB in the new task, DR6.BT; #UD whose gate is not present: the #NP is
-;   handled serially (benign then contributory, table 6-5), not as #DF.
-; Expected output (expected/debug_bp.txt) is captured from qemu-system-i386
-; -accel tcg (capture-expected.sh with this directory).
+;   runs once (17.3.1.1); a data write breakpoint (DR1, RW=01, LEN=4): #DB
+;   trap after the writing instruction, DR6.B1; a read/write breakpoint (DR2,
+;   RW=11, LEN=2) hit by a read that overlaps it, not by a byte next to it
+;   (17.2.5); an I/O breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a
+;   task switch to a TSS with the T bit: #DB with DR6.BT before the new
+;   task's first instruction (17.3.1.5); #UD whose gate is not present: the
+;   #NP is handled serially (benign then contributory, table 6-5), not as #DF,
+;   and its error code has EXT set (6.13: it arose while delivering an
+;   earlier exception): 0033h.
+; Expected output (expected/debug_bp.txt) is hand-derived from those
+; sections. qemu-system-i386 7.2 agrees on the instruction, data and I/O
+; breakpoints; it does not implement the T bit and pushes 0032h for the #NP.
 %include "lib.inc"
 %include "sys.inc"
 
@@ -51,7 +55,7 @@ bp_insn:
         mov     dr1, eax
         mov     eax, VAR_BASE+0x52
         mov     dr2, eax
-        mov     eax, 0x0FD00014                 ; L1 L2; RW1=01 LEN1=11; RW2=11 LEN2=01
+        mov     eax, 0x07D00014                 ; L1 L2; RW1=01 LEN1=11; RW2=11 LEN2=01
         mov     dr7, eax
         mov     dword [VAR_BASE+0x40], 1        ; write: B1
         mov     eax, [VAR_BASE+0x40]            ; read: no RW=01 match
@@ -67,7 +71,7 @@ bp_insn:
         mov     cr4, eax
         mov     eax, 0x80
         mov     dr3, eax
-        mov     eax, 0x00A00040                 ; L3, RW3=10, LEN3=00
+        mov     eax, 0x20000040                 ; L3, RW3=10, LEN3=00
         mov     dr7, eax
         out     0x80, al
         in      al, 0x81
