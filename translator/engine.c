@@ -383,8 +383,10 @@ loop:
          * TF set). */
         bool single_step = cpu->eflags & F_TF;
         if (single_step || dbg) mode |= TMODE_ONE;
-        if (dbg) {
-            /* Back to the run loop after every instruction. */
+        if (dbg || single_step) {
+            /* Back to the run loop after the instruction: the exit of a
+             * one-instruction block must not continue into the next block
+             * through a chain or the inline jump-cache lookup. */
             cpu->deadline = cpu->icount + 1;
             last_exit = 0;
         }

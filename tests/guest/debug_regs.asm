@@ -6,10 +6,12 @@
 ;   it (17.2.2); DR7.GD: the next MOV DRn is a #DB fault with DR6.BD set and
 ;   GD cleared (17.2.4, 17.3.1.2); single-step traps with EFLAGS.TF set by
 ;   POPFD (the trap comes after the instruction following the POPFD, and
-;   after the POPFD that clears TF), and by IRETD (17.3.1.4), DR6.BS; INT1
-;   (F1) and INT3 are traps with EIP after them; MOV from DR6 at CPL 3 ->
-;   #GP(0).  Breakpoint matching (DR0-DR3 with DR7 enables, RF) is tested by
-;   tests/guest/pending/debug_bp.asm once the run loop calls cpu/debug.c.
+;   after the POPFD that clears TF), and by IRETD (17.3.1.4), DR6.BS; a trap
+;   after every JMP EAX/CALL/RET/LOOP of a loop run twice under TF (the
+;   second pass must not run on through already translated blocks; QEMU
+;   7.2 prints the same line); INT1 (F1) and INT3 are traps with EIP after
+;   them; MOV from DR6 at CPL 3 -> #GP(0).  Breakpoint matching (DR0-DR3
+;   with DR7 enables, RF) is tested by debug_bp.asm.
 ; Expected output (expected/debug_regs.txt): captured from qemu-system-i386
 ; 7.2 -accel tcg by capture-expected.sh, corrected by hand where QEMU departs
 ; from the SDM (the SDM decides):
@@ -135,6 +137,23 @@ iret_target:
         PR      " steps=", [STEPS]
         NEWLINE
 
+        PUTS    "branches with tf:"
+        mov     dword [STEPS], 0
+        mov     ecx, 2
+        push    dword 0x0102            ; TF
+        popfd
+br_loop:
+        mov     eax, br_next            ; 5 steps per pass: MOV, JMP EAX,
+        jmp     eax                     ; CALL, RET, LOOP; the second pass
+br_next:                                ; finds its blocks translated
+        call    br_sub
+        loop    br_loop
+        pushfd
+        and     dword [esp], ~0x100
+        popfd
+        PR      " steps=", [STEPS]
+        NEWLINE
+
         PUTSLN  "== int1 int3"
         IGATE   1, SEL_CODE32, trap_handler1, ACC_IGATE32
         IGATE   3, SEL_CODE32, trap_handler3, ACC_IGATE32
@@ -152,6 +171,8 @@ int1_after:
 int3_after:
         NEWLINE
         EXIT
+
+br_sub: ret
 
 r3_dr:
         mov     eax, dr6
