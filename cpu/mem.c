@@ -216,6 +216,14 @@ uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
     return lin + e->addend;
 }
 
+uint8_t *cpu_host_ptr(CPU *cpu, uint32_t lin, bool write)
+{
+    int s = tlb_set(cpu);
+    TLBEntry *e = write ? &cpu->tlb_write[s][tlb_index(lin)] : &cpu->tlb_read[s][tlb_index(lin)];
+    if (e->tag == (lin & PAGE_MASK)) return (uint8_t *)(uintptr_t)(lin + e->addend);
+    return (uint8_t *)tlb_fill_host(cpu, lin, 1, write);
+}
+
 static inline uint32_t host_ld(const uint8_t *p, int size)
 {
     if (size == 1) return *p;

@@ -71,5 +71,11 @@ uint32_t tlb_miss_ld(CPU *cpu, uint32_t lin, int size);
  * through its reference helper, which raises precisely. */
 uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write);
 void tlb_miss_st(CPU *cpu, uint32_t lin, uint32_t v, int size);
+/* Host address of the byte at linear lin for an explicit access at the
+ * current privilege level, through the TLB (filled on a miss), or NULL
+ * when the page cannot be accessed through host memory (it would fault, or
+ * is MMIO, ROM or a code page for a write). Never raises; bulk helpers
+ * (REP MOVS/STOS) use it for whole pages and fall back to cpu_ld/cpu_st. */
+uint8_t *cpu_host_ptr(CPU *cpu, uint32_t lin, bool write);
 
 #endif

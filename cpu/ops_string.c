@@ -12,9 +12,12 @@
  * the helper returns OPR_JUMP so the run loop can take interrupts and then
  * re-execute it, as the hardware does between iterations.
  */
+#include <string.h>
+
 #include <capstone/capstone.h>
 
 #include "devices/iobus.h"
+#include "devices/memory.h"
 #include "flags.h"
 #include "mem.h"
 #include "ops_ctl.h"
@@ -108,6 +111,68 @@ static bool str_step(CPU *cpu, const StrCtx *c, enum StrKind k)
     return false;
 }
 
+/* Whole elements of `size` bytes from offset off on, within segment s's
+ * fast limit (the limit checks cpu_check_seg would pass without looking
+ * at the type), the address-size wrap and the linear page. */
+static uint32_t span(const CPU *cpu, const StrCtx *c, int s, uint32_t off, bool write)
+{
+    const Seg *sg = &cpu->seg[s];
+    int64_t lim = write ? sg->fastlim_w : sg->fastlim;
+    if ((int64_t)off > lim) return 0;
+    uint64_t bytes = (uint64_t)(lim - (int64_t)off) + 1;
+    uint64_t wrap = (uint64_t)c->amask - off + 1;
+    if (wrap < bytes) bytes = wrap;
+    uint32_t page = PAGE_SIZE - ((sg->base + off) & 0xfffu);
+    if (page < bytes) bytes = page;
+    return (uint32_t)(bytes / (uint64_t)c->size);
+}
+
+/* REP MOVS/STOS going up (DF = 0) through RAM: as many elements as stay
+ * within one source and one destination page, done with host memory
+ * operations, registers updated as if element by element. Returns how
+ * many were done; 0 when this stretch needs the element-by-element path
+ * (MMIO, ROM, code pages, faults, limits, a page-crossing element, data
+ * breakpoints), which then raises any fault precisely. */
+static uint32_t rep_fast(CPU *cpu, const StrCtx *c, enum StrKind k, uint32_t count)
+{
+    if (c->delta != (uint32_t)c->size || (cpu->dr[7] & 0xffu)) return 0;
+    uint32_t di = areg(cpu, c, R_EDI);
+    uint32_t n = span(cpu, c, S_ES, di, true);
+    if (n > count) n = count;
+    uint8_t *ps = NULL;
+    if (k == K_MOVS) {
+        uint32_t si = areg(cpu, c, R_ESI);
+        uint32_t ns = span(cpu, c, c->src, si, false);
+        if (ns < n) n = ns;
+        if (n == 0) return 0;
+        ps = cpu_host_ptr(cpu, cpu->seg[c->src].base + si, false);
+        if (!ps) return 0;
+    }
+    if (n == 0) return 0;
+    uint8_t *pd = cpu_host_ptr(cpu, cpu->seg[S_ES].base + di, true);
+    if (!pd) return 0;
+    size_t len = (size_t)n * (size_t)c->size;
+    if (k == K_MOVS) {
+        if (pd > ps && pd < ps + len) {
+            /* Destination just above the source: an element-by-element
+             * forward copy repeats the pattern, unlike memmove. */
+            for (size_t i = 0; i < len; i += (size_t)c->size) memmove(pd + i, ps + i, (size_t)c->size);
+        } else {
+            memmove(pd, ps, len);
+        }
+        cpu->regs[R_ESI] = (cpu->regs[R_ESI] & ~c->amask) | ((cpu->regs[R_ESI] + (uint32_t)len) & c->amask);
+    } else {
+        uint32_t v = cpu->regs[R_EAX];
+        if (c->size == 1) {
+            memset(pd, (int)(v & 0xffu), len);
+        } else {
+            for (size_t i = 0; i < len; i += (size_t)c->size) memcpy(pd + i, &v, (size_t)c->size);
+        }
+    }
+    cpu->regs[R_EDI] = (cpu->regs[R_EDI] & ~c->amask) | ((cpu->regs[R_EDI] + (uint32_t)len) & c->amask);
+    return n;
+}
+
 static int str_exec(CPU *cpu, const Insn *in, enum StrKind k, int size)
 {
     StrCtx c;
@@ -125,9 +190,18 @@ static int str_exec(CPU *cpu, const Insn *in, enum StrKind k, int size)
      * string instructions treat either prefix as REP. */
     bool cmp = k == K_CMPS || k == K_SCAS;
     bool want_eq = (in->flags & INSN_REP) != 0;
-    for (int n = 0; n < REP_CHUNK; n++) {
+    bool bulk = k == K_MOVS || k == K_STOS;
+    for (uint32_t n = 0; n < REP_CHUNK;) {
         uint32_t count = cpu->regs[R_ECX] & c.amask;
         if (count == 0) return OPR_NEXT;
+        uint32_t done = bulk ? rep_fast(cpu, &c, k, count) : 0;
+        if (done) {
+            cpu->regs[R_ECX] = (cpu->regs[R_ECX] & ~c.amask) | ((count - done) & c.amask);
+            n += done;
+            if (cpu->irq_line && (cpu->eflags & F_IF)) break;
+            continue;
+        }
+        n++;
         bool eq = str_step(cpu, &c, k);
         cpu->regs[R_ECX] = (cpu->regs[R_ECX] & ~c.amask) | ((count - 1) & c.amask);
         if (cmp && eq != want_eq) return OPR_NEXT;

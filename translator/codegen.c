@@ -701,6 +701,26 @@ static uint8_t *emit_exit_stub(Gen *g, int slot, uint32_t target)
     CodeBuf *cb = &g->cb;
     uint8_t *stub = cb->p;
     x_mov_mi(cb, 4, hmem(HRBP, OFF(eip)), target);
+    uint32_t lin = g->tb->cs_base + target;
+    if ((g->mode & TMODE_PG) && ((lin ^ g->tb->lin_pc) & PAGE_MASK)) {
+        /* Under paging the run loop never chains into another linear page,
+         * so this exit would always go back to it: look the target up in
+         * the jump cache here instead, like an indirect jump (its entries
+         * are dropped with the TLB, so they hold the current mapping). */
+        uint8_t *miss[4];
+        x_mov_ri64(cb, HRDX, (uint64_t)(uintptr_t)&g->tc->jc[tc_jc_index(lin)]);
+        x_mov_rm(cb, 8, HRDX, hmem(HRDX, 0));
+        x_test_rr(cb, 8, HRDX, HRDX);
+        miss[0] = x_jcc_rel32(cb, 4 /* jz */, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)), lin);
+        miss[1] = x_jcc_rel32(cb, 5, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
+        miss[2] = x_jcc_rel32(cb, 5, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+        miss[3] = x_jcc_rel32(cb, 5, NULL);
+        x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+        for (int k = 0; k < 4; k++) x_patch_rel32(miss[k], cb->p);
+    }
     x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)g->tb | (uint64_t)slot);
     x_jmp_rel32(cb, g->rt->epilogue);
     return stub;

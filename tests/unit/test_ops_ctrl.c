@@ -412,17 +412,72 @@ static void rep_is_interruptible_and_restartable(void **state)
     EQ(cpu.eip, 0x102, "EIP past the instruction");
     EQ(mem.ram[ESB + 9999], 0x5a, "last byte");
     EQ(mem.ram[ESB + 10000], 0, "not one more");
-    /* A pending interrupt ends the chunk after one element. */
+    /* A pending interrupt ends the chunk after one element (REP LODSB
+     * runs element by element)... */
     cpu.eip = 0x100;
+    cpu.regs[R_ESI] = 0;
     cpu.regs[R_ECX] = 3;
     cpu.irq_line = 1;
     cpu.eflags |= F_IF;
-    EQ(step(), OPR_JUMP, "interrupt window");
+    EQ(RUN("\xf3\xac"), OPR_JUMP, "interrupt window");
     EQ(cpu.regs[R_ECX], 2, "one element done");
     cpu.eflags &= ~F_IF;
     EQ(step(), OPR_NEXT, "IF=0: runs to the end");
     EQ(cpu.regs[R_ECX], 0, "done");
+    /* ...and REP STOS after the stretch it does with one host memset, at
+     * most up to the end of the page (a fast-string operation may take
+     * interrupts at such group boundaries only, SDM vol. 1, 7.3.9.3). */
+    cpu.eip = 0x100;
+    cpu.regs[R_EDI] = 0x10;
+    cpu.regs[R_ECX] = 10000;
+    cpu.eflags |= F_IF;
+    EQ(RUN("\xf3\xaa"), OPR_JUMP, "interrupt window (bulk)");
+    EQ(cpu.regs[R_EDI], 0x10 + (10000 - cpu.regs[R_ECX]), "DI follows CX");
+    EQ(((ESB + cpu.regs[R_EDI]) & 0xfff) == 0, 1, "stopped at a page boundary");
+    EQ(10000 - cpu.regs[R_ECX] <= 4096, 1, "at most one page");
     cpu.irq_line = 0;
+}
+
+/* REP MOVS/STOS through RAM go a page stretch at a time on host memory;
+ * the result must still be the element-by-element one. */
+static void rep_bulk_keeps_element_semantics(void **state)
+{
+    (void)state;
+    real_mode();
+    for (uint32_t i = 0; i < 0x3000; i++) mem.ram[ESB + i] = (uint8_t)(i * 7 + 1);
+    /* Destination one byte above the source: the first byte repeats
+     * (memmove would shift the block instead), across two page ends. */
+    uint8_t first = mem.ram[ESB + 0x100];
+    cpu.regs[R_ESI] = 0x100;
+    cpu.regs[R_EDI] = 0x101;
+    cpu.regs[R_ECX] = 0x2000;
+    while (RUN("\x26\xf3\xa4") == OPR_JUMP) {}
+    EQ(cpu.regs[R_ECX], 0, "CX=0");
+    EQ(cpu.regs[R_ESI], 0x2100, "SI");
+    EQ(cpu.regs[R_EDI], 0x2101, "DI");
+    int same = 1;
+    for (uint32_t i = 0x101; i <= 0x2100; i++) same &= mem.ram[ESB + i] == first;
+    EQ(same, 1, "pattern replicated");
+    EQ(mem.ram[ESB + 0x2101], (uint8_t)(0x2101 * 7 + 1), "not one more");
+    /* Destination below the source (overlapping): an ordinary copy, dwords
+     * from an odd source offset. */
+    for (uint32_t i = 0; i < 0x3000; i++) mem.ram[ESB + i] = (uint8_t)(i * 7 + 1);
+    cpu.regs[R_ESI] = 0x803;
+    cpu.regs[R_EDI] = 0x800;
+    cpu.regs[R_ECX] = 0x600;
+    while (RUN("\x26\x66\xf3\xa5") == OPR_JUMP) {}
+    same = 1;
+    for (uint32_t i = 0; i < 0x1800; i++) same &= mem.ram[ESB + 0x800 + i] == (uint8_t)((0x803 + i) * 7 + 1);
+    EQ(same, 1, "copied");
+    EQ(cpu.regs[R_EDI], 0x2000, "DI");
+    /* REP STOSW with 16-bit DI wrapping at FFFF: the stretch stops there
+     * and the element path finishes (a word at FFFF faults: not here). */
+    cpu.regs[R_EAX] = 0xbeef;
+    cpu.regs[R_EDI] = 0xfff0;
+    cpu.regs[R_ECX] = 8;
+    while (RUN("\xf3\xab") == OPR_JUMP) {}
+    EQ(cpu.regs[R_EDI], 0, "DI wrapped to 0");
+    EQ(peek(ESB + 0xfffe, 2), 0xbeef, "last word");
 }
 
 static void rep_fault_leaves_registers_at_the_completed_iterations(void **state)
@@ -638,6 +693,7 @@ int main(void)
         cmocka_unit_test(rep_movs_both_directions_and_overrides),
         cmocka_unit_test(repe_cmps_and_repne_scas),
         cmocka_unit_test(rep_is_interruptible_and_restartable),
+        cmocka_unit_test(rep_bulk_keeps_element_semantics),
         cmocka_unit_test(rep_fault_leaves_registers_at_the_completed_iterations),
         cmocka_unit_test(enter_and_leave_with_nesting),
         cmocka_unit_test(data_movement),
