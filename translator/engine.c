@@ -20,6 +20,11 @@
 /* Without -icount, leave translated code at least this often (guest
  * instructions) to look at the host clock and fire device timers. */
 #define REALTIME_SLICE 200000u
+/* Without -icount, the run loop looks at the host clock (a clock_gettime
+ * call) for due timers only once this many guest instructions have run
+ * since the last look, or when the CPU halts: most trips through the loop
+ * come a few instructions apart. */
+#define CLOCK_POLL_INSNS 1024u
 
 struct Engine {
     PC *pc;
@@ -30,6 +35,7 @@ struct Engine {
     bool inline_code;
     bool stop_on_halt;
     TB *current;
+    uint64_t clock_polled;   /* cpu->icount at the last clock_run_timers */
 };
 
 static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
@@ -319,7 +325,10 @@ loop:
             machine_reset(e);
             last_exit = 0;
         }
-        clock_run_timers(&pc->clock);
+        if (pc->clock.icount || cpu->halted || cpu->icount - e->clock_polled >= CLOCK_POLL_INSNS) {
+            e->clock_polled = cpu->icount;
+            clock_run_timers(&pc->clock);
+        }
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
         /* Priorities at an instruction boundary (SDM vol. 3, 6.9): traps
          * of the previous instruction (single step, data/I/O breakpoints,
