@@ -205,8 +205,11 @@ static int str_exec(CPU *cpu, const Insn *in, enum StrKind k, int size)
         bool eq = str_step(cpu, &c, k);
         cpu->regs[R_ECX] = (cpu->regs[R_ECX] & ~c.amask) | ((count - 1) & c.amask);
         if (cmp && eq != want_eq) return OPR_NEXT;
-        /* An interrupt may be taken between iterations (SDM vol. 2, REP). */
+        /* An interrupt may be taken between iterations (SDM vol. 2, REP);
+         * a data or I/O breakpoint hit is a trap after the iteration that
+         * hit it, with EIP still at the instruction if count is left. */
         if (cpu->irq_line && (cpu->eflags & F_IF)) break;
+        if (cpu->dbg_pending & 0xfu) break;
     }
     if ((cpu->regs[R_ECX] & c.amask) == 0) return OPR_NEXT;
     cpu->eip = in->eip;

@@ -6,7 +6,9 @@
 ;   runs once (17.3.1.1); a data write breakpoint (DR1, RW=01, LEN=4): #DB
 ;   trap after the writing instruction, DR6.B1; a read/write breakpoint (DR2,
 ;   RW=11, LEN=2) hit by a read that overlaps it, not by a byte next to it
-;   (17.2.5); an I/O breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a
+;   (17.2.5); REP STOSD over a write breakpoint: the trap comes after the
+;   iteration that hit it, EIP at the REP instruction, ECX = what is left
+;   (17.3.1.2, 17.2.4); an I/O breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a
 ;   task switch to a TSS with the T bit: #DB with DR6.BT before the new
 ;   task's first instruction (17.3.1.5); #UD whose gate is not present: the
 ;   #NP is handled serially (benign then contributory, table 6-5), not as #DF,
@@ -65,6 +67,22 @@ bp_insn:
         mov     dr7, eax
         NEWLINE
 
+        PUTSLN  "== rep stosd over a write breakpoint"
+        mov     eax, VAR_BASE+0x48
+        mov     dr1, eax
+        mov     eax, 0x00D00004                 ; L1; RW1=01 LEN1=11
+        mov     dr7, eax
+        mov     edi, VAR_BASE+0x40
+        mov     ecx, 6
+        xor     eax, eax
+        cld
+rep_insn:
+        rep stosd                               ; the 3rd store hits: trap
+        xor     eax, eax                        ; with EIP = rep_insn, ECX = 3
+        mov     dr7, eax
+        PR      " then ecx=", ecx
+        NEWLINE
+
         PUTSLN  "== i/o breakpoint"
         mov     eax, cr4
         or      eax, 8
@@ -114,11 +132,14 @@ db_handler:
         and     eax, 0xE00F
         PHEX    4, eax
         test    al, 1
-        jz      .t
+        jz      .r
         or      dword [esp+12], 0x10000         ; RF
         mov     eax, [esp+4]
         sub     eax, bp_insn
         PR      " at bp+", eax
+.r:     cmp     dword [esp+4], rep_insn
+        jne     .t
+        PR      " at rep ecx=", ecx
 .t:     xor     eax, eax
         mov     dr6, eax
         pop     eax
