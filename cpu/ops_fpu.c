@@ -13,8 +13,9 @@
  * waiting instruction (all but FNINIT FNCLEX FNSTSW FNSTCW FNSTENV FNSAVE),
  * a pending unmasked exception (ES=1) -> #MF when CR0.NE=1, or, when
  * CR0.NE=0, the FERR# output is asserted (PC-style IRQ13 reporting, SDM
- * vol. 1, appendix D) and the instruction goes on as if IGNNE# were
- * asserted. WAIT/FWAIT: #NM only if CR0.MP and CR0.TS are both set.
+ * vol. 1, 8.7.2 and appendix D) and the processor freezes before the
+ * instruction until an interrupt (see check_pending). WAIT/FWAIT: #NM
+ * only if CR0.MP and CR0.TS are both set.
  */
 #include <capstone/capstone.h>
 #include <string.h>
@@ -191,12 +192,32 @@ static bool is_fcomi(uint8_t op, uint8_t m)
     return (op == 0xdb || op == 0xdf) && m >= 0xe8 && m < 0xf8;
 }
 
-/* Pending unmasked exception at a waiting instruction. */
-static void check_pending(CPU *cpu)
+/* Pending unmasked exception at a waiting instruction. With CR0.NE=1 it
+ * is #MF, a fault on this instruction. With CR0.NE=0 (SDM vol. 1, 8.7.2,
+ * steps 2-3) FERR# is asserted and the processor freezes just before the
+ * instruction until an interrupt arrives, so the IRQ13 handler runs before
+ * it and returns to it: here the CPU halts with EIP at the instruction
+ * (returns true; the caller ends it with OPR_JUMP), and the interrupt that
+ * wakes it pushes that EIP. The restarted instruction then proceeds if the
+ * handler cleared the exception (FNCLEX: ES=0), or, with ES still set,
+ * because FERR# stays asserted from the first attempt: this stands for
+ * IGNNE#, which the PC asserts when the handler writes port F0h (vol. 1,
+ * D.2.1.2) and which the board does not model separately. So each pending
+ * exception freezes the processor once (hardware would freeze again if an
+ * unrelated interrupt woke it before the handler wrote port F0h; here the
+ * IRQ13 still pending in the PIC is taken before the instruction anyway
+ * when it is unmasked). An STI shadow does not hold the wake-up interrupt
+ * off (as for HLT). */
+static bool check_pending(CPU *cpu, const Insn *in)
 {
-    if (!(cpu->fpu.sw & FSW_ES)) return;
+    if (!(cpu->fpu.sw & FSW_ES)) return false;
     if (cpu->cr[0] & CR0_NE) cpu_raise(cpu, EXC_MF);
+    if (cpu->fpu.ferr_level) return false;
     fpu_set_ferr(&cpu->fpu, true);
+    cpu->halted = true;
+    cpu->inhibit_irq = false;
+    cpu->eip = in->eip;
+    return true;
 }
 
 static int op_x87(CPU *cpu, const Insn *in)
@@ -212,7 +233,7 @@ static int op_x87(CPU *cpu, const Insn *in)
         cpu_raise(cpu, EXC_UD);
     const Operand *mo = isreg ? NULL : fpu_mem_operand(in);
     if (!isreg && !mo) cpu_raise(cpu, EXC_UD);
-    if (!is_nowait(op, m)) check_pending(cpu);
+    if (!is_nowait(op, m) && check_pending(cpu, in)) return OPR_JUMP;
     if (fpu_control(cpu, in, op, m)) return OPR_NEXT;
 
     FPU *f = &cpu->fpu;
@@ -256,10 +277,8 @@ static int op_x87(CPU *cpu, const Insn *in)
 /* WAIT/FWAIT (SDM vol. 2, WAIT/FWAIT; vol. 3, table 2-2). */
 static int op_wait(CPU *cpu, const Insn *in)
 {
-    (void)in;
     if ((cpu->cr[0] & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) cpu_raise(cpu, EXC_NM);
-    check_pending(cpu);
-    return OPR_NEXT;
+    return check_pending(cpu, in) ? OPR_JUMP : OPR_NEXT;
 }
 
 void ops_register_fpu(void)

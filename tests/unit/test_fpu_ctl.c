@@ -140,10 +140,19 @@ static void test_mf_and_ferr(void **state)
     EQ(RUN("\xd9\x2e\x00\x02"), EXC(EXC_MF), "FLDCW waits");
     EQ(ferr_calls, 0, "no FERR# with NE=1");
 
+    /* NE=0: FERR# and a freeze before the FLD1 until an interrupt (SDM
+     * vol. 1, 8.7.2); restarted with FERR# still asserted (IGNNE#), it runs. */
     cpu.cr[0] &= ~CR0_NE;
-    EQ(RUN("\xd9\xe8"), OPR_NEXT, "NE=0: FLD1 runs");
+    at = cpu.eip;
+    EQ(RUN("\xd9\xe8"), OPR_JUMP, "NE=0: FLD1 freezes");
+    EQ(cpu.halted, true, "halted until an interrupt");
+    EQ(cpu.eip, at, "EIP at the FLD1");
     EQ(ferr_calls, 1, "FERR# asserted");
     EQ(ferr_last, 1, "FERR# level");
+    EQ(fpu_top(&cpu.fpu), 6, "FLD1 not run yet");
+    cpu.halted = false;
+    EQ(RUN("\xd9\xe8"), OPR_NEXT, "restarted FLD1 runs");
+    EQ(ferr_calls, 1, "no new FERR# edge");
     EQ(fpu_top(&cpu.fpu), 5, "FLD1 pushed");
     EQ(RUN("\xdb\xe2"), OPR_NEXT, "fnclex");
     EQ(cpu.fpu.sw & 0x80ff, 0, "flags cleared");
