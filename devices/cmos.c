@@ -360,6 +360,15 @@ void cmos_write_reg(CMOS *s, uint8_t idx, uint8_t val)
     }
 }
 
+void cmos_reset(CMOS *s)
+{
+    catch_up(s);
+    s->ram[CMOS_REG_B] &= (uint8_t)~(CMOS_B_PIE | CMOS_B_AIE | CMOS_B_UIE | CMOS_B_SQWE);
+    s->reg_c = 0;
+    update_irq(s);
+    arm_timers(s);
+}
+
 static uint32_t cmos_io_read(void *opaque, uint16_t port, int size)
 {
     (void)size;

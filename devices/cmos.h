@@ -84,6 +84,11 @@ typedef struct CMOS {
 
 /* ram_bytes: guest RAM size for the memory-size bytes. */
 void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes);
+/* The board's reset line (the chip's RESET pin): clears PIE, AIE, UIE and
+ * SQWE in register B and the flags in register C, lowering IRQ8 (MC146818
+ * datasheet, "RESET"). The time, register A and the RAM bytes are kept:
+ * they are battery-backed. */
+void cmos_reset(CMOS *s);
 /* Restart the clock at `epoch_sec` (UTC seconds) at the current virtual time. */
 void cmos_set_time(CMOS *s, int64_t epoch_sec);
 /* Time of day now, in ns since the epoch. */

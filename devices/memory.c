@@ -128,6 +128,17 @@ void mem_free(Memory *m)
     m->code = NULL;
 }
 
+void mem_clear_ram(Memory *m)
+{
+    if (!m->ram)
+        return;
+    /* Dropping the pages of the private anonymous mapping makes them read
+     * as zero again and returns the memory to the host; memset is the
+     * fallback (and what other mappings would need). */
+    if (madvise(m->ram, m->ram_size, MADV_DONTNEED) != 0)
+        memset(m->ram, 0, m->ram_size);
+}
+
 bool mem_load_rom(Memory *m, const uint8_t *data, uint32_t size)
 {
     if (size == 0 || size > 16u * 1024 * 1024)

@@ -68,6 +68,10 @@ typedef struct Memory {
 /* ram_mib: RAM size. Returns false (with errno) on allocation failure. */
 bool mem_init(Memory *m, uint32_t ram_bytes);
 void mem_free(Memory *m);
+/* Zero all of RAM (a fresh boot after a reset with -kernel). Code-page
+ * counters are not touched and no hook is called: the caller drops the
+ * translated code itself. */
+void mem_clear_ram(Memory *m);
 /* Map a ROM image so that it ends at 1 MiB (up to 128 KiB of it) and at 4 GiB. */
 bool mem_load_rom(Memory *m, const uint8_t *data, uint32_t size);
 void mem_map_mmio(Memory *m, uint32_t base, uint32_t size, mmio_read_fn rd,

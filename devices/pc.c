@@ -44,8 +44,8 @@ void pc_request_exit(PC *pc, int status)
 
 void pc_request_reset(PC *pc)
 {
-    if (pc->cfg.no_reboot || pc->cfg.kernel) {
-        pc_request_exit(pc, 0);   /* nothing to reboot into: the machine stops */
+    if (pc->cfg.no_reboot) {
+        pc_request_exit(pc, 0);   /* as QEMU's -no-reboot: the machine stops */
     } else {
         pc->reset_requested = true;
         pc_kick(pc);
@@ -337,8 +337,27 @@ void pc_reset(PC *pc)
         pic_set_irq(&pc->pic, 13, 0);
     }
     i8042_reset(&pc->kbc);
-    acpi_reset(&pc->acpi);   /* the RTC and CMOS RAM keep running on their battery */
+    acpi_reset(&pc->acpi);
+    cmos_reset(&pc->cmos);   /* interrupts off; time and RAM run on the battery */
     pc->reset_requested = false;
     if (pc->cpu)
         pc->cpu->irq_line = pic_intr_pending(&pc->pic);
+}
+
+void pc_set_boot(PC *pc, bool (*fn)(void *opaque, PC *pc, struct CPU *cpu), void *opaque)
+{
+    pc->boot = fn;
+    pc->boot_opaque = opaque;
+}
+
+void pc_boot(PC *pc)
+{
+    if (!pc->boot || !pc->cpu)
+        return;
+    /* A fresh boot: nothing of the previous run stays in RAM, so the
+     * kernel sees what it saw the first time (its BSS, the initrd, the
+     * zero page are rewritten anyway). */
+    mem_clear_ram(&pc->mem);
+    if (!pc->boot(pc->boot_opaque, pc, pc->cpu))
+        pc_request_exit(pc, 1);
 }

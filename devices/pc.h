@@ -38,8 +38,8 @@ typedef struct PCConfig {
     bool icount_sleep;            /* -icount ...,sleep=on: idle time also passes on the host */
     bool no_reboot;               /* -no-reboot */
     /* -kernel / -initrd / -append (frontend/loader.c loads them after
-     * pc_init). With a kernel there is no firmware to reboot into, so a
-     * reset request stops the machine (exit status 0) as with -no-reboot. */
+     * pc_init, and again after every reset through the boot hook: see
+     * pc_set_boot). */
     const char *kernel;
     const char *initrd;
     const char *append;
@@ -71,6 +71,9 @@ typedef struct PC {
     uint8_t port92;               /* system control port A */
     bool ferr_latched;            /* x87 FERR# latched onto IRQ13 until port 0xF0 is written */
     uint8_t portcf9;              /* reset control register */
+    /* Firmware-less boot after a reset (-kernel): see pc_set_boot. */
+    bool (*boot)(void *opaque, struct PC *pc, struct CPU *cpu);
+    void *boot_opaque;
 } PC;
 
 /* Build the board. On failure prints nothing, returns false and writes a
@@ -81,16 +84,28 @@ typedef struct PC {
  * 2 KiB to 256 KiB, a multiple of 2 KiB. */
 bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t errlen);
 void pc_free(PC *pc);
-/* Machine reset of the devices (A20 on, port 0x92 = 0x02). The engine
- * resets the CPU itself. */
+/* Machine reset of the devices (A20 on, port 0x92 = 0x02; the RTC keeps
+ * its time and CMOS RAM). RAM is kept too, as on a PC (a BIOS may look
+ * for a warm-boot marker). The engine resets the CPU itself, drops all
+ * translated code and then calls pc_boot. */
 void pc_reset(PC *pc);
+/* Register the boot that replaces firmware (-kernel): after each machine
+ * reset pc_boot clears RAM and calls fn with the CPU in its reset state,
+ * to reload the kernel and set the CPU up to enter it, as QEMU's -kernel
+ * option ROM does. fn returns false after printing why it failed; the
+ * machine then stops with status 1. */
+void pc_set_boot(PC *pc, bool (*fn)(void *opaque, PC *pc, struct CPU *cpu), void *opaque);
+/* Called by the engine after pc_reset, the CPU reset and dropping all
+ * translated code: runs the boot hook, if any (nothing with firmware: the
+ * CPU starts at the reset vector F000:FFF0). */
+void pc_boot(PC *pc);
 /* Ask the vCPU to leave translated code at the next block boundary. */
 void pc_kick(PC *pc);
 /* Stop the machine with a process exit status. */
 void pc_request_exit(PC *pc, int status);
 /* A device asks for a machine reset (port 0x92, 0xCF9, the keyboard
  * controller): reset at the next block boundary, or stop with status 0
- * under -no-reboot or with a directly loaded kernel. */
+ * under -no-reboot. */
 void pc_request_reset(PC *pc);
 
 #endif

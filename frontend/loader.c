@@ -656,42 +656,53 @@ static bool read_file(const char *opt, const char *path, uint64_t max, const cha
     return true;
 }
 
-bool loader_load_files(struct Memory *mem, CPU *cpu, const char *kernel_path,
-                       const char *initrd_list, const char *append, char *err, size_t errlen)
+bool loader_read_files(LoaderFiles *f, const char *kernel_path, const char *initrd_list,
+                       const char *append, uint32_t ram_bytes, char *err, size_t errlen)
 {
-    LoaderBlob kernel = {0};
-    LoaderBlob rd[LOADER_MAX_MODS];
-    int n = 0;
-    bool ok = false;
-    char *list = NULL;
+    memset(f, 0, sizeof *f);
+    f->append = append;
     char ramdesc[64];
-    snprintf(ramdesc, sizeof ramdesc, "RAM (-m %u)", mem->ram_size >> 20);
+    snprintf(ramdesc, sizeof ramdesc, "RAM (-m %u)", ram_bytes >> 20);
 
-    if (!read_file("-kernel", kernel_path, mem->ram_size, ramdesc, &kernel, err, errlen))
+    if (!read_file("-kernel", kernel_path, ram_bytes, ramdesc, &f->kernel, err, errlen))
         return false;
     if (initrd_list && initrd_list[0]) {
-        list = strdup(initrd_list);
-        if (!list) {
+        f->names = strdup(initrd_list);
+        if (!f->names) {
             fail(err, errlen, "out of memory");
-            goto out;
+            goto bad;
         }
         uint64_t total = 0;
-        for (char *save = NULL, *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-            if (n == LOADER_MAX_MODS) {
+        for (char *save = NULL, *p = strtok_r(f->names, ",", &save); p;
+             p = strtok_r(NULL, ",", &save)) {
+            if (f->n_initrd == LOADER_MAX_MODS) {
                 fail(err, errlen, "-initrd: at most %d files", LOADER_MAX_MODS);
-                goto out;
+                goto bad;
             }
-            if (!read_file("-initrd", p, mem->ram_size - total, ramdesc, &rd[n], err, errlen))
-                goto out;
-            total += rd[n].size;
-            n++;
+            if (!read_file("-initrd", p, ram_bytes - total, ramdesc, &f->initrd[f->n_initrd], err,
+                           errlen))
+                goto bad;
+            total += f->initrd[f->n_initrd].size;
+            f->n_initrd++;
         }
     }
-    ok = loader_boot(mem, cpu, &kernel, rd, n, append, NULL, err, errlen);
-out:
-    free((void *)kernel.data);
-    for (int i = 0; i < n; i++)
-        free((void *)rd[i].data);
-    free(list);
-    return ok;
+    return true;
+bad:
+    loader_free_files(f);
+    return false;
+}
+
+bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, CPU *cpu, char *err,
+                       size_t errlen)
+{
+    return loader_boot(mem, cpu, &f->kernel, f->initrd, f->n_initrd, f->append, NULL, err, errlen);
+}
+
+void loader_free_files(LoaderFiles *f)
+{
+    free((void *)f->kernel.data);
+    for (int i = 0; i < f->n_initrd; i++)
+        free((void *)f->initrd[i].data);
+    free(f->names);
+    memset(f, 0, sizeof *f);
 }

@@ -75,8 +75,25 @@ bool loader_boot(struct Memory *mem, struct CPU *cpu, const LoaderBlob *kernel,
                  const LoaderBlob *initrds, int n_initrd, const char *append, BootInfo *info,
                  char *err, size_t errlen);
 
-/* The same from files: kernel_path, initrd_list = "FILE[,FILE...]" or NULL. */
-bool loader_load_files(struct Memory *mem, struct CPU *cpu, const char *kernel_path,
-                       const char *initrd_list, const char *append, char *err, size_t errlen);
+/* The files of -kernel / -initrd read into host memory once, so that
+ * every boot after a reset loads the same images (QEMU likewise keeps them
+ * in fw_cfg for its -kernel option ROM), whatever happens to the files. */
+typedef struct LoaderFiles {
+    LoaderBlob kernel;
+    LoaderBlob initrd[LOADER_MAX_MODS];
+    int n_initrd;
+    char *names;          /* the -initrd list, split in place: the blobs' names */
+    const char *append;   /* not copied: must outlive the LoaderFiles */
+} LoaderFiles;
+
+/* Read kernel_path and initrd_list = "FILE[,FILE...]" (or NULL); each file
+ * must fit in ram_bytes. On failure everything read is freed. */
+bool loader_read_files(LoaderFiles *f, const char *kernel_path, const char *initrd_list,
+                       const char *append, uint32_t ram_bytes, char *err, size_t errlen);
+/* loader_boot with the files read (the CPU in its reset state). */
+bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, struct CPU *cpu, char *err,
+                       size_t errlen);
+void loader_free_files(LoaderFiles *f);
+
 
 #endif

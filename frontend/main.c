@@ -60,11 +60,24 @@ static bool find_default_rom(char *buf, size_t len)
     return false;
 }
 
+/* pc_boot hook for -kernel: after a machine reset, load the same kernel,
+ * initrds and command line again and enter the kernel, as QEMU's -kernel
+ * does (its option ROM copies the images from fw_cfg on every boot). */
+static bool reboot_kernel(void *opaque, PC *pc, CPU *cpu)
+{
+    char err[1024];
+    if (loader_boot_files(opaque, &pc->mem, cpu, err, sizeof err))
+        return true;
+    fprintf(stderr, "xlat86: reboot: %s\n", err);
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     /* Options holds fixed-size spec buffers (tens of KB): not on the stack. */
     static Options opt;
     static char rom[PATH_MAX + 32];
+    static LoaderFiles kernel_files;
     char err[1024];
     PCConfig cfg;
     EngineConfig ecfg = {0};
@@ -159,15 +172,19 @@ int main(int argc, char **argv)
 
     /* -kernel: there is no firmware run; the loader puts the kernel in RAM
      * and the CPU in the state its boot protocol expects, and the engine
-     * must then not reset the CPU. */
+     * must then not reset the CPU. The files stay in memory for the boots
+     * after a reset (pc_boot). */
     if (cfg.kernel) {
         cpu_reset(cpu);
-        if (!loader_load_files(&pc->mem, cpu, cfg.kernel, cfg.initrd, cfg.append, err, sizeof err)) {
+        if (!loader_read_files(&kernel_files, cfg.kernel, cfg.initrd, cfg.append,
+                               pc->mem.ram_size, err, sizeof err) ||
+            !loader_boot_files(&kernel_files, &pc->mem, cpu, err, sizeof err)) {
             fprintf(stderr, "xlat86: %s\n", err);
             pc_free(pc);
             status = EXIT_USAGE;
             goto out;
         }
+        pc_set_boot(pc, reboot_kernel, &kernel_files);
         ecfg.no_reset = true;
     }
 
@@ -177,6 +194,7 @@ int main(int argc, char **argv)
     pc_free(pc);
 
 out:
+    loader_free_files(&kernel_files);
     free(pc);
     free(cpu);
     fflush(stdout);

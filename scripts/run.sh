@@ -3,7 +3,8 @@
 # a busybox initramfs (scripts/build-linux-guest.sh downloads and caches it
 # outside the repo) to an interactive shell on the serial console.
 # Ctrl-A x quits, Ctrl-A h lists the keys. `poweroff` in the guest ends the
-# run with status 0. Extra arguments go to xlat86.
+# run with status 0; `reboot` boots the same kernel again (add -no-reboot to
+# end the run instead). Extra arguments go to xlat86.
 #   scripts/run.sh --demo   boot the project's demo ROM (roms/demo.asm) instead
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/scripts/install-deps.sh" || exit 1

@@ -177,12 +177,16 @@ static void cpu_dump(FILE *f, CPU *cpu)
                 cpu->seg[i].limit, cpu->seg[i].flags);
 }
 
+/* Reset line (port 0x92, 0xCF9, keyboard controller) or triple fault:
+ * devices, CPU, no translated code kept (pc_boot may clear and reload
+ * RAM), then the board's firmware-less boot (-kernel) if any. */
 static void machine_reset(Engine *e)
 {
     pc_reset(e->pc);
     cpu_reset(e->cpu);
     tlb_flush(e->cpu);
-    memset(e->tc.jc, 0, sizeof e->tc.jc);
+    flush_all(e);
+    pc_boot(e->pc);
 }
 
 Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)

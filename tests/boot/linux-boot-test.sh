@@ -1,5 +1,5 @@
 #!/bin/sh
-# linux-boot-test.sh XLAT86 [--long]
+# linux-boot-test.sh XLAT86 [--reboot|--long]
 # Boots Debian's i686 kernel with the project's busybox initramfs (built by
 # scripts/build-linux-guest.sh, cached outside the repo) on COM1, drives
 # the shell over the serial line and checks:
@@ -7,24 +7,41 @@
 #   cat /proc/cpuinfo        the CPU is listed, with an FPU
 #   cat /proc/interrupts     the timer interrupt is counting
 #   md5sum /testdata.bin     same digest as the host's copy of the file
-#   date +%s                 within a minute of the host clock (RTC)
+#   date +%s                 within a minute of the host clock (RTC; with
+#                            inline=off under -icount, between the start of
+#                            the run and now)
 #   awk (floating point)     same output as the host's awk
 #   poweroff -f              ACPI soft-off: xlat86 exits with status 0
-# --long adds a few slower commands (a shell loop, /proc walks, dmesg).
+# (one boot, with -no-reboot).
+# --reboot checks the machine reset instead: booted without -no-reboot,
+#   `reboot -f` must reset the machine and xlat86 must load the same kernel
+#   and initrd again (the kernel's banner and /init's appear a second time;
+#   uname, /proc/interrupts and md5sum are checked before and after), then
+#   poweroff -f ends it with status 0; booted with -no-reboot, `reboot -f`
+#   must end xlat86 with status 0.
+# --long (nightly: a ctest only with -DXLAT86_LONG_TESTS=ON) runs all of
+#   it plus a few slower commands (a shell loop, /proc walks, dmesg), under
+#   -accel dbt and again under -accel dbt,inline=off, and prints how long
+#   each boot took.
 #
-# Environment: XLAT86_ICOUNT=N runs with -icount N (then guest time follows
-# instructions, and the date check is skipped); BOOT_TIMEOUT (s, default
-# 900) bounds the boot, CMD_TIMEOUT (s, default 300) each command;
-# XLAT86_MEM (MiB, default 256); SERIAL_LOG=FILE keeps the console output
-# (default: a temporary file, printed on failure).
+# Environment: XLAT86_ICOUNT=N runs with -icount N (sleep=on keeps the
+# guest clock with the host's); BOOT_TIMEOUT (s, default 900) bounds each
+# boot, CMD_TIMEOUT (s, default 300) each command; XLAT86_MEM (MiB, default
+# 256); SERIAL_LOG=FILE keeps the console output (one file per run of
+# xlat86: FILE, FILE.2, ...; default: temporary files, printed on failure).
 # Exit status: 0 pass, 1 fail, 2 usage or missing guest files.
 set -u
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-    echo "usage: $0 XLAT86 [--long]" >&2
+usage() {
+    echo "usage: $0 XLAT86 [--reboot|--long]" >&2
     exit 2
-fi
+}
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
 XLAT86=$1
-LONG=${2:-}
+MODE=${2:-}
+case $MODE in
+    ""|--reboot|--long) ;;
+    *) usage ;;
+esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 GUEST=$("$HERE/../../scripts/build-linux-guest.sh") || {
     echo "FAIL: could not build the Linux guest (scripts/build-linux-guest.sh)" >&2
@@ -37,146 +54,261 @@ for f in "$XLAT86" "$BZIMAGE" "$INITRAMFS" "$TESTFILE"; do
     [ -e "$f" ] || { echo "FAIL: $f does not exist" >&2; exit 2; }
 done
 
-exec python3 - "$XLAT86" "$BZIMAGE" "$INITRAMFS" "$TESTFILE" "$LONG" <<'EOF'
+exec python3 - "$XLAT86" "$BZIMAGE" "$INITRAMFS" "$TESTFILE" "$MODE" <<'EOF'
 import hashlib, os, re, select, subprocess, sys, tempfile, time
 
-xlat86, bzimage, initramfs, testfile, long_mode = sys.argv[1:6]
+xlat86, bzimage, initramfs, testfile, mode = sys.argv[1:6]
 icount = os.environ.get("XLAT86_ICOUNT")
 boot_timeout = float(os.environ.get("BOOT_TIMEOUT", "900"))
 cmd_timeout = float(os.environ.get("CMD_TIMEOUT", "300"))
 mem = os.environ.get("XLAT86_MEM", "256")
-log_path = os.environ.get("SERIAL_LOG") or tempfile.mktemp(prefix="linux-boot-", suffix=".log")
+log_base = os.environ.get("SERIAL_LOG")
 PROMPT = "xlat86# "
-
-args = [xlat86, "-kernel", bzimage, "-initrd", initramfs, "-m", mem,
-        "-append", "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1 loglevel=6",
-        "-serial", "stdio", "-display", "none", "-no-reboot"]
-if icount is not None:
-    args += ["-icount", icount]
-print("running:", " ".join(args), flush=True)
-t_start = time.time()
-p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                     stderr=subprocess.STDOUT, bufsize=0)
-log = open(log_path, "wb")
-buf = ""        # console text not consumed yet
+BANNER = "xlat86 Linux guest"
+t_all = time.time()
 failures = []
-
-def finish(ok, why=""):
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-    log.close()
-    if not ok:
-        print("FAIL:", why)
-        print("--- last console output (%s):" % log_path)
-        data = open(log_path, "rb").read()[-4000:]
-        print(data.decode("utf-8", "replace"))
-        sys.exit(1)
-    print("PASS (%.0f s)" % (time.time() - t_start))
-    sys.exit(0)
-
-def read_until(pattern, timeout):
-    """Read console output until the regex matches; returns the text before
-    the match and consumes through it."""
-    global buf
-    deadline = time.time() + timeout
-    rx = re.compile(pattern)
-    while True:
-        m = rx.search(buf)
-        if m:
-            before = buf[:m.start()]
-            buf = buf[m.end():]
-            return before
-        if "Kernel panic" in buf:
-            finish(False, "kernel panic")
-        left = deadline - time.time()
-        if left <= 0:
-            finish(False, "timed out waiting for %r" % pattern)
-        r, _, _ = select.select([p.stdout], [], [], min(left, 1.0))
-        if r:
-            data = os.read(p.stdout.fileno(), 65536)
-            if not data:
-                finish(False, "xlat86 exited (status %s) waiting for %r" % (p.wait(), pattern))
-            log.write(data)
-            log.flush()
-            buf += data.decode("utf-8", "replace").replace("\r", "")
-
-echo_on = True
-
-def run(cmd, timeout=None):
-    """Type a command, return its output (without the echoed command line)."""
-    p.stdin.write((cmd + "\n").encode())
-    p.stdin.flush()
-    out = read_until(re.escape(PROMPT), timeout or cmd_timeout)
-    lines = out.split("\n")
-    if echo_on and lines:
-        lines = lines[1:]
-    return "\n".join(lines).strip("\n")
+n_sessions = 0
+timings = []
 
 def check(cond, what):
     print(("ok:   " if cond else "FAIL: ") + what, flush=True)
     if not cond:
         failures.append(what)
+    return cond
 
-read_until(r"xlat86 Linux guest", boot_timeout)
-print("booted to /init in %.0f s" % (time.time() - t_start), flush=True)
-read_until(re.escape(PROMPT), cmd_timeout)
-# Without ECHO busybox's shell reads plain lines: no echo, no line-editing
-# escape sequences around long commands.
-run("stty -echo")
-echo_on = False
-
-out = run("uname -a")
-check(re.search(r"^Linux xlat86 \S+ .* i686", out, re.M) is not None, "uname -a: " + out)
-out = run("cat /proc/cpuinfo")
-check("vendor_id" in out and re.search(r"^fpu\s*: yes", out, re.M) is not None,
-      "/proc/cpuinfo lists the CPU with an FPU")
-out = run("cat /proc/interrupts")
-m = re.search(r"^\s*0:\s+(\d+)", out, re.M)
-check(m is not None and int(m.group(1)) > 0, "/proc/interrupts: IRQ0 count %s" % (m.group(1) if m else "?"))
-want = hashlib.md5(open(testfile, "rb").read()).hexdigest()
-out = run("md5sum /testdata.bin")
-check(out.split()[:1] == [want], "md5sum %s (host %s)" % (out.split()[:1], want))
-out = run("date +%s")
-# -icount runs with sleep=on: an idle guest's clock keeps pace with the host.
-if True:
-    try:
-        delta = abs(int(out.strip()) - time.time())
-    except ValueError:
-        delta = 1e9
-    check(delta < 60, "date: guest %s, host %d" % (out.strip(), time.time()))
-else:
+class Fatal(Exception):
     pass
-# Debian's busybox awk is built without libm (no sin/exp/sqrt/^), so the
-# computation sticks to + - * / and printf: a harmonic sum, Newton's
-# square root of 2, and a few divisions that exercise x87 rounding.
-prog = 'BEGIN { s = 0; for (i = 1; i <= 1000; i++) s += 1 / i; printf "%.10f\\n", s; x = 1; for (k = 0; k < 30; k++) x = (x + 2 / x) / 2; printf "%.15f %.6e %.12g\\n", x, 1 / 3, 355 / 113; print 10 / 3, 1e10 / 7, 0.1 + 0.2 }'
-out = run("awk '%s'" % prog)
-host = subprocess.run(["awk", prog.replace("\\\\", "\\")], capture_output=True, text=True).stdout.strip()
-check(out.strip() == host, "awk: guest %r, host %r" % (out.strip(), host))
 
-if long_mode == "--long":
-    out = run("i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; echo $i")
+class Session:
+    """One run of xlat86 with the guest on its serial port (stdio)."""
+
+    def __init__(self, accel, no_reboot):
+        global n_sessions
+        n_sessions += 1
+        if log_base:
+            self.log_path = log_base if n_sessions == 1 else "%s.%d" % (log_base, n_sessions)
+        else:
+            self.log_path = tempfile.mktemp(prefix="linux-boot-", suffix=".log")
+        args = [xlat86, "-kernel", bzimage, "-initrd", initramfs, "-m", mem, "-append",
+                "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1 loglevel=6",
+                "-serial", "stdio", "-display", "none", "-accel", accel]
+        if no_reboot:
+            args.append("-no-reboot")
+        if icount is not None:
+            args += ["-icount", icount]
+        self.accel = accel
+        self.name = "-accel %s%s" % (accel, " -no-reboot" if no_reboot else "")
+        print("running:", " ".join(args), flush=True)
+        self.t_start = time.time()
+        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, bufsize=0)
+        self.log = open(self.log_path, "wb")
+        self.buf = ""      # console text not consumed yet
+        self.echo_on = True
+
+    def close(self, ok):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        self.log.close()
+        if not ok:
+            print("--- last console output of %s (%s):" % (self.name, self.log_path))
+            data = open(self.log_path, "rb").read()[-4000:]
+            print(data.decode("utf-8", "replace"), flush=True)
+        elif not log_base:
+            os.unlink(self.log_path)
+
+    def fatal(self, why):
+        check(False, "%s: %s" % (self.name, why))
+        raise Fatal()
+
+    def feed(self, timeout):
+        """Wait up to timeout for console output; False at end of file."""
+        r, _, _ = select.select([self.p.stdout], [], [], timeout)
+        if not r:
+            return True
+        data = os.read(self.p.stdout.fileno(), 65536)
+        if not data:
+            return False
+        self.log.write(data)
+        self.log.flush()
+        self.buf += data.decode("utf-8", "replace").replace("\r", "")
+        return True
+
+    def read_until(self, pattern, timeout):
+        """Read console output until the regex matches; returns the text
+        before the match and consumes through it."""
+        deadline = time.time() + timeout
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.buf)
+            if m:
+                before = self.buf[:m.start()]
+                self.buf = self.buf[m.end():]
+                return before
+            if "Kernel panic" in self.buf:
+                self.fatal("kernel panic")
+            left = deadline - time.time()
+            if left <= 0:
+                self.fatal("timed out waiting for %r" % pattern)
+            if not self.feed(min(left, 1.0)):
+                self.fatal("xlat86 exited (status %s) waiting for %r" % (self.p.wait(), pattern))
+
+    def send(self, line):
+        self.p.stdin.write((line + "\n").encode())
+        self.p.stdin.flush()
+
+    def run(self, cmd, timeout=None):
+        """Type a command, return its output (without the echoed command line)."""
+        self.send(cmd)
+        out = self.read_until(re.escape(PROMPT), timeout or cmd_timeout)
+        lines = out.split("\n")
+        if self.echo_on and lines:
+            lines = lines[1:]
+        return "\n".join(lines).strip("\n")
+
+    def boot(self, what="boot"):
+        """Wait for the kernel, /init's banner and the prompt."""
+        t0 = time.time()
+        self.read_until(r"Linux version", boot_timeout)
+        self.read_until(re.escape(BANNER), boot_timeout)
+        dt = time.time() - t0
+        timings.append((self.name, what, dt))
+        print("%s: %s to /init in %.1f s" % (self.name, what, dt), flush=True)
+        self.read_until(re.escape(PROMPT), cmd_timeout)
+        # Without ECHO busybox's shell reads plain lines: no echo, no
+        # line-editing escape sequences around long commands.
+        self.echo_on = True
+        self.run("stty -echo")
+        self.echo_on = False
+
+    def wait_exit(self, timeout):
+        """Wait for xlat86 to end (reading its output meanwhile); its exit
+        status, or None on timeout."""
+        deadline = time.time() + timeout
+        while self.p.poll() is None and time.time() < deadline:
+            if not self.feed(max(min(1.0, deadline - time.time()), 0.01)):
+                break
+        try:
+            return self.p.wait(timeout=max(deadline - time.time(), 0.1))
+        except subprocess.TimeoutExpired:
+            return None
+
+    def poweroff(self):
+        self.send("poweroff -f")
+        status = self.wait_exit(cmd_timeout)
+        check(status == 0, "%s: poweroff: exit status %s (expected 0)" % (self.name, status))
+
+def checks_basic(s):
+    out = s.run("uname -a")
+    check(re.search(r"^Linux xlat86 \S+ .* i686", out, re.M) is not None, "uname -a: " + out)
+    out = s.run("cat /proc/interrupts")
+    m = re.search(r"^\s*0:\s+(\d+)", out, re.M)
+    check(m is not None and int(m.group(1)) > 0,
+          "/proc/interrupts: IRQ0 count %s" % (m.group(1) if m else "?"))
+    want = hashlib.md5(open(testfile, "rb").read()).hexdigest()
+    out = s.run("md5sum /testdata.bin")
+    check(out.split()[:1] == [want], "md5sum %s (host %s)" % (out.split()[:1], want))
+
+def checks_full(s):
+    checks_basic(s)
+    out = s.run("cat /proc/cpuinfo")
+    check("vendor_id" in out and re.search(r"^fpu\s*: yes", out, re.M) is not None,
+          "/proc/cpuinfo lists the CPU with an FPU")
+    # The RTC starts at the host's time and must be within a minute of the
+    # host's. Under -icount (sleep=on) an idle guest's clock keeps pace with
+    # the host's but a busy one runs at 1 ns per instruction, behind the
+    # host when instructions are slower than that: with inline=off (the
+    # --long run) the guest's time must only lie between the start of the
+    # run and now.
+    out = s.run("date +%s")
+    now = time.time()
+    try:
+        guest = int(out.strip())
+    except ValueError:
+        guest = -1e9
+    if icount is None or "inline=off" not in s.accel:
+        ok = abs(guest - now) < 60
+    else:
+        ok = s.t_start - 60 < guest < now + 60
+    check(ok, "date: guest %s, host %d (run started at %d)" % (out.strip(), now, s.t_start))
+    # Debian's busybox awk is built without libm (no sin/exp/sqrt/^), so the
+    # computation sticks to + - * / and printf: a harmonic sum, Newton's
+    # square root of 2, and a few divisions that exercise x87 rounding.
+    prog = 'BEGIN { s = 0; for (i = 1; i <= 1000; i++) s += 1 / i; printf "%.10f\\n", s; x = 1; for (k = 0; k < 30; k++) x = (x + 2 / x) / 2; printf "%.15f %.6e %.12g\\n", x, 1 / 3, 355 / 113; print 10 / 3, 1e10 / 7, 0.1 + 0.2 }'
+    out = s.run("awk '%s'" % prog)
+    host = subprocess.run(["awk", prog.replace("\\\\", "\\")], capture_output=True,
+                          text=True).stdout.strip()
+    check(out.strip() == host, "awk: guest %r, host %r" % (out.strip(), host))
+
+def checks_long(s):
+    out = s.run("i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; echo $i")
     check(out.strip() == "20000", "shell loop: " + out.strip())
-    out = run("ls /proc/sys/kernel | wc -l")
+    out = s.run("ls /proc/sys/kernel | wc -l")
     check(out.strip().isdigit() and int(out) > 10, "/proc/sys/kernel entries: " + out.strip())
-    out = run("dmesg | grep -c .")
+    out = s.run("dmesg | grep -c .")
     check(out.strip().isdigit(), "dmesg lines: " + out.strip())
-    out = run("cat /proc/meminfo | head -n 2")
+    out = s.run("cat /proc/meminfo | head -n 2")
     check("MemTotal" in out, "meminfo: " + " ".join(out.split()))
 
-p.stdin.write(b"poweroff -f\n")
-p.stdin.flush()
-deadline = time.time() + cmd_timeout
-while p.poll() is None and time.time() < deadline:
-    r, _, _ = select.select([p.stdout], [], [], 1.0)
-    if r:
-        data = os.read(p.stdout.fileno(), 65536)
-        if data:
-            log.write(data)
-status = p.poll()
-check(status == 0, "poweroff: exit status %s (expected 0)" % status)
+def session(accel, no_reboot, body):
+    """Run xlat86 once: boot, then body(session)."""
+    s = Session(accel, no_reboot)
+    n_fail = len(failures)
+    try:
+        s.boot()
+        body(s)
+    except Fatal:
+        pass
+    s.close(len(failures) == n_fail)
+    dt = time.time() - s.t_start
+    timings.append((s.name, "whole run", dt))
+    print("%s: %.1f s in all" % (s.name, dt), flush=True)
+
+def poweroff_after(checks):
+    def body(s):
+        for c in checks:
+            c(s)
+        s.poweroff()
+    return body
+
+def reboot_then_poweroff(checks):
+    """reboot -f resets the machine; xlat86 loads the same kernel and
+    initrd again, which boot to the shell a second time."""
+    def body(s):
+        for c in checks:
+            c(s)
+        s.send("reboot -f")
+        s.boot("after reboot")
+        checks_basic(s)
+        s.poweroff()
+    return body
+
+def reboot_stops(s):
+    """-no-reboot: reboot -f ends xlat86 with status 0; no second boot."""
+    t0 = time.time()
+    s.send("reboot -f")
+    status = s.wait_exit(cmd_timeout)
+    check(status == 0 and "Linux version" not in s.buf,
+          "%s: reboot: exit status %s after %.1f s (expected 0, no second boot)"
+          % (s.name, status, time.time() - t0))
+
+if mode == "":
+    session("dbt", True, poweroff_after([checks_full]))
+elif mode == "--reboot":
+    session("dbt", False, reboot_then_poweroff([checks_basic]))
+    session("dbt", True, reboot_stops)
+else:
+    for accel in ("dbt", "dbt,inline=off"):
+        session(accel, False, reboot_then_poweroff([checks_full, checks_long]))
+        session(accel, True, reboot_stops)
+    print("timings:")
+    for name, what, dt in timings:
+        print("  %-36s %-14s %6.1f s" % (name, what, dt))
+
 if failures:
-    finish(False, "%d check(s) failed" % len(failures))
-finish(True)
+    print("FAIL: %d check(s) failed" % len(failures))
+    sys.exit(1)
+print("PASS (%.0f s)" % (time.time() - t_all))
+sys.exit(0)
 EOF

@@ -8,9 +8,18 @@
 #   bad-kernel      KERNEL = mbtest.elf (patched copies are made): malformed
 #                   kernels and initrds each end with exit status 2 and one
 #                   line on stderr naming the problem
+#   reset           KERNEL = mbtest.elf with -append reset: four machine
+#                   resets (keyboard controller, 0xCF9, 0x92, triple fault),
+#                   each reloading the kernel into cleared RAM, then exit
+#                   status 1; with -no-reboot the first reset request ends
+#                   the run (status 0), and so does a triple fault (status
+#                   0, "triple fault" and the CPU state on stderr)
+#   reset-rom       KERNEL = reset_rom.bin, a ROM (-bios): three resets back
+#                   to F000:FFF0 with RAM kept, then exit status 1; with
+#                   -no-reboot the first reset request ends the run (status 0)
 set -u
 if [ $# -ne 3 ]; then
-    echo "usage: $0 multiboot|multiboot-aout|bad-kernel XLAT86 KERNEL" >&2
+    echo "usage: $0 multiboot|multiboot-aout|bad-kernel|reset|reset-rom XLAT86 KERNEL" >&2
     exit 2
 fi
 CASE=$1
@@ -30,6 +39,15 @@ boot() {
     timeout -k 5 "${GUEST_TIMEOUT:-30}" "$XLAT86" -display none -serial none \
         -debugcon file:out.txt -icount 0 "$@" > stdout.txt 2> stderr.txt
     status=$?
+}
+
+# Expect exit status $1 ($2 names the run).
+expect_status() {
+    if [ $status -ne "$1" ]; then
+        echo "FAIL: $2: exit status $status, expected $1"
+        cat stderr.txt
+        fail=1
+    fi
 }
 
 compare() {
@@ -94,6 +112,65 @@ acpi: rsdp 0x9fc00 pm1a_cnt 0x0604
 MULTIBOOT OK
 EOF
     compare "a.out kludge"
+    ;;
+reset)
+    cat > expected-all.txt <<'EOF'
+mbtest: ELF image
+reset test: boot 0
+reset: keyboard controller (0xFE to port 0x64)
+mbtest: ELF image
+reset test: boot 1
+reset: port 0xCF9 (0x06)
+mbtest: ELF image
+reset test: boot 2
+reset: port 0x92 bit 0
+mbtest: ELF image
+reset test: boot 3
+reset: triple fault
+mbtest: ELF image
+reset test: boot 4
+RESET OK
+EOF
+    for accel in dbt dbt,inline=off; do
+        boot -kernel "$KERNEL" -append "reset" -m 32 -accel "$accel"
+        expect_status 1 "-accel $accel"
+        cp expected-all.txt expected.txt
+        compare "-accel $accel"
+    done
+    boot -kernel "$KERNEL" -append "reset" -m 32 -no-reboot
+    expect_status 0 "-no-reboot"
+    head -n 3 expected-all.txt > expected.txt
+    compare "-no-reboot"
+    boot -kernel "$KERNEL" -append "reset 3" -m 32 -no-reboot
+    expect_status 0 "-no-reboot, triple fault"
+    if ! grep -q "triple fault" stderr.txt || ! grep -q "^EIP=" stderr.txt; then
+        echo "FAIL: -no-reboot, triple fault: no report with the CPU state on stderr"
+        fail=1
+    fi
+    printf 'mbtest: ELF image\nreset test: boot 0\nreset: triple fault\n' > expected.txt
+    compare "-no-reboot, triple fault"
+    ;;
+reset-rom)
+    cat > expected-all.txt <<'EOF'
+reset test: boot 00
+reset: keyboard controller (0xFE to port 0x64)
+reset test: boot 01
+reset: port 0xCF9 (0x06)
+reset test: boot 02
+reset: port 0x92 bit 0
+reset test: boot 03
+RESET OK
+EOF
+    for accel in dbt dbt,inline=off; do
+        boot -bios "$KERNEL" -m 16 -accel "$accel"
+        expect_status 1 "-accel $accel"
+        cp expected-all.txt expected.txt
+        compare "-accel $accel"
+    done
+    boot -bios "$KERNEL" -m 16 -no-reboot
+    expect_status 0 "-no-reboot"
+    head -n 2 expected-all.txt > expected.txt
+    compare "-no-reboot"
     ;;
 bad-kernel)
     # Write bytes (octal escapes) at a file offset.

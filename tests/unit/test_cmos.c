@@ -208,6 +208,32 @@ static void test_periodic(void **state)
     EXPECT_EQ(irq8_count, 0, "no interrupt without PIE");
 }
 
+/* The reset line clears PIE/AIE/UIE/SQWE and the flags (lowering IRQ8);
+ * the time, register A and the RAM bytes stay. */
+static void test_reset(void **state)
+{
+    (void)state;
+    wr(0x40, 0xa5);
+    wr(CMOS_REG_A, 0x26);
+    wr(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE | CMOS_B_UIE | CMOS_B_SQWE);
+    run_to(insns + NS / 100);
+    assert_true(irq8_count > 0);
+    /* A raised, unserviced flag: IRQ8 stays high until the reset. */
+    insns += NS / 100;
+    clock_run_timers(&clk);
+    assert_true(rtc.irq_level);
+    cmos_reset(&rtc);
+    assert_false(rtc.irq_level);
+    EXPECT_EQ(rd(CMOS_REG_B), CMOS_B_24H, "register B after reset");
+    EXPECT_EQ(rd(CMOS_REG_C), 0, "register C after reset");
+    EXPECT_EQ(rd(CMOS_REG_A), 0x26, "register A kept");
+    EXPECT_EQ(rd(0x40), 0xa5, "RAM kept");
+    EXPECT_EQ(rd(CMOS_HOUR), 0x13, "time kept");
+    irq8_count = 0;
+    run_to(insns + NS * 2);
+    EXPECT_EQ(irq8_count, 0, "no interrupt after reset");
+}
+
 static void test_alarm(void **state)
 {
     (void)state;
@@ -313,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup(test_time_advances, setup),
         cmocka_unit_test_setup(test_uip, setup),
         cmocka_unit_test_setup(test_periodic, setup),
+        cmocka_unit_test_setup(test_reset, setup),
         cmocka_unit_test_setup(test_alarm, setup),
         cmocka_unit_test_setup(test_update_interrupt, setup),
         cmocka_unit_test_setup(test_set_and_write, setup),

@@ -575,8 +575,23 @@ static void test_acpi_registers(void **state)
     EXPECT_EQ(io_read(&bus, ACPI_PM1_EVT_BLK + 2, 2), 0x0121, "PM1_EN");
 }
 
-/* The whole board: PM1a_CNT soft-off and port 0xCF9 stop the machine with
- * status 0 when a kernel was loaded directly. */
+static int boot_calls;
+static bool boot_result;
+
+static bool fake_boot(void *opaque, PC *pc, struct CPU *cpu)
+{
+    (void)cpu;
+    assert_ptr_equal(opaque, &boot_calls);
+    /* RAM is cleared before the hook runs. */
+    EXPECT_EQ(mem_read(&pc->mem, 0x7000, 4), 0, "RAM cleared before the boot hook");
+    boot_calls++;
+    return boot_result;
+}
+
+/* The whole board: PM1a_CNT soft-off stops the machine with status 0;
+ * a reset request (port 0xCF9, keyboard controller) asks the engine for a
+ * reset, also with a directly loaded kernel, or stops the machine with
+ * status 0 under -no-reboot. pc_boot clears RAM and runs the boot hook. */
 static void test_pc_power_off_and_reset(void **state)
 {
     (void)state;
@@ -602,8 +617,42 @@ static void test_pc_power_off_and_reset(void **state)
     io_write(&pc.io, 0xcf9, 0x02, 1);
     assert_false(pc.exit_requested);
     io_write(&pc.io, 0xcf9, 0x06, 1);
-    assert_true(pc.exit_requested);   /* with -kernel a reset stops the machine */
+    assert_false(pc.exit_requested);  /* with -kernel the kernel boots again */
+    assert_true(pc.reset_requested);
+    pc.reset_requested = false;
     pc_free(&pc);
+
+    /* pc_boot: nothing without a CPU or a hook; with both, RAM is cleared
+     * and the hook runs; a failing hook stops the machine with status 1. */
+    static CPU cpu;
+    if (!pc_init(&pc, &cfg, &cpu, e, sizeof e))
+        fail_msg("%s", e);
+    mem_write(&pc.mem, 0x7000, 0xdeadbeef, 4);
+    pc_boot(&pc);
+    EXPECT_EQ(mem_read(&pc.mem, 0x7000, 4), 0xdeadbeef, "no hook: RAM kept");
+    boot_calls = 0;
+    boot_result = true;
+    pc_set_boot(&pc, fake_boot, &boot_calls);
+    pc_boot(&pc);
+    EXPECT_EQ(boot_calls, 1, "boot hook calls");
+    assert_false(pc.exit_requested);
+    mem_write(&pc.mem, 0x7000, 0xdeadbeef, 4);
+    boot_result = false;
+    pc_boot(&pc);
+    EXPECT_EQ(boot_calls, 2, "boot hook calls");
+    assert_true(pc.exit_requested);
+    EXPECT_EQ(pc.exit_status, 1, "status after a failed reboot");
+    pc_free(&pc);
+
+    cfg.no_reboot = true;
+    if (!pc_init(&pc, &cfg, NULL, e, sizeof e))
+        fail_msg("%s", e);
+    io_write(&pc.io, 0x64, 0xfe, 1);
+    assert_true(pc.exit_requested);   /* -no-reboot: the machine stops */
+    EXPECT_EQ(pc.exit_status, 0, "-no-reboot status");
+    assert_false(pc.reset_requested);
+    pc_free(&pc);
+    cfg.no_reboot = false;
 
     cfg.kernel = NULL;
     if (!pc_init(&pc, &cfg, NULL, e, sizeof e))

@@ -248,6 +248,24 @@ static void bulk_copies_are_clipped_to_ram(void **state)
     EXPECT_EQ(out[15], 0xff, "bulk read past 4 GiB reads ones");
 }
 
+static void clear_ram_zeroes_all_of_it_and_keeps_rom(void **state)
+{
+    (void)state;
+    uint8_t rom[4096];
+    memset(rom, 0xc3, sizeof(rom));
+    assert_true(mem_load_rom(&mem, rom, sizeof(rom)));
+    mem_write(&mem, 0x0, 0x11111111, 4);
+    mem_write(&mem, 0x123454, 0x22222222, 4);
+    mem_write(&mem, (16u << 20) - 4, 0x33333333, 4);
+    mem_clear_ram(&mem);
+    EXPECT_EQ(mem_read(&mem, 0x0, 4), 0, "first RAM dword cleared");
+    EXPECT_EQ(mem_read(&mem, 0x123454, 4), 0, "RAM dword cleared");
+    EXPECT_EQ(mem_read(&mem, (16u << 20) - 4, 4), 0, "last RAM dword cleared");
+    EXPECT_EQ(mem_read(&mem, 0xffff0, 1), 0xc3, "ROM kept");
+    mem_write(&mem, 0x123454, 0x44444444, 4);
+    EXPECT_EQ(mem_read(&mem, 0x123454, 4), 0x44444444, "RAM writable after clearing");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +283,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(writes_to_code_pages_call_the_code_write_hook, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(bulk_copies_are_clipped_to_ram, setup, teardown),
+        cmocka_unit_test_setup_teardown(clear_ram_zeroes_all_of_it_and_keeps_rom, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
