@@ -48,6 +48,15 @@ void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque)
     quit_opaque = opaque;
 }
 
+static void (*nmi_fn)(void *);
+static void *nmi_opaque;
+
+void chardev_set_nmi_handler(void (*fn)(void *opaque), void *opaque)
+{
+    nmi_fn = fn;
+    nmi_opaque = opaque;
+}
+
 static void tty_restore(void)
 {
     if (tty_saved) {
@@ -137,6 +146,7 @@ static void print_help(void)
         "\n"
         "C-a h    print this help\n"
         "C-a x    exit emulator\n"
+        "C-a n    raise an NMI (as the QEMU monitor's nmi command)\n"
         "C-a c    switch between console and monitor (not available)\n"
         "C-a C-a  sends C-a\n";
     ssize_t r = write(STDOUT_FILENO, help, sizeof(help) - 1);
@@ -205,6 +215,10 @@ int chardev_read_byte(CharDev *c)
             case 'h':
             case '?':
                 print_help();
+                break;
+            case 'n':
+                if (nmi_fn)
+                    nmi_fn(nmi_opaque);
                 break;
             default:   /* 'c' and anything else: nothing for now */
                 break;

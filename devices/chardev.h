@@ -32,5 +32,7 @@ void chardev_close(CharDev *c);
 /* Called on Ctrl-A x. Without one, the process restores the terminal and
  * exits with status 0. */
 void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
+/* Called on Ctrl-A n (the board raises an NMI). */
+void chardev_set_nmi_handler(void (*fn)(void *opaque), void *opaque);
 
 #endif

@@ -42,6 +42,15 @@ void pc_request_exit(PC *pc, int status)
         pc->cpu->stop_block = true;
 }
 
+void pc_nmi(PC *pc)
+{
+    if (!pc->cpu || cmos_nmi_masked(&pc->cmos))
+        return;
+    cpu_nmi(pc->cpu);
+}
+
+static void pc_nmi_key(void *opaque) { pc_nmi(opaque); }
+
 void pc_request_reset(PC *pc)
 {
     if (pc->cfg.no_reboot) {
@@ -267,6 +276,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
         uart_init(&pc->uart[i], &pc->io, com_base[i], &pc->pic, com_irq[i], &pc->clock,
                   pc->serial_dev[i]);
     }
+    chardev_set_nmi_handler(pc_nmi_key, pc);
     if (cfg->n_debugcon < 0 || cfg->n_debugcon > PC_MAX_DEBUGCON) {
         snprintf(err, errlen, "at most %d debug consoles", PC_MAX_DEBUGCON);
         goto fail;
@@ -309,6 +319,7 @@ fail:
 
 void pc_free(PC *pc)
 {
+    chardev_set_nmi_handler(NULL, NULL);
     for (int i = 0; i < 2; i++) {
         chardev_close(pc->serial_dev[i]);
         pc->serial_dev[i] = NULL;

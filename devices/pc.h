@@ -107,5 +107,9 @@ void pc_request_exit(PC *pc, int status);
  * controller): reset at the next block boundary, or stop with status 0
  * under -no-reboot. */
 void pc_request_reset(PC *pc);
+/* The NMI input (a source such as IOCHK#, or Ctrl-A n on the console):
+ * passed to the CPU unless port 0x70 bit 7 masks NMIs (the gate in front
+ * of the CPU's NMI pin on the PC/AT); an edge while masked is lost. */
+void pc_nmi(PC *pc);
 
 #endif
