@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "codegen.h"
 #include "cpu/cpu.h"
@@ -25,6 +26,18 @@
  * since the last look, or when the CPU halts: most trips through the loop
  * come a few instructions apart. */
 #define CLOCK_POLL_INSNS 1024u
+
+/* XLAT86_PERFMAP=1: describe every translated block in /tmp/perf-PID.map
+ * (the format `perf report` reads for JIT code, as QEMU's -perfmap), so
+ * host profiles show guest addresses instead of raw code-buffer ones. */
+static FILE *perfmap;
+
+static void perfmap_block(const TB *tb)
+{
+    if (!perfmap) return;
+    fprintf(perfmap, "%lx %x guest_%08x_m%x\n", (unsigned long)(uintptr_t)tb->code, tb->code_size,
+            tb->lin_pc, tb->mode);
+}
 
 struct Engine {
     PC *pc;
@@ -103,6 +116,7 @@ static TB *find_block(Engine *e, uint32_t mode)
             }
         }
         if (TRACE_ON(TRACE_IN_ASM | TRACE_OUT_ASM)) tracelog_block(tb);
+        perfmap_block(tb);
         if (tb->phys_page2 != ~0u && (mode & TMODE_PG)) return tb;
     }
     e->tc.jc[j] = tb;
@@ -204,6 +218,12 @@ Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
         return NULL;
     }
     e->runtime_bytes = cg_init_runtime(&e->tc, &e->rt);
+    if (!perfmap && getenv("XLAT86_PERFMAP")) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+        perfmap = fopen(path, "w");
+        if (perfmap) setvbuf(perfmap, NULL, _IOLBF, 0);
+    }
     e->tc.buf_ptr = e->tc.buf + e->runtime_bytes;
     pc->mem.code_write = on_code_write;
     pc->mem.code_opaque = e;
