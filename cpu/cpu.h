@@ -157,6 +157,9 @@ typedef struct CPU {
 
     TLBEntry tlb_read[2][TLB_SIZE];
     TLBEntry tlb_write[2][TLB_SIZE];
+    /* Instruction fetch: tag and physical page only (addend unused); the
+     * run loop's block lookup goes through it (lin_fetch_phys). */
+    TLBEntry tlb_fetch[2][TLB_SIZE];
     /* Called after every TLB flush (the translator drops its jump cache,
      * whose linear->block entries depend on the same mappings). */
     void (*tlb_flush_hook)(void *opaque);

@@ -39,6 +39,7 @@ void tlb_flush(CPU *cpu)
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             cpu->tlb_read[s][i].tag = TLB_INVALID;
             cpu->tlb_write[s][i].tag = TLB_INVALID;
+            cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
     flush_hook(cpu);
 }
@@ -49,6 +50,7 @@ void tlb_flush_nonglobal(CPU *cpu)
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             if (!(cpu->tlb_read[s][i].phys & TLB_GLOBAL)) cpu->tlb_read[s][i].tag = TLB_INVALID;
             if (!(cpu->tlb_write[s][i].phys & TLB_GLOBAL)) cpu->tlb_write[s][i].tag = TLB_INVALID;
+            if (!(cpu->tlb_fetch[s][i].phys & TLB_GLOBAL)) cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
     flush_hook(cpu);
 }
@@ -59,6 +61,7 @@ void tlb_flush_page(CPU *cpu, uint32_t lin)
     for (int s = 0; s < 2; s++) {
         if (cpu->tlb_read[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_read[s][i].tag = TLB_INVALID;
         if (cpu->tlb_write[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_write[s][i].tag = TLB_INVALID;
+        if (cpu->tlb_fetch[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_fetch[s][i].tag = TLB_INVALID;
     }
     flush_hook(cpu);
 }
@@ -163,6 +166,40 @@ uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write)
 {
     bool g;
     return translate(cpu, lin, write ? ACC_WRITE : ACC_READ, cpu_cpl(cpu) == 3, &g);
+}
+
+/* Instruction fetch at the current privilege level through tlb_fetch;
+ * raise: #PF on a failed walk, else return false. */
+static bool fetch_translate(CPU *cpu, uint32_t lin, bool raise, uint32_t *phys)
+{
+    if (!(cpu->cr[0] & CR0_PG)) {
+        *phys = mem_a20(cpu->mem, lin);
+        return true;
+    }
+    int s = tlb_set(cpu);
+    TLBEntry *e = &cpu->tlb_fetch[s][tlb_index(lin)];
+    if (e->tag == (lin & PAGE_MASK)) {
+        *phys = (e->phys & PAGE_MASK) | (lin & 0xfffu);
+        return true;
+    }
+    bool global;
+    if (!page_walk(cpu, lin, ACC_FETCH, s == TLB_USER, raise, phys, &global)) return false;
+    e->tag = lin & PAGE_MASK;
+    e->phys = (*phys & PAGE_MASK) | (global ? TLB_GLOBAL : 0);
+    e->addend = 0;
+    return true;
+}
+
+uint32_t lin_fetch_phys(CPU *cpu, uint32_t lin)
+{
+    uint32_t phys;
+    fetch_translate(cpu, lin, true, &phys);
+    return phys;
+}
+
+bool lin_fetch_probe(CPU *cpu, uint32_t lin, uint32_t *phys)
+{
+    return fetch_translate(cpu, lin, false, phys);
 }
 
 bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys)
@@ -312,7 +349,7 @@ int lin_fetch_try(CPU *cpu, uint32_t lin, uint8_t *buf, int n, uint32_t *phys)
     int room = (int)(PAGE_SIZE - (lin & 0xfff));
     if (n > room) n = room;
     uint32_t p;
-    if (!lin_probe(cpu, lin, ACC_FETCH, cpu_cpl(cpu) == 3, &p)) return -1;
+    if (!lin_fetch_probe(cpu, lin, &p)) return -1;
     *phys = p;
     uint8_t *host = mem_page_ptr(cpu->mem, p & PAGE_MASK, false);
     if (host) {

@@ -50,6 +50,12 @@ uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write);
 /* The same without raising or side effects on CPU state (A/D bits are
  * still set on success); false if the access would fault. */
 bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys);
+/* Instruction fetch at the current privilege level, through the fetch TLB
+ * (filled by a page walk on a miss, flushed with the other two):
+ * lin_fetch_phys raises #PF when the fetch faults, lin_fetch_probe
+ * returns false instead. */
+uint32_t lin_fetch_phys(CPU *cpu, uint32_t lin);
+bool lin_fetch_probe(CPU *cpu, uint32_t lin, uint32_t *phys);
 
 /* Drop every TLB entry (CR0/CR4 writes, A20 change). */
 void tlb_flush(CPU *cpu);

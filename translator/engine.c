@@ -89,14 +89,14 @@ static TB *find_block(Engine *e, uint32_t mode)
     TB *tb = e->tc.jc[j];
     if (tb && tb->valid && tb->lin_pc == lin && tb->mode == mode && tb->cs_base == cs_base)
         return tb;
-    uint32_t phys = lin_to_phys(cpu, lin, false);
+    uint32_t phys = lin_fetch_phys(cpu, lin);
     tb = tc_lookup(&e->tc, phys, cs_base, cpu->eip, mode);
     if (tb && tb->phys_page2 != ~0u && (mode & TMODE_PG)) {
         /* A lone instruction crossing into a second page: that page's
          * mapping must still be the one it was translated from. */
         uint32_t p2;
         uint32_t lin2 = (lin & PAGE_MASK) + PAGE_SIZE;
-        if (!lin_probe(cpu, lin2, ACC_FETCH, cpu_cpl(cpu) == 3, &p2) ||
+        if (!lin_fetch_probe(cpu, lin2, &p2) ||
             (p2 & PAGE_MASK) != tb->phys_page2) {
             bool hit;
             tc_invalidate_range(&e->tc, tb->phys_pc, 1, NULL, &hit);
