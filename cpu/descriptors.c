@@ -165,6 +165,9 @@ uint32_t seg_push_list(CPU *cpu, const Seg *s, uint32_t sp, const uint32_t *v, i
     for (int i = 0; i < n; i++) {
         p = (p - (uint32_t)size) & mask;
         lin_st(cpu, s->base + p, v[i], size);
+        /* Stack frames of far calls and interrupts are data writes for
+         * the debug registers too. */
+        if (cpu->dr[7] & 0xffu) cpu_check_data_breakpoint(cpu, s->base + p, size, true);
     }
     return (sp & ~mask) | p;
 }

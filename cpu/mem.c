@@ -409,9 +409,10 @@ static inline uint32_t seg_lin(CPU *cpu, int seg, uint32_t off, int size, bool w
 /* Explicit data accesses of instructions. With a breakpoint enabled in
  * DR7 the run loop translates without inline code, so every one of them
  * comes here and is matched against DR0-DR3 once it has succeeded (data
- * breakpoints are traps, SDM vol. 3, 17.2.4). Implicit supervisor accesses
- * (descriptor tables, TSS, far-transfer stack frames through lin_ld/lin_st)
- * are not matched. */
+ * breakpoints are traps, SDM vol. 3, 17.2.4). Far-transfer and interrupt
+ * stack frames are matched in seg_push_list; other implicit supervisor
+ * accesses (descriptor tables, the TSS, frames popped by far RET/IRET) are
+ * not. */
 uint32_t cpu_ld(CPU *cpu, int seg, uint32_t off, int size)
 {
     uint32_t lin = seg_lin(cpu, seg, off, size, false);

@@ -8,7 +8,8 @@
 ;   RW=11, LEN=2) hit by a read that overlaps it, not by a byte next to it
 ;   (17.2.5); REP STOSD over a write breakpoint: the trap comes after the
 ;   iteration that hit it, EIP at the REP instruction, ECX = what is left
-;   (17.3.1.2, 17.2.4); an I/O breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a
+;   (17.3.1.2, 17.2.4); INT 31h pushing its frame over a write breakpoint:
+;   the trap comes before the handler's first instruction; an I/O breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a
 ;   task switch to a TSS with the T bit: #DB with DR6.BT before the new
 ;   task's first instruction (17.3.1.5); #UD whose gate is not present: the
 ;   #NP is handled serially (benign then contributory, table 6-5), not as #DF,
@@ -16,7 +17,8 @@
 ;   earlier exception): 0033h.
 ; Expected output (expected/debug_bp.txt) is hand-derived from those
 ; sections. qemu-system-i386 7.2 agrees on the instruction, data and I/O
-; breakpoints; it does not implement the T bit and pushes 0032h for the #NP.
+; breakpoints; it does not implement the T bit and pushes 0032h for the #NP,
+; and it aborts (an internal assertion) at the INT 31h frame write.
 %include "lib.inc"
 %include "sys.inc"
 
@@ -83,6 +85,17 @@ rep_insn:
         PR      " then ecx=", ecx
         NEWLINE
 
+        PUTSLN  "== int n frame over a write breakpoint"
+        IGATE   0x31, SEL_CODE32, int31_handler, ACC_IGATE32
+        lea     eax, [esp-8]                    ; the CS slot of the frame
+        mov     dr1, eax
+        mov     eax, 0x00D00004                 ; L1; RW1=01 LEN1=11
+        mov     dr7, eax
+        int     0x31                            ; trap before the handler's
+        xor     eax, eax                        ; first instruction
+        mov     dr7, eax
+        NEWLINE
+
         PUTSLN  "== i/o breakpoint"
         mov     eax, cr4
         or      eax, 8
@@ -119,6 +132,10 @@ rep_insn:
         TRY     "ud2, idt[6] not present:", ud2
         EXIT
 
+int31_handler:
+        PUTS    " in int 31h"
+        iretd
+
 task_t:
         PUTS    " in task"
         iretd
@@ -138,8 +155,11 @@ db_handler:
         sub     eax, bp_insn
         PR      " at bp+", eax
 .r:     cmp     dword [esp+4], rep_insn
-        jne     .t
+        jne     .i
         PR      " at rep ecx=", ecx
+.i:     cmp     dword [esp+4], int31_handler
+        jne     .t
+        PUTS    " at int 31h handler"
 .t:     xor     eax, eax
         mov     dr6, eax
         pop     eax
