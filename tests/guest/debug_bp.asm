@@ -10,8 +10,9 @@
 ;   iteration that hit it, EIP at the REP instruction, ECX = what is left
 ;   (17.3.1.2, 17.2.4); INT 31h pushing its frame over a write breakpoint:
 ;   the trap comes before the handler's first instruction; an I/O
-;   breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a task switch to a TSS with the T bit: #DB with DR6.BT before the new
-;   task's first instruction (17.3.1.5); #UD whose gate is not present: the
+;   breakpoint (DR3, RW=10, CR4.DE) on port 80h (17.2.4); a task switch
+;   to a TSS with the T bit: #DB with DR6.BT before the new task's first
+;   instruction (17.3.1.5); #UD whose gate is not present: the
 ;   #NP is handled serially (benign then contributory, table 6-5), not as #DF,
 ;   and its error code has EXT set (6.13: it arose while delivering an
 ;   earlier exception): 0033h.
