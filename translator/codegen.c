@@ -240,9 +240,18 @@ static void emit_ea(Gen *g, const Insn *in, const Operand *op)
         x_movzx_rr(cb, HRSI, 2, HRSI);
         return;
     }
-    if (b != REG_NONE) x_mov_rm(cb, 4, HRSI, greg(g, b, 4));
+    HMem mb = b != REG_NONE ? greg(g, b, 4) : hmem(HNONE, 0);
+    HMem mx = x != REG_NONE ? greg(g, x, 4) : hmem(HNONE, 0);
+    if ((b == REG_NONE || mb.base == HDIRECT) && (x == REG_NONE || mx.base == HDIRECT)) {
+        /* Both in host registers (the register cache): one LEA. */
+        HMem m = {b != REG_NONE ? mb.index : HNONE, x != REG_NONE ? mx.index : HNONE,
+                  x != REG_NONE ? op->scale : 1, op->disp};
+        x_lea(cb, 4, HRSI, m);
+        return;
+    }
+    if (b != REG_NONE) x_mov_rm(cb, 4, HRSI, mb);
     if (x != REG_NONE) {
-        x_mov_rm(cb, 4, HRCX, greg(g, x, 4));
+        x_mov_rm(cb, 4, HRCX, mx);
         HMem m = {b != REG_NONE ? HRSI : HNONE, HRCX, op->scale, op->disp};
         x_lea(cb, 4, HRSI, m);
     } else if (op->disp) {
