@@ -3,10 +3,16 @@
 
 #include <string.h>
 
+/* Bytes kept free at the end of the buffer: once it overflows, emitters
+ * still return jump fields (at cb->end), and the code generator may patch
+ * them before it notices the overflow and gives up the block; those 4-byte
+ * writes must stay inside the mapping. */
+#define CB_SLACK 16
+
 void cb_init(CodeBuf *cb, uint8_t *mem, size_t size)
 {
     cb->start = cb->p = mem;
-    cb->end = mem + size;
+    cb->end = mem + (size > CB_SLACK ? size - CB_SLACK : 0);
     cb->overflow = false;
 }
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "translator/decode.h"
@@ -108,6 +110,32 @@ static void test_encoder_overflow_is_detected(void **state)
     assert_true(cb.p <= buf + 3);
 }
 
+/* A block that runs past the end of the code buffer: the jump fields the
+ * emitters hand back after the overflow may still be patched by the code
+ * generator before it gives the block up; that must stay inside the
+ * buffer (found by fuzzing: a SEGV at the end of the mapping). */
+static void test_patch_after_overflow_stays_inside(void **state)
+{
+    (void)state;
+    long pg = sysconf(_SC_PAGESIZE);
+    uint8_t *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(m != MAP_FAILED);
+    assert_int_equal(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);   /* guard page */
+    CodeBuf cb;
+    cb_init(&cb, m, (size_t)pg);
+    uint8_t *fields[4096];
+    int n = 0;
+    while (n < 4096) {
+        fields[n++] = x_jcc_rel32(&cb, 5, NULL);
+        if (cb.overflow) break;
+    }
+    assert_true(cb.overflow);
+    for (int i = 0; i < n; i++) x_patch_rel32(fields[i], m);   /* no fault */
+    x_patch_rel32(x_jmp_rel32(&cb, NULL), m);
+    assert_true(cb.p <= m + pg);
+    munmap(m, (size_t)pg * 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_encoder_alu_forms),
         cmocka_unit_test(test_encoder_control_forms),
         cmocka_unit_test(test_encoder_overflow_is_detected),
+        cmocka_unit_test(test_patch_after_overflow_stays_inside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
