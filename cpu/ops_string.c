@@ -147,8 +147,9 @@ static uint32_t rep_fast(CPU *cpu, const StrCtx *c, enum StrKind k, uint32_t cou
         if (n == 0) return 0;
         ps = cpu_host_ptr(cpu, cpu->seg[c->src].base + si, false);
         if (!ps) return 0;
+    } else if (n == 0) {
+        return 0;
     }
-    if (n == 0) return 0;
     uint8_t *pd = cpu_host_ptr(cpu, cpu->seg[S_ES].base + di, true);
     if (!pd) return 0;
     size_t len = (size_t)n * (size_t)c->size;

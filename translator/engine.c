@@ -197,8 +197,7 @@ static void cpu_dump(FILE *f, CPU *cpu)
 static void machine_reset(Engine *e)
 {
     pc_reset(e->pc);
-    cpu_reset(e->cpu);
-    tlb_flush(e->cpu);
+    cpu_reset(e->cpu);   /* flushes the TLBs */
     flush_all(e);
     pc_boot(e->pc);
 }
@@ -332,11 +331,7 @@ int engine_exec(Engine *e)
          * 3, 17.3.1.1); #DF is an abort. Real mode pushes only FLAGS. */
         if (vec != EXC_DF && (cpu->cr[0] & CR0_PE)) cpu->eflags |= F_RF;
         else cpu->eflags &= ~F_RF;
-        delivering = true;
-        first_vec = vec;
-        cpu_interrupt(cpu, vec, cpu->eip, cpu->exc_has_error, cpu->exc_error, false);
-        delivering = false;
-        nested = 0;
+        DELIVER(vec, cpu_interrupt(cpu, vec, cpu->eip, cpu->exc_has_error, cpu->exc_error, false));
     }
 loop:
     for (;;) {
@@ -415,11 +410,13 @@ loop:
          * vol. 3, 17.3.1.4: a trap after any instruction that began with
          * TF set). */
         bool single_step = cpu->eflags & F_TF;
-        if (single_step || dbg) mode |= TMODE_ONE;
-        if (dbg || single_step) {
+        bool one_step = single_step || dbg;
+        if (one_step) {
             /* Back to the run loop after the instruction: the exit of a
              * one-instruction block must not continue into the next block
-             * through a chain or the inline jump-cache lookup. */
+             * through a chain or the inline jump-cache lookup, and no
+             * block is linked to or from it. */
+            mode |= TMODE_ONE;
             cpu->deadline = cpu->icount + 1;
             last_exit = 0;
         }
@@ -445,13 +442,10 @@ loop:
         uint64_t r = e->rt.enter(cpu, tb->code);
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
         e->current = NULL;
-        last_exit = (cpu->stop_block || dbg) ? 0 : r;
-        if (single_step && !cpu->halted) {
-            /* DR6.BS; delivered with any breakpoint bits of the same
-             * instruction at the top of the loop. */
-            last_exit = 0;
-            cpu->dbg_pending |= DR6_BS;
-        }
+        last_exit = (cpu->stop_block || one_step) ? 0 : r;
+        /* DR6.BS; delivered with any breakpoint bits of the same
+         * instruction at the top of the loop. */
+        if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
     }
     return status;
 }
