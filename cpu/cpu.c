@@ -10,13 +10,13 @@
 #include "task.h"
 
 
-static void seg_reset(Seg *s, uint16_t sel, uint32_t base, uint16_t flags)
+static void seg_reset(CPU *cpu, Seg *s, uint16_t sel, uint32_t base, uint16_t flags)
 {
     s->sel = sel;
     s->base = base;
     s->limit = 0xffff;
     s->flags = flags;
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 /* SDM vol. 3, 9.1.1, table 9-1: the state after power-up or RESET. */
@@ -35,18 +35,19 @@ void cpu_reset(CPU *cpu)
     /* Segments: present, read/write, accessed; CS = F000 with base
      * FFFF0000 so the first fetch is at FFFFFFF0. */
     const uint16_t data = SEGF_P | SEGF_S | 0x3u;
-    for (int i = 0; i < 6; i++) seg_reset(&cpu->seg[i], 0, 0, data);
-    seg_reset(&cpu->seg[S_CS], 0xf000, 0xffff0000u, data);
+    for (int i = 0; i < 6; i++) seg_reset(cpu, &cpu->seg[i], 0, 0, data);
+    seg_reset(cpu, &cpu->seg[S_CS], 0xf000, 0xffff0000u, data);
     /* Table 9-1 gives base 0, limit FFFF for both GDTR and IDTR. */
     cpu->gdtr.base = 0;
     cpu->gdtr.limit = 0xffff;
     cpu->idtr.base = 0;
     cpu->idtr.limit = 0xffff;
-    seg_reset(&cpu->ldtr, 0, 0, SEGF_P | 0x2u);  /* LDT */
-    seg_reset(&cpu->tr, 0, 0, SEGF_P | 0xbu);    /* busy 32-bit TSS */
+    seg_reset(cpu, &cpu->ldtr, 0, 0, SEGF_P | 0x2u);  /* LDT */
+    seg_reset(cpu, &cpu->tr, 0, 0, SEGF_P | 0xbu);    /* busy 32-bit TSS */
     /* The time-stamp counter restarts at 0 (TSC = icount + tsc_offset). */
     cpu->tsc_offset = (uint64_t)0 - cpu_tsc_base(cpu);
     cpu->halted = false;
+    cpu->shutdown = false;
     cpu->inhibit_irq = false;
     cpu->inhibit_eip = 0;
     cpu->exc_vector = CPU_EXC_NONE;
@@ -66,6 +67,25 @@ void cpu_reset(CPU *cpu)
     cpu->nmi_pending = false;
     cpu->nmi_blocked = false;
     tlb_flush(cpu);
+}
+
+void cpu_get_state(const CPU *cpu, CPUState *out)
+{
+    *out = cpu->state;
+}
+
+void cpu_set_state(CPU *cpu, const CPUState *in)
+{
+    void (*ferr)(void *, int) = cpu->fpu.ferr;
+    void *ferr_opaque = cpu->fpu.ferr_opaque;
+    bool ferr_level = cpu->fpu.ferr_level;
+    cpu->state = *in;
+    cpu->fpu.ferr = ferr;
+    cpu->fpu.ferr_opaque = ferr_opaque;
+    cpu_seg_update_fast_all(cpu);
+    tlb_flush(cpu);
+    /* FERR# follows the loaded state: tell the board when it changes. */
+    if (cpu->fpu.ferr_level != ferr_level && ferr) ferr(ferr_opaque, cpu->fpu.ferr_level);
 }
 
 noreturn void cpu_raise(CPU *cpu, int vector)
@@ -174,7 +194,7 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
         if (vm && dpl != 0) cpu_raise_err(cpu, EXC_GP, (sel & 0xfffcu) + ext);
         tss_inner_stack(cpu, dpl, &newss_sel, &sp, ext);
         desc_check_ss(cpu, newss_sel, dpl, &ssd, EXC_TS);
-        seg_from_desc(&newss, newss_sel, &ssd);
+        seg_from_desc(cpu, &newss, newss_sel, &ssd);
         if (vm) {
             vals[n++] = cpu->seg[S_GS].sel;
             vals[n++] = cpu->seg[S_FS].sel;
@@ -201,17 +221,18 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
     if (inner) {
         desc_set_accessed(cpu, newss_sel, &ssd);
         cpu->seg[S_SS] = newss;
+        cpu_seg_update_fast(cpu, &cpu->seg[S_SS]);
         if (vm) {
-            seg_make_null(&cpu->seg[S_ES], 0);
-            seg_make_null(&cpu->seg[S_DS], 0);
-            seg_make_null(&cpu->seg[S_FS], 0);
-            seg_make_null(&cpu->seg[S_GS], 0);
+            seg_make_null(cpu, &cpu->seg[S_ES], 0);
+            seg_make_null(cpu, &cpu->seg[S_DS], 0);
+            seg_make_null(cpu, &cpu->seg[S_FS], 0);
+            seg_make_null(cpu, &cpu->seg[S_GS], 0);
         }
     }
     cpu->regs[R_ESP] = sp;
     uint16_t cs_sel = (uint16_t)((sel & 0xfffcu) | (unsigned)newcpl);
     desc_set_accessed(cpu, cs_sel, &cd);
-    seg_from_desc(&cpu->seg[S_CS], cs_sel, &cd);
+    seg_from_desc(cpu, &cpu->seg[S_CS], cs_sel, &cd);
     cpu->eip = gate32 ? off : (off & 0xffffu);
     uint32_t clear = F_TF | F_NT | F_VM | F_RF;
     if (!(type & 1)) clear |= F_IF; /* interrupt gate, not trap gate */

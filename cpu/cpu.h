@@ -1,14 +1,16 @@
-/* cpu.h - the guest CPU state (an i686-class IA-32 processor) and its contract.
+/* cpu.h - the guest CPU as the C reference semantics run it: the
+ * architectural state (CPUState, cpu/state.h) plus the context those
+ * semantics need to execute (connections to the board's memory and port
+ * buses, the softmmu TLB of cpu/mem.c, the exception landing pad, derived
+ * segment-limit caches). None of this context is architectural; engines
+ * exchange state through CPUState only (cpu_get_state/cpu_set_state).
  *
- * The state is shared by everything that runs the guest: the C reference
- * semantics (cpu/ops_*.c), the translator's generated code (which addresses
- * fields of CPU at fixed offsets through a host base register, see
- * translator/codegen.c) and the engine's run loop.
- *
- * Register numbering follows the x86 encoding so that ModR/M fields index
- * the arrays directly: EAX=0 ECX=1 EDX=2 EBX=3 ESP=4 EBP=5 ESI=6 EDI=7, and
- * for byte registers AL CL DL BL AH CH DH BH = 0..7 (AH..BH are byte 1 of
- * regs[0..3]). Segment registers: ES=0 CS=1 SS=2 DS=3 FS=4 GS=5.
+ * CPU embeds CPUState as an unnamed member (-fms-extensions), so the
+ * semantics read cpu->eax-style fields directly (cpu->regs[R_EAX],
+ * cpu->seg[S_CS], ...) and &cpu->state names the architectural part.
+ * The translator embeds CPU at the start of its own per-vCPU struct
+ * (translator/dbt.h) and addresses fields of both at fixed offsets from
+ * a host base register.
  */
 #ifndef XLAT86_CPU_H
 #define XLAT86_CPU_H
@@ -18,13 +20,10 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
-#include "fpu.h"
+#include "state.h"
 
 struct Memory;
 struct IOBus;
-
-enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
-enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_NONE = 0xff };
 
 /* EFLAGS bits (SDM vol. 1, 3.4.3). */
 #define F_CF 0x00000001u
@@ -79,32 +78,15 @@ enum {
     EXC_GP = 13, EXC_PF = 14, EXC_MF = 16, EXC_AC = 17, EXC_MC = 18,
 };
 
-/* Segment descriptor attribute bits kept in Seg.flags: the descriptor's
- * bytes 5 and 6 (type/S/DPL/P, and AVL/L/D/G) as in the access-rights word
- * that LAR returns, shifted down by 8. */
-#define SEGF_TYPE 0x000fu
-#define SEGF_S 0x0010u
-#define SEGF_DPL 0x0060u
-#define SEGF_P 0x0080u
-#define SEGF_DB 0x4000u
-#define SEGF_G 0x8000u
-
-typedef struct Seg {
-    uint32_t base;
-    uint32_t limit;   /* byte granular, already expanded by G */
-    uint16_t sel;
-    uint16_t flags;   /* SEGF_* */
-    /* Inline fast path: an access whose last byte offset is <= fastlim
-     * passes the limit check; -1 forces every access to the slow path
-     * (expand-down or unusable segments). */
-    int64_t fastlim;
-    int64_t fastlim_w;  /* the same for writes: -1 also for read-only segments */
-} Seg;
-
-typedef struct DescTable {
-    uint32_t base;
-    uint32_t limit;
-} DescTable;
+/* Inline fast path of a segment: an access whose last byte offset is
+ * <= lim (reads) or lim_w (writes) passes the limit and type checks; -1
+ * forces every access to the slow path (expand-down, unusable,
+ * execute-only or read-only segments). Derived from Seg by
+ * cpu_seg_update_fast(). */
+typedef struct SegFast {
+    int64_t lim;
+    int64_t lim_w;
+} SegFast;
 
 /* Softmmu TLB entry: a linear page maps to host memory at lin + addend.
  * tag is the page address (low 12 bits zero) or TLB_INVALID. */
@@ -127,33 +109,21 @@ enum {
 };
 
 typedef struct CPU {
-    uint32_t regs[8];
-    uint32_t eip;
-    uint32_t eflags;          /* canonical EFLAGS whenever C code runs */
-    /* While translated code runs, the six status flags live in host EFLAGS
-     * or here, in the form LAHF/SETO leave them: byte 0 = OF (0/1), byte 1
-     * = SF:ZF:0:AF:0:PF:1:CF. The engine converts at every switch between
-     * C and generated code (translator/codegen.c, cpu_pack_aflags()). */
-    uint16_t aflags;
-    Seg seg[6];
-    uint32_t cr[5];
-    uint32_t dr[8];
-    DescTable gdtr, idtr;
-    Seg ldtr, tr;
-    uint64_t tsc_offset;      /* TSC = cpu_tsc_base() + tsc_offset */
+    union {
+        CPUState state;       /* the architectural state, as one value */
+        CPUState;             /* ... and its fields, by name (-fms-extensions) */
+    };
+
+    SegFast segfast[6];       /* derived from seg[] (cpu_seg_update_fast) */
+
+    /* Instructions retired (all engines that count them): drives -icount
+     * and the translator's block-entry deadline check. */
+    uint64_t icount;
     /* The board's virtual clock in ns: the TSC then runs at 1 GHz of
      * virtual time (host time, or -icount time), so Linux's TSC clock
      * agrees with the PIT and RTC whatever the guest's load. */
     uint64_t (*tsc_clock)(void *opaque);
     void *tsc_clock_opaque;
-    FPU fpu;
-
-    /* Instruction counting drives -icount and block-entry polling: every
-     * block adds its length to icount and leaves to the run loop when
-     * icount >= deadline. Another thread may set deadline to 0 to make
-     * the vCPU stop at the next block boundary. */
-    uint64_t icount;
-    volatile uint64_t deadline;
 
     TLBEntry tlb_read[2][TLB_SIZE];
     TLBEntry tlb_write[2][TLB_SIZE];
@@ -165,11 +135,9 @@ typedef struct CPU {
     void (*tlb_flush_hook)(void *opaque);
     void *tlb_flush_opaque;
 
-    /* Interrupt state. */
-    volatile int irq_line;    /* INTR asserted by the PIC */
-    bool halted;
-    bool inhibit_irq;         /* one-instruction shadow after STI/MOV SS/POP SS */
-    uint32_t inhibit_eip;     /* EIP at which the shadow ends */
+    /* The INTR input pin, driven by the board's interrupt controller
+     * through the engine (engine set_intr). */
+    volatile int irq_line;
 
     /* Exception being raised (valid after a longjmp to jmp). */
     int exc_vector;
@@ -177,44 +145,31 @@ typedef struct CPU {
     uint32_t exc_error;
     int exc_depth;            /* for double/triple fault detection */
 
-    /* Set by a helper to make the current block stop after the current
-     * instruction (self-modifying code, mode switches). */
+    /* Set by the semantics to make the engine stop after the current
+     * instruction (self-modifying code, mode switches, device requests);
+     * the translator ends the block there. */
     bool stop_block;
 
-    jmp_buf jmp;              /* run loop's landing pad for exceptions */
+    jmp_buf jmp;              /* the engine's landing pad for exceptions */
 
     struct Memory *mem;
     struct IOBus *io;
-    void *engine;             /* translator state (opaque here) */
+    void *engine;             /* the engine running this CPU (opaque here) */
     uint8_t *ram_base;        /* == mem->ram, for quick range checks */
 
-    /* Hooks the board provides. */
+    /* The interrupt acknowledge cycle (the board's PIC). */
     int (*irq_ack)(void *opaque);   /* returns the vector of the highest pending IRQ */
     void *irq_opaque;
-
-    /* ---- system architecture (cpu/ops_msr.c, cpu/debug.c, cpu/task.c) ---- */
-    /* Model-specific registers (SDM vol. 4, table 2-3 "MSRs in the P6
-     * family"): SYSENTER_CS/ESP/EIP (174h-176h), the MTRRs (variable pairs
-     * 200h-20Fh, the 11 fixed-range registers 250h/258h/259h/268h-26Fh,
-     * MTRRdefType 2FFh), PerfCtr0/1 (C1h/C2h, not counting) and
-     * PerfEvtSel0/1 (186h/187h). They only hold values. */
-    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t mtrr_var[16];
-    uint64_t mtrr_fixed[11];
-    uint64_t mtrr_deftype;
-    uint64_t perfctr[2];
-    uint64_t perfevtsel[2];
-    /* DR6 bits (B0-B3, BT) of a debug trap to deliver after the current
-     * instruction: data and I/O breakpoints, the TSS T bit. 0 if none.
-     * Whoever sets it also sets stop_block; the run loop then calls
-     * cpu_debug_trap() (cpu/debug.c). */
-    uint32_t dbg_pending;
-    /* NMI requested by the board (cpu_nmi) and not yet delivered; NMIs are
-     * blocked from the delivery of one until the next IRET (SDM vol. 3,
-     * 6.7.1). */
-    bool nmi_pending;
-    bool nmi_blocked;
+    /* Asks the engine to leave generated code at the next block entry
+     * (an NMI latched by cpu_nmi). NULL: nothing to do. */
+    void (*kick)(void *opaque);
+    void *kick_opaque;
 } CPU;
+
+/* The architectural state: copy out, or replace it (segment caches
+ * recomputed, TLBs flushed, the FPU's FERR# wiring kept). */
+void cpu_get_state(const CPU *cpu, CPUState *out);
+void cpu_set_state(CPU *cpu, const CPUState *in);
 
 /* Family 6 (P6), model 3 (Pentium II), stepping 3: the signature CPUID
  * leaf 1 reports and EDX holds after reset. Model 3 because SYSENTER is
@@ -242,8 +197,12 @@ void cpu_load_seg_real(CPU *cpu, int sreg, uint16_t sel);
 /* Load a segment register by the rules of the current mode (real, V86 or
  * protected: descriptor table lookup with checks). */
 void cpu_load_seg(CPU *cpu, int sreg, uint16_t sel);
-/* Recompute Seg.fastlim after base/limit/flags change. */
-void cpu_seg_update_fast(Seg *s);
+/* Recompute the fast-path limits after s's base/limit/flags changed; s
+ * may be any Seg (only cpu->seg[0..5] have fast paths: others are
+ * ignored). */
+void cpu_seg_update_fast(CPU *cpu, const Seg *s);
+/* All six, after the whole state was replaced. */
+void cpu_seg_update_fast_all(CPU *cpu);
 
 /* Mode bits that translated code is specialised for (see translator). */
 #define MODE_PE 0x01u      /* CR0.PE */

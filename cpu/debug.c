@@ -108,7 +108,7 @@ void cpu_debug_trap(CPU *cpu)
 void cpu_nmi(CPU *cpu)
 {
     cpu->nmi_pending = true;
-    cpu->deadline = 0;   /* leave translated code at the next block entry */
+    if (cpu->kick) cpu->kick(cpu->kick_opaque);   /* deliver at the next block entry */
 }
 
 bool cpu_nmi_deliver(CPU *cpu)

@@ -36,39 +36,50 @@ bool desc_fetch(CPU *cpu, uint16_t sel, Desc *d)
     return true;
 }
 
-void cpu_seg_update_fast(Seg *s)
+void cpu_seg_update_fast(CPU *cpu, const Seg *s)
 {
+    if (s < cpu->seg || s >= cpu->seg + 6) return;
+    SegFast *f = &cpu->segfast[s - cpu->seg];
     bool usable = s->flags & SEGF_P;
     bool data = (s->flags & SEGF_S) && !(s->flags & 8);
     bool expand_down = data && (s->flags & 4);
+    /* Execute-only code segments (type bit 1 clear) cannot be read
+     * (SDM vol. 3, 5.5): the slow path raises #GP/#SS in protected mode.
+     * In real and V86 mode the loads make every segment readable data. */
+    bool readable = data || (s->flags & 2);
     if (!usable || expand_down) {
-        s->fastlim = -1;
-        s->fastlim_w = -1;
+        f->lim = -1;
+        f->lim_w = -1;
         return;
     }
-    s->fastlim = s->limit;
+    f->lim = readable ? (int64_t)s->limit : -1;
     /* Writes only to writable data segments (type bit 1); code segments
      * and read-only data take the slow path, which raises the fault in
      * protected mode and allows the write in real mode. */
-    s->fastlim_w = (data && (s->flags & 2)) ? (int64_t)s->limit : -1;
+    f->lim_w = (data && (s->flags & 2)) ? (int64_t)s->limit : -1;
 }
 
-void seg_from_desc(Seg *s, uint16_t sel, const Desc *d)
+void cpu_seg_update_fast_all(CPU *cpu)
+{
+    for (int i = 0; i < 6; i++) cpu_seg_update_fast(cpu, &cpu->seg[i]);
+}
+
+void seg_from_desc(CPU *cpu, Seg *s, uint16_t sel, const Desc *d)
 {
     s->sel = sel;
     s->base = desc_base(d);
     s->limit = desc_limit(d);
     s->flags = desc_flags(d);
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
-void seg_make_null(Seg *s, uint16_t sel)
+void seg_make_null(CPU *cpu, Seg *s, uint16_t sel)
 {
     s->sel = sel;
     s->base = 0;
     s->limit = 0;
     s->flags = 0;
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 void desc_set_accessed(CPU *cpu, uint16_t sel, Desc *d)
@@ -89,7 +100,7 @@ void cpu_load_seg_real(CPU *cpu, int sreg, uint16_t sel)
     s->sel = sel;
     s->base = (uint32_t)sel << 4;
     s->flags = (uint16_t)((s->flags & (SEGF_DB | SEGF_G)) | SEGF_P | SEGF_S | 0x3u);
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 /* Virtual-8086 mode (SDM vol. 3, 20.1.1): base = sel << 4, limit 64 KiB,
@@ -101,7 +112,7 @@ static void load_seg_v86(CPU *cpu, int sreg, uint16_t sel)
     s->base = (uint32_t)sel << 4;
     s->limit = 0xffff;
     s->flags = SEGF_P | SEGF_S | SEGF_DPL | 0x3u;
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 void desc_check_ss(CPU *cpu, uint16_t sel, int cpl, Desc *d, int vec)
@@ -188,7 +199,7 @@ static void load_seg_pm(CPU *cpu, int sreg, uint16_t sel)
         sel = (uint16_t)((sel & 0xfffcu) | (unsigned)cpl);
     } else {
         if ((sel & 0xfffcu) == 0) {
-            seg_make_null(s, sel);
+            seg_make_null(cpu, s, sel);
             return;
         }
         if (!desc_fetch(cpu, sel, &d)) cpu_raise_err(cpu, EXC_GP, sel & 0xfffcu);
@@ -203,7 +214,7 @@ static void load_seg_pm(CPU *cpu, int sreg, uint16_t sel)
         if (!desc_p(&d)) cpu_raise_err(cpu, EXC_NP, sel & 0xfffcu);
     }
     desc_set_accessed(cpu, sel, &d);
-    seg_from_desc(s, sel, &d);
+    seg_from_desc(cpu, s, sel, &d);
 }
 
 void cpu_load_seg(CPU *cpu, int sreg, uint16_t sel)
@@ -249,7 +260,7 @@ void seg_null_invalid(CPU *cpu, int cpl)
         bool code = (s->flags & SEGF_S) && (s->flags & 8);
         bool conforming = code && (s->flags & 4);
         int dpl = (s->flags & SEGF_DPL) >> 5;
-        if ((s->flags & SEGF_P) && !conforming && dpl < cpl) seg_make_null(s, 0);
+        if ((s->flags & SEGF_P) && !conforming && dpl < cpl) seg_make_null(cpu, s, 0);
     }
 }
 

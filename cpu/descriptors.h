@@ -39,7 +39,7 @@ uint32_t desc_limit(const Desc *d);
 bool desc_fetch(CPU *cpu, uint16_t sel, Desc *d);
 
 /* Fill a segment cache from a descriptor and recompute its fast limits. */
-void seg_from_desc(Seg *s, uint16_t sel, const Desc *d);
+void seg_from_desc(CPU *cpu, Seg *s, uint16_t sel, const Desc *d);
 
 /* Set the accessed bit (type bit 0) in the descriptor table entry, as the
  * processor does on a segment load (SDM vol. 3, 3.4.5.1). */
@@ -72,7 +72,7 @@ void seg_check_limit(CPU *cpu, const Seg *s, uint32_t off, int size, int vec, ui
 
 /* Make a segment register null (protected mode): unusable, any access
  * raises #GP(0). */
-void seg_make_null(Seg *s, uint16_t sel);
+void seg_make_null(CPU *cpu, Seg *s, uint16_t sel);
 
 /* The inner stack for privilege level dpl (0-2) from the current TSS
  * (32- or 16-bit by TR's type); #TS(TR selector + ext) when the slots lie

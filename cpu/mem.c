@@ -400,10 +400,10 @@ void cpu_check_seg(CPU *cpu, int seg, uint32_t off, int size, bool write)
 
 static inline uint32_t seg_lin(CPU *cpu, int seg, uint32_t off, int size, bool write)
 {
-    const Seg *s = &cpu->seg[seg];
-    if ((int64_t)off + size - 1 > (write ? s->fastlim_w : s->fastlim))
+    const SegFast *f = &cpu->segfast[seg];
+    if ((int64_t)off + size - 1 > (write ? f->lim_w : f->lim))
         cpu_check_seg(cpu, seg, off, size, write);
-    return s->base + off;
+    return cpu->seg[seg].base + off;
 }
 
 /* Explicit data accesses of instructions. With a breakpoint enabled in

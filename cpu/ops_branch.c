@@ -96,7 +96,7 @@ static void far_load(CPU *cpu, uint16_t sel, uint32_t off, Desc *d)
     if (cpu_pe(cpu) && !(cpu->eflags & F_VM)) {
         sel = (uint16_t)((sel & 0xfffcu) | (unsigned)cpu_cpl(cpu));
         desc_set_accessed(cpu, sel, d);
-        seg_from_desc(&cpu->seg[S_CS], sel, d);
+        seg_from_desc(cpu, &cpu->seg[S_CS], sel, d);
     } else {
         cpu_load_seg(cpu, S_CS, sel);
     }
@@ -123,7 +123,7 @@ static void call_gate_inner(CPU *cpu, const Insn *in, uint16_t csel, Desc *cd, u
     if ((ss_sel & 0xfffcu) == 0) cpu_raise_err(cpu, EXC_TS, 0);
     desc_check_ss(cpu, ss_sel, dpl, &sd, EXC_TS);
     Seg newss;
-    seg_from_desc(&newss, ss_sel, &sd);
+    seg_from_desc(cpu, &newss, ss_sel, &sd);
     uint32_t v[36];
     int n = 0;
     v[n++] = cpu->seg[S_SS].sel;
@@ -138,11 +138,12 @@ static void call_gate_inner(CPU *cpu, const Insn *in, uint16_t csel, Desc *cd, u
     /* Commit. */
     desc_set_accessed(cpu, ss_sel, &sd);
     cpu->seg[S_SS] = newss;
+        cpu_seg_update_fast(cpu, &cpu->seg[S_SS]);
     cpu->seg[S_SS].sel = ss_sel;
     cpu->regs[R_ESP] = sp;
     uint16_t cs = (uint16_t)((csel & 0xfffcu) | (unsigned)dpl);
     desc_set_accessed(cpu, cs, cd);
-    seg_from_desc(&cpu->seg[S_CS], cs, cd);
+    seg_from_desc(cpu, &cpu->seg[S_CS], cs, cd);
     cpu->eip = off;
     cpu->stop_block = true;
 }
@@ -195,7 +196,7 @@ static void far_system(CPU *cpu, const Insn *in, uint16_t sel, Desc *g, bool cal
     }
     uint16_t cs = (uint16_t)((csel & 0xfffcu) | (unsigned)cpl);
     desc_set_accessed(cpu, cs, &cd);
-    seg_from_desc(&cpu->seg[S_CS], cs, &cd);
+    seg_from_desc(cpu, &cpu->seg[S_CS], cs, &cd);
     cpu->eip = off;
     cpu->stop_block = true;
 }
@@ -252,7 +253,7 @@ static void pm_return(CPU *cpu, uint16_t sel, uint32_t off, int size, uint32_t s
     if (rpl == cpl) {
         if (off > desc_limit(&cd)) cpu_raise_err(cpu, EXC_GP, 0);
         desc_set_accessed(cpu, sel, &cd);
-        seg_from_desc(&cpu->seg[S_CS], sel, &cd);
+        seg_from_desc(cpu, &cpu->seg[S_CS], sel, &cd);
         stack_adjust(cpu, ss_at + imm);
     } else {
         uint32_t esp = stack_peek(cpu, ss_at + imm, size);
@@ -262,8 +263,8 @@ static void pm_return(CPU *cpu, uint16_t sel, uint32_t off, int size, uint32_t s
         if (off > desc_limit(&cd)) cpu_raise_err(cpu, EXC_GP, 0);
         desc_set_accessed(cpu, sel, &cd);
         desc_set_accessed(cpu, ss, &sd);
-        seg_from_desc(&cpu->seg[S_CS], sel, &cd);
-        seg_from_desc(&cpu->seg[S_SS], ss, &sd);
+        seg_from_desc(cpu, &cpu->seg[S_CS], sel, &cd);
+        seg_from_desc(cpu, &cpu->seg[S_SS], ss, &sd);
         if (size == 2) esp &= 0xffffu;
         cpu->regs[R_ESP] = esp;
         stack_adjust(cpu, imm);

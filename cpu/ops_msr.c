@@ -170,14 +170,14 @@ static int op_rdpmc(CPU *cpu, const Insn *in)
 /* The fixed flat segments SYSENTER/SYSEXIT load without reading the GDT
  * (SDM vol. 2, SYSENTER/SYSEXIT "Operation"): base 0, limit 4 GiB, G and
  * D/B set, present, accessed; code is execute/read, stack read/write. */
-static void flat_seg(Seg *s, uint16_t sel, int dpl, bool code)
+static void flat_seg(CPU *cpu, Seg *s, uint16_t sel, int dpl, bool code)
 {
     s->sel = sel;
     s->base = 0;
     s->limit = 0xffffffffu;
     s->flags = (uint16_t)(SEGF_G | SEGF_DB | SEGF_P | SEGF_S | ((unsigned)dpl << 5) |
                           (code ? 0xbu : 0x3u));
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 /* SYSENTER: #GP(0) in real mode or with a null SYSENTER_CS; allowed from
@@ -188,8 +188,8 @@ static int op_sysenter(CPU *cpu, const Insn *in)
     if (!cpu_pe(cpu) || (cpu->sysenter_cs & 0xfffcu) == 0) cpu_raise_err(cpu, EXC_GP, 0);
     cpu->eflags &= ~(F_VM | F_IF | F_RF);
     uint16_t cs = (uint16_t)(cpu->sysenter_cs & 0xfffcu);
-    flat_seg(&cpu->seg[S_CS], cs, 0, true);
-    flat_seg(&cpu->seg[S_SS], (uint16_t)(cs + 8), 0, false);
+    flat_seg(cpu, &cpu->seg[S_CS], cs, 0, true);
+    flat_seg(cpu, &cpu->seg[S_SS], (uint16_t)(cs + 8), 0, false);
     cpu->regs[R_ESP] = cpu->sysenter_esp;
     cpu->eip = cpu->sysenter_eip;
     cpu->inhibit_irq = false;
@@ -206,8 +206,8 @@ static int op_sysexit(CPU *cpu, const Insn *in)
         cpu_raise_err(cpu, EXC_GP, 0);
     uint16_t cs = (uint16_t)((cpu->sysenter_cs + 16) | 3u);
     uint16_t ss = (uint16_t)((cpu->sysenter_cs + 24) | 3u);
-    flat_seg(&cpu->seg[S_CS], cs, 3, true);
-    flat_seg(&cpu->seg[S_SS], ss, 3, false);
+    flat_seg(cpu, &cpu->seg[S_CS], cs, 3, true);
+    flat_seg(cpu, &cpu->seg[S_SS], ss, 3, false);
     cpu->regs[R_ESP] = cpu->regs[R_ECX];
     cpu->eip = cpu->regs[R_EDX];
     cpu->stop_block = true;

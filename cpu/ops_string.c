@@ -117,7 +117,7 @@ static bool str_step(CPU *cpu, const StrCtx *c, enum StrKind k)
 static uint32_t span(const CPU *cpu, const StrCtx *c, int s, uint32_t off, bool write)
 {
     const Seg *sg = &cpu->seg[s];
-    int64_t lim = write ? sg->fastlim_w : sg->fastlim;
+    int64_t lim = write ? cpu->segfast[s].lim_w : cpu->segfast[s].lim;
     if ((int64_t)off > lim) return 0;
     uint64_t bytes = (uint64_t)(lim - (int64_t)off) + 1;
     uint64_t wrap = (uint64_t)c->amask - off + 1;

@@ -326,14 +326,14 @@ static int op_lldt(CPU *cpu, const Insn *in)
     need_cpl0(cpu);
     uint16_t sel = (uint16_t)op_read(cpu, in, &in->op[0]);
     if ((sel & 0xfffcu) == 0) {
-        seg_make_null(&cpu->ldtr, sel);
+        seg_make_null(cpu, &cpu->ldtr, sel);
         return OPR_NEXT;
     }
     Desc d;
     if ((sel & 4) || !desc_fetch(cpu, sel, &d)) cpu_raise_err(cpu, EXC_GP, sel & 0xfffcu);
     if (desc_s(&d) || desc_type(&d) != 2) cpu_raise_err(cpu, EXC_GP, sel & 0xfffcu);
     if (!desc_p(&d)) cpu_raise_err(cpu, EXC_NP, sel & 0xfffcu);
-    seg_from_desc(&cpu->ldtr, sel, &d);
+    seg_from_desc(cpu, &cpu->ldtr, sel, &d);
     return OPR_NEXT;
 }
 
@@ -351,7 +351,7 @@ static int op_ltr(CPU *cpu, const Insn *in)
     if (!desc_p(&d)) cpu_raise_err(cpu, EXC_NP, sel & 0xfffcu);
     d.hi |= 2u << 8; /* busy */
     lin_st(cpu, cpu->gdtr.base + (sel & 0xfff8u) + 5, (d.hi >> 8) & 0xffu, 1);
-    seg_from_desc(&cpu->tr, sel, &d);
+    seg_from_desc(cpu, &cpu->tr, sel, &d);
     return OPR_NEXT;
 }
 

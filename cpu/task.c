@@ -82,14 +82,14 @@ static void set_busy(CPU *cpu, uint16_t sel, bool busy)
 static void load_ldt(CPU *cpu, uint16_t sel)
 {
     if ((sel & 0xfffcu) == 0) {
-        seg_make_null(&cpu->ldtr, sel);
+        seg_make_null(cpu, &cpu->ldtr, sel);
         return;
     }
     Desc d;
     uint32_t err = sel & 0xfffcu;
     if ((sel & 4) || !desc_fetch(cpu, sel, &d)) cpu_raise_err(cpu, EXC_TS, err);
     if (desc_s(&d) || desc_type(&d) != 2 || !desc_p(&d)) cpu_raise_err(cpu, EXC_TS, err);
-    seg_from_desc(&cpu->ldtr, sel, &d);
+    seg_from_desc(cpu, &cpu->ldtr, sel, &d);
 }
 
 /* The new task's segment registers in protected mode (table 7-1). CPL is
@@ -106,7 +106,7 @@ static void load_segs_pm(CPU *cpu, const uint16_t *segs)
         cpu_raise_err(cpu, EXC_TS, err);
     if (!desc_p(&d)) cpu_raise_err(cpu, EXC_NP, err);
     desc_set_accessed(cpu, cs, &d);
-    seg_from_desc(&cpu->seg[S_CS], cs, &d);
+    seg_from_desc(cpu, &cpu->seg[S_CS], cs, &d);
 
     uint16_t ss = segs[S_SS];
     err = ss & 0xfffcu;
@@ -116,7 +116,7 @@ static void load_segs_pm(CPU *cpu, const uint16_t *segs)
         cpu_raise_err(cpu, EXC_TS, err);
     if (!desc_p(&d)) cpu_raise_err(cpu, EXC_SS, err);
     desc_set_accessed(cpu, ss, &d);
-    seg_from_desc(&cpu->seg[S_SS], ss, &d);
+    seg_from_desc(cpu, &cpu->seg[S_SS], ss, &d);
 
     static const int data[4] = {S_ES, S_DS, S_FS, S_GS};
     for (int i = 0; i < 4; i++) {
@@ -124,7 +124,7 @@ static void load_segs_pm(CPU *cpu, const uint16_t *segs)
         Seg *s = &cpu->seg[data[i]];
         err = sel & 0xfffcu;
         if ((sel & 0xfffcu) == 0) {
-            seg_make_null(s, sel);
+            seg_make_null(cpu, s, sel);
             continue;
         }
         if (!desc_fetch(cpu, sel, &d) || !desc_s(&d) || (desc_type(&d) & 0xa) == 0x8)
@@ -134,7 +134,7 @@ static void load_segs_pm(CPU *cpu, const uint16_t *segs)
             cpu_raise_err(cpu, EXC_TS, err);
         if (!desc_p(&d)) cpu_raise_err(cpu, EXC_NP, err);
         desc_set_accessed(cpu, sel, &d);
-        seg_from_desc(s, sel, &d);
+        seg_from_desc(cpu, s, sel, &d);
     }
 }
 
@@ -181,7 +181,7 @@ void task_switch(CPU *cpu, uint16_t sel, int reason, uint32_t ret_eip, bool has_
     }
     if (reason != TS_IRET) set_busy(cpu, sel, true);
     nd.hi |= 2u << 8;
-    seg_from_desc(&cpu->tr, sel, &nd);
+    seg_from_desc(cpu, &cpu->tr, sel, &nd);
     cpu->cr[0] |= CR0_TS;   /* step 11: lets the OS switch FPU state lazily */
     cpu->stop_block = true;
 
@@ -197,8 +197,8 @@ void task_switch(CPU *cpu, uint16_t sel, int reason, uint32_t ret_eip, bool has_
     for (int i = 0; i < 8; i++) cpu->regs[i] = im.regs[i];
     /* Until loaded, the segment registers hold the new selectors with
      * unusable caches, so a fault below sees the new task's state. */
-    for (int i = 0; i < 6; i++) seg_make_null(&cpu->seg[i], im.segs[i]);
-    seg_make_null(&cpu->ldtr, im.ldt);
+    for (int i = 0; i < 6; i++) seg_make_null(cpu, &cpu->seg[i], im.segs[i]);
+    seg_make_null(cpu, &cpu->ldtr, im.ldt);
     cpu->inhibit_irq = false;
     load_ldt(cpu, im.ldt);
     if (cpu->eflags & F_VM) {

@@ -76,6 +76,10 @@ void timer_mod(Clock *c, Timer *t, int64_t deadline)
     t->next = *pp;
     *pp = t;
     t->active = true;
+    /* A new earliest deadline: whoever computed a budget from the old
+     * one (the machine loop) must look again. */
+    if (c->head == t && c->rearm)
+        c->rearm(c->rearm_opaque);
 }
 
 int64_t clock_next_deadline(const Clock *c)

@@ -28,6 +28,9 @@ typedef struct Clock {
     int64_t host_start;       /* host monotonic ns at start */
     int64_t offset;           /* added to the raw time (icount warps while halted) */
     Timer *head;
+    /* Called when a timer becomes the earliest one (timer_mod). */
+    void (*rearm)(void *opaque);
+    void *rearm_opaque;
 } Clock;
 
 void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns);

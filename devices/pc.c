@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "cpu/engine.h"
 
 #define BIOS_MAX (256u * 1024u)
 #define BIOS_GRAIN (2u * 1024u)
@@ -27,26 +28,24 @@ static const char *const default_bios[] = {
 
 void pc_kick(PC *pc)
 {
-    if (pc->cpu)
-        pc->cpu->deadline = 0;
+    if (pc->engine)
+        engine_kick(pc->engine);
 }
 
 void pc_request_exit(PC *pc, int status)
 {
     pc->exit_status = status;
     pc->exit_requested = true;
+    /* Requested by the instruction running now (an OUT): the engine
+     * stops after it, as on QEMU where the exit is immediate. */
     pc_kick(pc);
-    /* Requested by the instruction running now (an OUT): no instruction
-     * after it may run, as on QEMU where the exit is immediate. */
-    if (pc->cpu)
-        pc->cpu->stop_block = true;
 }
 
 void pc_nmi(PC *pc)
 {
-    if (!pc->cpu || cmos_nmi_masked(&pc->cmos))
+    if (!pc->engine || cmos_nmi_masked(&pc->cmos))
         return;
-    cpu_nmi(pc->cpu);
+    engine_nmi(pc->engine);
 }
 
 static void pc_nmi_key(void *opaque) { pc_nmi(opaque); }
@@ -58,8 +57,6 @@ void pc_request_reset(PC *pc)
     } else {
         pc->reset_requested = true;
         pc_kick(pc);
-        if (pc->cpu)
-            pc->cpu->stop_block = true;
     }
 }
 
@@ -78,11 +75,9 @@ static void pc_power_off(void *opaque)
 static void pc_intr(void *opaque, int level)
 {
     PC *pc = opaque;
-    if (!pc->cpu)
-        return;
-    pc->cpu->irq_line = level;
-    if (level)
-        pc->cpu->deadline = 0;   /* leave translated code to take it */
+    pc->intr_level = level;
+    if (pc->engine)
+        engine_set_intr(pc->engine, level);
 }
 
 static int pc_irq_ack(void *opaque)
@@ -237,11 +232,10 @@ static const char *find_default_bios(void)
     return NULL;
 }
 
-bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t errlen)
+bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
 {
     memset(pc, 0, sizeof(*pc));
     pc->cfg = *cfg;
-    pc->cpu = cpu;
 
     if (cfg->ram_mib == 0 || cfg->ram_mib > RAM_MAX_MIB) {
         snprintf(err, errlen, "-m %u: RAM size must be 1 to %u MiB", cfg->ram_mib, RAM_MAX_MIB);
@@ -262,8 +256,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
         goto fail;
 
     io_init(&pc->io);
-    clock_init(&pc->clock, cfg->icount, cfg->icount_shift,
-               cpu ? &cpu->icount : &pc->no_cpu_icount);
+    clock_init(&pc->clock, cfg->icount, cfg->icount_shift, &pc->no_cpu_icount);
     pic_init(&pc->pic, &pc->io, pc_intr, pc);
     pit_init(&pc->pit, &pc->io, &pc->clock, &pc->pic);
 
@@ -299,22 +292,34 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
     i8042_init(&pc->kbc, &pc->io, &pc->pic, &pc->mem, pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
 
-    if (cpu) {
-        cpu->mem = &pc->mem;
-        cpu->io = &pc->io;
-        cpu->irq_line = 0;
-        cpu->irq_ack = pc_irq_ack;
-        cpu->irq_opaque = pc;
-        cpu->fpu.ferr = pc_ferr;
-        cpu->fpu.ferr_opaque = pc;
-        cpu->tsc_clock = pc_tsc_clock;
-        cpu->tsc_clock_opaque = pc;
-    }
     return true;
 
 fail:
     pc_free(pc);
     return false;
+}
+
+void pc_connect_cpu(PC *pc, struct CPU *cpu)
+{
+    cpu->mem = &pc->mem;
+    cpu->io = &pc->io;
+    cpu->ram_base = pc->mem.ram;
+    cpu->irq_line = pc->intr_level;
+    cpu->irq_ack = pc_irq_ack;
+    cpu->irq_opaque = pc;
+    cpu->fpu.ferr = pc_ferr;
+    cpu->fpu.ferr_opaque = pc;
+    cpu->tsc_clock = pc_tsc_clock;
+    cpu->tsc_clock_opaque = pc;
+    /* -icount: virtual time follows this CPU's retired instructions. */
+    pc->clock.insns = &cpu->icount;
+}
+
+void pc_attach_engine(PC *pc, Engine *e)
+{
+    pc->engine = e;
+    if (e)
+        engine_set_intr(e, pc->intr_level);
 }
 
 void pc_free(PC *pc)
@@ -351,24 +356,5 @@ void pc_reset(PC *pc)
     acpi_reset(&pc->acpi);
     cmos_reset(&pc->cmos);   /* interrupts off; time and RAM run on the battery */
     pc->reset_requested = false;
-    if (pc->cpu)
-        pc->cpu->irq_line = pic_intr_pending(&pc->pic);
-}
-
-void pc_set_boot(PC *pc, bool (*fn)(void *opaque, PC *pc, struct CPU *cpu), void *opaque)
-{
-    pc->boot = fn;
-    pc->boot_opaque = opaque;
-}
-
-void pc_boot(PC *pc)
-{
-    if (!pc->boot || !pc->cpu)
-        return;
-    /* A fresh boot: nothing of the previous run stays in RAM, so the
-     * kernel sees what it saw the first time (its BSS, the initrd, the
-     * zero page are rewritten anyway). */
-    mem_clear_ram(&pc->mem);
-    if (!pc->boot(pc->boot_opaque, pc, pc->cpu))
-        pc_request_exit(pc, 1);
+    pc_intr(pc, pic_intr_pending(&pc->pic));
 }

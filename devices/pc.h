@@ -22,6 +22,7 @@
 #include "uart.h"
 
 struct CPU;
+struct Engine;
 
 #define PC_MAX_DEBUGCON 4
 
@@ -38,8 +39,7 @@ typedef struct PCConfig {
     bool icount_sleep;            /* -icount ...,sleep=on: idle time also passes on the host */
     bool no_reboot;               /* -no-reboot */
     /* -kernel / -initrd / -append (frontend/loader.c loads them after
-     * pc_init, and again after every reset through the boot hook: see
-     * pc_set_boot). */
+     * pc_init, and the machine loop again after every reset). */
     const char *kernel;
     const char *initrd;
     const char *append;
@@ -61,8 +61,9 @@ typedef struct PC {
     CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
-    struct CPU *cpu;
-    uint64_t no_cpu_icount;       /* instruction counter when built without a CPU */
+    struct Engine *engine;        /* what runs the CPU (pc_attach_engine), or NULL */
+    int intr_level;               /* the PIC's INT output, the CPU's INTR input */
+    uint64_t no_cpu_icount;       /* instruction counter before a CPU is connected */
 
     /* Set by devices to stop the machine: exit status for the process. */
     volatile bool exit_requested;
@@ -71,35 +72,32 @@ typedef struct PC {
     uint8_t port92;               /* system control port A */
     bool ferr_latched;            /* x87 FERR# latched onto IRQ13 until port 0xF0 is written */
     uint8_t portcf9;              /* reset control register */
-    /* Firmware-less boot after a reset (-kernel): see pc_set_boot. */
-    bool (*boot)(void *opaque, struct PC *pc, struct CPU *cpu);
-    void *boot_opaque;
 } PC;
 
 /* Build the board. On failure prints nothing, returns false and writes a
- * one-line reason into err (the board is then already freed). cpu may be
- * NULL (tests): nothing is wired to a CPU then.
- * bios_path NULL: the default BIOS, Debian's SeaBIOS
- * (/usr/share/seabios/bios-256k.bin, then bios.bin). A BIOS image must be
- * 2 KiB to 256 KiB, a multiple of 2 KiB. */
-bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t errlen);
+ * one-line reason into err (the board is then already freed). No CPU is
+ * connected yet: an engine connects its CPU (pc_connect_cpu) and attaches
+ * itself (pc_attach_engine).
+ * bios_path NULL: Debian's SeaBIOS (/usr/share/seabios/bios-256k.bin,
+ * then bios.bin); frontend/main.c passes the project's demo ROM unless
+ * -bios is given. A BIOS image must be 2 KiB to 256 KiB, a multiple of
+ * 2 KiB. */
+bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen);
 void pc_free(PC *pc);
+/* Wire a C-semantics CPU context (the translator's) to the board: memory
+ * and port buses, the interrupt acknowledge cycle, FERR#, the TSC's
+ * virtual clock, and -icount's instruction counter. */
+void pc_connect_cpu(PC *pc, struct CPU *cpu);
+/* The engine that receives INTR, NMI and kicks from the board (NULL to
+ * detach). INTR's current level is passed on at once. */
+void pc_attach_engine(PC *pc, struct Engine *e);
 /* Machine reset of the devices (A20 on, port 0x92 = 0x02; the RTC keeps
  * its time and CMOS RAM). RAM is kept too, as on a PC (a BIOS may look
- * for a warm-boot marker). The engine resets the CPU itself, drops all
- * translated code and then calls pc_boot. */
+ * for a warm-boot marker). The machine loop resets the engine's CPU
+ * itself and reloads a -kernel guest (frontend/machine.c). */
 void pc_reset(PC *pc);
-/* Register the boot that replaces firmware (-kernel): after each machine
- * reset pc_boot clears RAM and calls fn with the CPU in its reset state,
- * to reload the kernel and set the CPU up to enter it, as QEMU's -kernel
- * option ROM does. fn returns false after printing why it failed; the
- * machine then stops with status 1. */
-void pc_set_boot(PC *pc, bool (*fn)(void *opaque, PC *pc, struct CPU *cpu), void *opaque);
-/* Called by the engine after pc_reset, the CPU reset and dropping all
- * translated code: runs the boot hook, if any (nothing with firmware: the
- * CPU starts at the reset vector F000:FFF0). */
-void pc_boot(PC *pc);
-/* Ask the vCPU to leave translated code at the next block boundary. */
+/* Ask the engine to return to the machine loop soon (after the current
+ * instruction when called from a device callback). */
 void pc_kick(PC *pc);
 /* Stop the machine with a process exit status. */
 void pc_request_exit(PC *pc, int status);

@@ -19,6 +19,7 @@
 
 #include "acpi.h"
 #include "cpu.h"
+#include "state.h"
 #include "memory.h"
 
 #define ONE_MIB 0x100000u
@@ -188,12 +189,11 @@ static void flat_seg(Seg *s, uint16_t sel, uint16_t type)
     s->limit = 0xffffffffu;
     s->sel = sel;
     s->flags = (uint16_t)(SEGF_P | SEGF_S | SEGF_DB | SEGF_G | type);
-    cpu_seg_update_fast(s);
 }
 
 /* 32-bit protected mode, paging off, flat segments matching the GDT,
  * interrupts off (boot.rst "32-bit boot protocol", Multiboot 3.2). */
-static void enter_pm(CPU *cpu, uint32_t entry)
+static void enter_pm(CPUState *cpu, uint32_t entry)
 {
     cpu->cr[0] |= CR0_PE;
     cpu->cr[0] &= ~CR0_PG;
@@ -231,7 +231,7 @@ static bool check_range(const struct Memory *mem, const char *name, uint64_t add
 /* ------------------------------------------------------------------------ */
 /* Linux                                                                    */
 
-static bool boot_linux(struct Memory *mem, CPU *cpu, const LoaderBlob *k, const LoaderBlob *initrds,
+static bool boot_linux(struct Memory *mem, CPUState *cpu, const LoaderBlob *k, const LoaderBlob *initrds,
                        int n_initrd, const char *append, BootInfo *bi, char *err, size_t errlen)
 {
     const uint8_t *img = k->data;
@@ -504,7 +504,7 @@ out:
     return ok;
 }
 
-static bool boot_multiboot(struct Memory *mem, CPU *cpu, const LoaderBlob *k, size_t hoff,
+static bool boot_multiboot(struct Memory *mem, CPUState *cpu, const LoaderBlob *k, size_t hoff,
                            const LoaderBlob *mods, int n_mods, const char *append, BootInfo *bi,
                            char *err, size_t errlen)
 {
@@ -607,7 +607,7 @@ static bool boot_multiboot(struct Memory *mem, CPU *cpu, const LoaderBlob *k, si
 
 /* ------------------------------------------------------------------------ */
 
-bool loader_boot(struct Memory *mem, CPU *cpu, const LoaderBlob *kernel, const LoaderBlob *initrds,
+bool loader_boot(struct Memory *mem, CPUState *cpu, const LoaderBlob *kernel, const LoaderBlob *initrds,
                  int n_initrd, const char *append, BootInfo *info, char *err, size_t errlen)
 {
     if (info)
@@ -692,7 +692,7 @@ bad:
     return false;
 }
 
-bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, CPU *cpu, char *err,
+bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, CPUState *cpu, char *err,
                        size_t errlen)
 {
     return loader_boot(mem, cpu, &f->kernel, f->initrd, f->n_initrd, f->append, NULL, err, errlen);

@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct CPU;
+struct CPUState;
 struct Memory;
 
 #define LOADER_ZERO_PAGE 0x10000u
@@ -68,10 +68,10 @@ typedef struct BootInfo {
 } BootInfo;
 
 /* Load kernel (+ initrds, the Linux initrd being their concatenation) into
- * guest memory and set the CPU up to enter it. The CPU must already be in
- * its reset state (cpu_reset). append may be NULL (empty command line).
+ * guest memory and set the CPU state up to enter it. The state must already
+ * be the reset state (an engine's after reset). append may be NULL (empty command line).
  * info may be NULL. Returns false with err filled on any error. */
-bool loader_boot(struct Memory *mem, struct CPU *cpu, const LoaderBlob *kernel,
+bool loader_boot(struct Memory *mem, struct CPUState *cpu, const LoaderBlob *kernel,
                  const LoaderBlob *initrds, int n_initrd, const char *append, BootInfo *info,
                  char *err, size_t errlen);
 
@@ -91,7 +91,7 @@ typedef struct LoaderFiles {
 bool loader_read_files(LoaderFiles *f, const char *kernel_path, const char *initrd_list,
                        const char *append, uint32_t ram_bytes, char *err, size_t errlen);
 /* loader_boot with the files read (the CPU in its reset state). */
-bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, struct CPU *cpu, char *err,
+bool loader_boot_files(const LoaderFiles *f, struct Memory *mem, struct CPUState *cpu, char *err,
                        size_t errlen);
 void loader_free_files(LoaderFiles *f);
 

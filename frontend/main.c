@@ -14,12 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpu.h"
-#include "engine.h"
+#include "cpu/engine.h"
 #include "loader.h"
+#include "machine.h"
 #include "options.h"
 #include "pc.h"
 #include "trace.h"
+#include "translator/dbt.h"
 
 #define EXIT_USAGE 2
 #define DEMO_ROM "demo.bin"
@@ -63,10 +64,10 @@ static bool find_default_rom(char *buf, size_t len)
 /* pc_boot hook for -kernel: after a machine reset, load the same kernel,
  * initrds and command line again and enter the kernel, as QEMU's -kernel
  * does (its option ROM copies the images from fw_cfg on every boot). */
-static bool reboot_kernel(void *opaque, PC *pc, CPU *cpu)
+static bool boot_kernel(void *opaque, PC *pc, CPUState *st)
 {
     char err[1024];
-    if (loader_boot_files(opaque, &pc->mem, cpu, err, sizeof err))
+    if (loader_boot_files(opaque, &pc->mem, st, err, sizeof err))
         return true;
     fprintf(stderr, "xlat86: reboot: %s\n", err);
     return false;
@@ -80,10 +81,10 @@ int main(int argc, char **argv)
     static LoaderFiles kernel_files;
     char err[1024];
     PCConfig cfg;
-    EngineConfig ecfg = {0};
+    DbtConfig dcfg = {0};
+    static Machine machine;
     PC *pc;
-    CPU *cpu;
-    size_t cpu_size;
+    Engine *engine = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -148,21 +149,16 @@ int main(int argc, char **argv)
         trace_file = f;
     }
 
-    /* The CPU holds the softmmu TLBs and is addressed by generated code
-     * through a base register: zeroed and cache-line aligned. */
-    cpu_size = (sizeof(CPU) + 63) & ~(size_t)63;
-    cpu = aligned_alloc(64, cpu_size);
     pc = calloc(1, sizeof *pc);
-    if (!cpu || !pc) {
+    if (!pc) {
         fprintf(stderr, "xlat86: out of memory\n");
         status = EXIT_USAGE;
         goto out;
     }
-    memset(cpu, 0, cpu_size);
 
     /* pc_init undoes its own partial work on failure (pc.h contract). */
     err[0] = '\0';
-    if (!pc_init(pc, &cfg, cpu, err, sizeof err)) {
+    if (!pc_init(pc, &cfg, err, sizeof err)) {
         if (!err[0])
             snprintf(err, sizeof err, "cannot build the machine");
         fprintf(stderr, "xlat86: %s\n", err);
@@ -170,33 +166,44 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    dcfg.inline_code = opt.inline_code;
+    engine = dbt_create(pc, &dcfg, err, sizeof err);
+    if (!engine || !machine_init(&machine, pc, engine)) {
+        fprintf(stderr, "xlat86: %s\n", engine ? "cannot create the machine loop" : err);
+        engine_destroy(engine);
+        pc_free(pc);
+        status = 1;
+        goto out;
+    }
+
     /* -kernel: there is no firmware run; the loader puts the kernel in RAM
-     * and the CPU in the state its boot protocol expects, and the engine
-     * must then not reset the CPU. The files stay in memory for the boots
-     * after a reset (pc_boot). */
+     * and the CPU in the state its boot protocol expects. The files stay
+     * in memory for the boots after a reset (machine_reset). */
     if (cfg.kernel) {
-        cpu_reset(cpu);
+        CPUState st;
+        engine_get_state(engine, &st);
         if (!loader_read_files(&kernel_files, cfg.kernel, cfg.initrd, cfg.append,
                                pc->mem.ram_size, err, sizeof err) ||
-            !loader_boot_files(&kernel_files, &pc->mem, cpu, err, sizeof err)) {
+            !loader_boot_files(&kernel_files, &pc->mem, &st, err, sizeof err)) {
             fprintf(stderr, "xlat86: %s\n", err);
+            machine_free(&machine);
+            engine_destroy(engine);
             pc_free(pc);
             status = EXIT_USAGE;
             goto out;
         }
-        pc_set_boot(pc, reboot_kernel, &kernel_files);
-        ecfg.no_reset = true;
+        engine_set_state(engine, &st);
+        machine_set_boot(&machine, boot_kernel, &kernel_files);
     }
 
-    ecfg.inline_code = opt.inline_code;
-    ecfg.code_buffer = 0;
-    status = engine_run(pc, cpu, &ecfg);
+    status = machine_run(&machine);
+    machine_free(&machine);
+    engine_destroy(engine);
     pc_free(pc);
 
 out:
     loader_free_files(&kernel_files);
     free(pc);
-    free(cpu);
     fflush(stdout);
     if (trace_file != stderr)
         fclose(trace_file);

@@ -10,7 +10,7 @@
  *    consuming instruction ("x86 on x86": ADD is ADD). Where a sequence must
  *    clobber host flags (TLB check, stack pointer update) or a helper runs,
  *    and a later instruction still needs them, they are spilled with
- *    LAHF/SETO into CPU.aflags (flag-neutral), and restored with
+ *    LAHF/SETO into DbtCPU.aflags (flag-neutral), and restored with
  *    ADD AL,7Fh/SAHF. Flag liveness comes from Capstone's per-instruction
  *    read/write masks, crawled backward over the block.
  *  - Memory operands: effective address -> segment limit check against
@@ -18,7 +18,7 @@
  *    accesses crossing a page) -> host pointer. Any miss jumps to an
  *    out-of-line path that runs the whole instruction through its C
  *    reference helper (which takes MMIO, code pages, faults, crossings).
- *  - At block boundaries flags are in CPU.aflags; EIP is stored only when
+ *  - At block boundaries flags are in DbtCPU.aflags; EIP is stored only when
  *    leaving to the run loop or calling a helper (cg_helper stores it).
  */
 #include "codegen.h"
@@ -31,12 +31,15 @@
 #include "cpu/cpu.h"
 #include "cpu/mem.h"
 #include "cpu/ops.h"
+#include "dbt.h"
 #include "decode.h"
 #include "devices/memory.h"
 #include "regcache.h"
 #include "x64emit.h"
 
 #define OFF(f) ((int32_t)offsetof(CPU, f))
+/* Fields only translated code uses (translator/dbt.h). */
+#define DOFF(f) ((int32_t)offsetof(DbtCPU, f))
 
 enum { FL_MEM, FL_HOST };
 
@@ -92,9 +95,9 @@ uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
         bool flat = true;
         static const int segs[4] = {S_ES, S_CS, S_SS, S_DS};
         for (int i = 0; i < 4; i++) {
-            const Seg *s = &cpu->seg[segs[i]];
-            if (s->base != 0 || s->fastlim != 0xffffffffLL) flat = false;
-            if (segs[i] != S_CS && s->fastlim_w != 0xffffffffLL) flat = false;
+            const SegFast *f = &cpu->segfast[segs[i]];
+            if (cpu->seg[segs[i]].base != 0 || f->lim != 0xffffffffLL) flat = false;
+            if (segs[i] != S_CS && f->lim_w != 0xffffffffLL) flat = false;
         }
         if (flat) m |= TMODE_FLAT;
     }
@@ -138,7 +141,7 @@ size_t cg_init_runtime(TCache *tc, CGRuntime *rt)
 
 int cg_helper(CPU *cpu, const Insn *in)
 {
-    cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
+    cpu->eflags = cpu_unpack_aflags(cpu->eflags, ((DbtCPU *)cpu)->aflags);
     cpu->eip = in->eip;
     int r = ops_exec(cpu, in);
     if (r == OPR_NEXT) {
@@ -148,7 +151,7 @@ int cg_helper(CPU *cpu, const Insn *in)
          * the run loop takes it before the next instruction. */
         if (cpu->stop_block || (cpu->irq_line && (cpu->eflags & F_IF))) r = OPR_JUMP;
     }
-    cpu->aflags = cpu_pack_aflags(cpu->eflags);
+    ((DbtCPU *)cpu)->aflags = cpu_pack_aflags(cpu->eflags);
     return r;
 }
 
@@ -169,7 +172,7 @@ static void fl_spill(Gen *g)
         x_lahf(&g->cb);
         uint8_t seto[3] = {0x0f, 0x90, 0xc0};  /* seto al */
         for (int i = 0; i < 3; i++) cb_byte(&g->cb, seto[i]);
-        x_mov_mr(&g->cb, 2, hmem(HRBP, OFF(aflags)), HRAX);
+        x_mov_mr(&g->cb, 2, hmem(HRBP, DOFF(aflags)), HRAX);
     }
     g->floc = FL_MEM;
 }
@@ -184,7 +187,7 @@ static void fl_exit(Gen *g, uint32_t live)
 static void fl_load(Gen *g)
 {
     if (g->floc == FL_MEM) {
-        x_movzx_rm(&g->cb, HRAX, 2, hmem(HRBP, OFF(aflags)));
+        x_movzx_rm(&g->cb, HRAX, 2, hmem(HRBP, DOFF(aflags)));
         x_alu_ri(&g->cb, ALU_ADD, 1, HRAX, 0x7f);   /* OF = (AL == 1) */
         x_sahf(&g->cb);
     }
@@ -268,8 +271,8 @@ static void emit_seg_tlb(Gen *g, int seg, int size, bool write)
     if (!flat) {
         x_lea(cb, 8, HRAX, hmem(HRSI, size - 1));
         x_alu_rm(cb, ALU_CMP, 8, HRAX,
-                 hmem(HRBP, OFF(seg) + seg * (int32_t)sizeof(Seg) +
-                                (write ? (int32_t)offsetof(Seg, fastlim_w) : (int32_t)offsetof(Seg, fastlim))));
+                 hmem(HRBP, OFF(segfast) + seg * (int32_t)sizeof(SegFast) +
+                                (write ? (int32_t)offsetof(SegFast, lim_w) : (int32_t)offsetof(SegFast, lim))));
         slow_jump(g, 0xf /* jg */);
         x_alu_rm(cb, ALU_ADD, 4, HRSI, hmem(HRBP, OFF(seg) + seg * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, base)));
     }
@@ -1068,9 +1071,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
                      block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
 
     /* Entry: count instructions and poll the deadline (interrupts, timers,
-     * exit requests). Flags are in CPU.aflags here, so CMP is free. */
+     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
     x_mov_rm(cb, 8, HRAX, hmem(HRBP, OFF(icount)));
-    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, OFF(deadline)));
+    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, DOFF(deadline)));
     uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
     x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
     x_mov_mr(cb, 8, hmem(HRBP, OFF(icount)), HRAX);

@@ -19,7 +19,7 @@
 #include "devices/memory.h"
 #include "devices/pc.h"
 #include "diff.h"
-#include "translator/engine.h"
+#include "translator/dbt.h"
 
 #define GDT_BASE 0x1000u
 #define IDT_BASE 0x2000u
@@ -64,21 +64,21 @@ static void write_sys(Guest *g)
     g->sys_dirty = false;
 }
 
-static void flat_seg(Seg *s, uint16_t sel, uint16_t type)
+static void flat_seg(CPU *cpu, Seg *s, uint16_t sel, uint16_t type)
 {
     s->sel = sel;
     s->base = 0;
     s->limit = 0xffffffffu;
     s->flags = SEGF_P | SEGF_S | SEGF_DB | SEGF_G | type;
-    cpu_seg_update_fast(s);
+    cpu_seg_update_fast(cpu, s);
 }
 
 static void setup_cpu(CPU *cpu, const Case *c)
 {
     cpu->cr[0] |= CR0_PE;
     cpu->cr[0] &= ~CR0_PG;
-    for (int i = 0; i < 6; i++) flat_seg(&cpu->seg[i], 0x10, 0x3);
-    flat_seg(&cpu->seg[S_CS], 0x08, 0xb);
+    for (int i = 0; i < 6; i++) flat_seg(cpu, &cpu->seg[i], 0x10, 0x3);
+    flat_seg(cpu, &cpu->seg[S_CS], 0x08, 0xb);
     cpu->gdtr.base = GDT_BASE;
     cpu->gdtr.limit = 23;
     cpu->idtr.base = IDT_BASE;
@@ -116,25 +116,20 @@ bool guest_init(char *err, int errlen)
     memset(fill, 0xf4, RAM_MIB << 20);
     for (int i = 0; i < 2 && ok; i++) {
         Guest *g = &guests[i];
-        size_t csz = (sizeof(CPU) + 63) & ~(size_t)63;
-        g->cpu = aligned_alloc(64, csz);
-        if (!g->cpu) { ok = false; break; }
-        memset(g->cpu, 0, csz);
         PCConfig cfg;
         memset(&cfg, 0, sizeof cfg);
         cfg.ram_mib = RAM_MIB;
         cfg.bios_path = rom;
         cfg.exit_port = true;
-        if (!pc_init(&g->pc, &cfg, g->cpu, err, (size_t)errlen)) { ok = false; break; }
-        EngineConfig ec = {.inline_code = i == 0, .code_buffer = 8u << 20,
-                           .stop_on_halt = true, .no_reset = false};
-        g->e = engine_create(&g->pc, g->cpu, &ec);
+        if (!pc_init(&g->pc, &cfg, err, (size_t)errlen)) { ok = false; break; }
+        DbtConfig dc = {.inline_code = i == 0, .code_buffer = 8u << 20};
+        g->e = dbt_create(&g->pc, &dc, err, (size_t)errlen);
         if (!g->e) {
-            snprintf(err, (size_t)errlen, "engine_create failed");
             pc_free(&g->pc);
             ok = false;
             break;
         }
+        g->cpu = dbt_cpu(g->e);
         guests_up[i] = true;
         /* Everything not written by a case is HLT, so a wild jump stops. */
         mem_write_bulk(&g->pc.mem, 0, fill, RAM_MIB << 20);
@@ -152,7 +147,6 @@ void guest_fini(void)
         if (!guests_up[i]) continue;
         engine_destroy(guests[i].e);
         pc_free(&guests[i].pc);
-        free(guests[i].cpu);
         guests_up[i] = false;
     }
 }
@@ -162,6 +156,29 @@ static uint32_t rd32(Memory *m, uint32_t a)
     uint8_t b[4];
     mem_read_bulk(m, a, b, 4);
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Run the case until HLT (-1), the exit port (its status) or a triple
+ * fault (0). */
+static int run_until_halt(Guest *g)
+{
+    for (;;) {
+        EngineStop s = engine_run(g->e, 1u << 20);
+        if (s == STOP_HALT) return -1;
+        if (s == STOP_TRIPLE) {
+            engine_reset(g->e);
+            return 0;
+        }
+        if (g->pc.exit_requested) {
+            g->pc.exit_requested = false;
+            return g->pc.exit_status;
+        }
+        if (g->pc.reset_requested) {
+            g->pc.reset_requested = false;
+            pc_reset(&g->pc);
+            engine_reset(g->e);
+        }
+    }
 }
 
 void guest_run(int which, const Case *c, const uint8_t img[NWIN][WIN_SIZE], State *out)
@@ -177,7 +194,7 @@ void guest_run(int which, const Case *c, const uint8_t img[NWIN][WIN_SIZE], Stat
     mem_write_bulk(m, WIN_CODE, code, sizeof code);
 
     setup_cpu(cpu, c);
-    int rc = engine_exec(g->e);
+    int rc = run_until_halt(g);
     memcpy(out->r, cpu->regs, sizeof out->r);
     out->fl = cpu->eflags & XF_CMP;
     out->where = 0;

@@ -17,6 +17,8 @@
 
 #include "acpi.h"
 #include "cpu.h"
+#include "frontend/machine.h"
+#include "translator/dbt.h"
 #include "loader.h"
 #include "memory.h"
 #include "pc.h"
@@ -31,7 +33,9 @@
 #define MIB (1u << 20)
 
 static Memory mem;
-static CPU cpu;
+/* The loader writes architectural state; cpu_reset needs the CPU context. */
+static CPU cpu_ctx;
+static CPUState cpu;
 static char err[512];
 static BootInfo bi;
 
@@ -68,8 +72,9 @@ static void new_machine(uint32_t mib)
 {
     mem_free(&mem);
     assert_true(mem_init(&mem, mib * MIB));
-    memset(&cpu, 0, sizeof cpu);
-    cpu_reset(&cpu);
+    memset(&cpu_ctx, 0, sizeof cpu_ctx);
+    cpu_reset(&cpu_ctx);
+    cpu = cpu_ctx.state;
     err[0] = 0;
 }
 
@@ -578,7 +583,7 @@ static void test_acpi_registers(void **state)
 static int boot_calls;
 static bool boot_result;
 
-static bool fake_boot(void *opaque, PC *pc, struct CPU *cpu)
+static bool fake_boot(void *opaque, PC *pc, CPUState *cpu)
 {
     (void)cpu;
     assert_ptr_equal(opaque, &boot_calls);
@@ -608,7 +613,7 @@ static void test_pc_power_off_and_reset(void **state)
     cfg.kernel = "k";
     static PC pc;
     char e[256];
-    if (!pc_init(&pc, &cfg, NULL, e, sizeof e))
+    if (!pc_init(&pc, &cfg, e, sizeof e))
         fail_msg("%s", e);
     io_write(&pc.io, ACPI_PM1_CNT_BLK, (5u << 10) | ACPI_PM1_SLP_EN, 2);
     assert_true(pc.exit_requested);
@@ -622,30 +627,33 @@ static void test_pc_power_off_and_reset(void **state)
     pc.reset_requested = false;
     pc_free(&pc);
 
-    /* pc_boot: nothing without a CPU or a hook; with both, RAM is cleared
-     * and the hook runs; a failing hook stops the machine with status 1. */
-    static CPU cpu;
-    if (!pc_init(&pc, &cfg, &cpu, e, sizeof e))
+    /* machine_reset: without a boot hook RAM is kept; with one, RAM is
+     * cleared and the hook runs; a failing hook makes it return false. */
+    if (!pc_init(&pc, &cfg, e, sizeof e))
         fail_msg("%s", e);
+    DbtConfig dc = {.inline_code = true, .code_buffer = 1u << 20};
+    Engine *eng = dbt_create(&pc, &dc, e, sizeof e);
+    assert_non_null(eng);
+    static Machine m;
+    assert_true(machine_init(&m, &pc, eng));
     mem_write(&pc.mem, 0x7000, 0xdeadbeef, 4);
-    pc_boot(&pc);
+    assert_true(machine_reset(&m));
     EXPECT_EQ(mem_read(&pc.mem, 0x7000, 4), 0xdeadbeef, "no hook: RAM kept");
     boot_calls = 0;
     boot_result = true;
-    pc_set_boot(&pc, fake_boot, &boot_calls);
-    pc_boot(&pc);
+    machine_set_boot(&m, fake_boot, &boot_calls);
+    assert_true(machine_reset(&m));
     EXPECT_EQ(boot_calls, 1, "boot hook calls");
-    assert_false(pc.exit_requested);
     mem_write(&pc.mem, 0x7000, 0xdeadbeef, 4);
     boot_result = false;
-    pc_boot(&pc);
+    assert_false(machine_reset(&m));
     EXPECT_EQ(boot_calls, 2, "boot hook calls");
-    assert_true(pc.exit_requested);
-    EXPECT_EQ(pc.exit_status, 1, "status after a failed reboot");
+    machine_free(&m);
+    engine_destroy(eng);
     pc_free(&pc);
 
     cfg.no_reboot = true;
-    if (!pc_init(&pc, &cfg, NULL, e, sizeof e))
+    if (!pc_init(&pc, &cfg, e, sizeof e))
         fail_msg("%s", e);
     io_write(&pc.io, 0x64, 0xfe, 1);
     assert_true(pc.exit_requested);   /* -no-reboot: the machine stops */
@@ -655,7 +663,7 @@ static void test_pc_power_off_and_reset(void **state)
     cfg.no_reboot = false;
 
     cfg.kernel = NULL;
-    if (!pc_init(&pc, &cfg, NULL, e, sizeof e))
+    if (!pc_init(&pc, &cfg, e, sizeof e))
         fail_msg("%s", e);
     io_write(&pc.io, 0xcf9, 0x0e, 1);
     assert_true(pc.reset_requested);

@@ -547,7 +547,7 @@ static void unreal_mode_keeps_limits(void **state)
     EQ(cpu.regs[R_EAX], 0x5a5a5a5a, "read through the big limit");
     cpu_load_seg_real(&cpu, S_DS, 0x0000);
     cpu.seg[S_DS].limit = 0xffff;
-    cpu_seg_update_fast(&cpu.seg[S_DS]);
+    cpu_seg_update_fast(&cpu, &cpu.seg[S_DS]);
     EQ(RUN("\x67\x66\x8b\x03"), EXC(EXC_GP), "a 64 KiB DS faults");
 }
 

@@ -1,6 +1,8 @@
-/* engine.c - the run loop: dispatch blocks, chain them, deliver interrupts
- * and exceptions, keep time, sleep while halted. */
-#include "engine.h"
+/* dbt.c - the translator engine's run loop: dispatch blocks, chain them,
+ * deliver interrupts and exceptions at block boundaries. Time, halts,
+ * resets and board requests belong to the machine loop above
+ * (frontend/machine.c), which calls run() with an instruction budget. */
+#include "dbt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +20,11 @@
 #include "tracelog.h"
 
 #define DEFAULT_CODE_BUFFER (64u << 20)
-/* Without -icount, leave translated code at least this often (guest
- * instructions) to look at the host clock and fire device timers. */
-#define REALTIME_SLICE 200000u
-/* Without -icount, the run loop looks at the host clock (a clock_gettime
- * call) for due timers only once this many guest instructions have run
- * since the last look, or when the CPU halts: most trips through the loop
- * come a few instructions apart. */
-#define CLOCK_POLL_INSNS 1024u
+/* run() returns to the machine loop (which then looks at the clock for
+ * due timers) at the first trip through the dispatcher after this many
+ * guest instructions: most trips come a few instructions apart, and
+ * chained code runs on until its budget ends. */
+#define POLL_INSNS 1024u
 
 /* XLAT86_PERFMAP=1: describe every translated block in /tmp/perf-PID.map
  * (the format `perf report` reads for JIT code, as QEMU's -perfmap), so
@@ -39,21 +38,25 @@ static void perfmap_block(const TB *tb)
             tb->lin_pc, tb->mode);
 }
 
-struct Engine {
+typedef struct Dbt {
+    Engine base;             /* first: Engine * <-> Dbt * */
     PC *pc;
-    CPU *cpu;
+    DbtCPU *d;
+    CPU *cpu;                /* &d->cpu */
     TCache tc;
     CGRuntime rt;
     size_t runtime_bytes;
     bool inline_code;
-    bool stop_on_halt;
     TB *current;
-    uint64_t clock_polled;   /* cpu->icount at the last clock_run_timers */
-};
+    volatile int kicked;     /* kick() since run() last looked */
+    volatile bool running;   /* inside run() (on the vCPU thread) */
+} Dbt;
+
+static Dbt *dbt(Engine *e) { return (Dbt *)e; }
 
 static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
 {
-    Engine *e = opaque;
+    Dbt *e = opaque;
     bool hit = false;
     tc_invalidate_range(&e->tc, phys, len, e->current, &hit);
     if (hit) e->cpu->stop_block = true;
@@ -61,7 +64,7 @@ static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
 
 static void on_tlb_flush(void *opaque)
 {
-    Engine *e = opaque;
+    Dbt *e = opaque;
     memset(e->tc.jc, 0, sizeof e->tc.jc);
 }
 
@@ -69,18 +72,18 @@ static void on_tlb_flush(void *opaque)
  * paging, so chained jumps between blocks may now be wrong too. */
 static void on_map_changed(void *opaque)
 {
-    Engine *e = opaque;
+    Dbt *e = opaque;
     tlb_flush(e->cpu);
     tc_unlink_all(&e->tc);
 }
 
-static void flush_all(Engine *e)
+static void flush_all(Dbt *e)
 {
     tc_flush(&e->tc);
     e->tc.buf_ptr = e->tc.buf + e->runtime_bytes;
 }
 
-static TB *find_block(Engine *e, uint32_t mode)
+static TB *find_block(Dbt *e, uint32_t mode)
 {
     CPU *cpu = e->cpu;
     uint32_t cs_base = cpu->seg[S_CS].base;
@@ -130,56 +133,6 @@ static bool irq_deliverable(CPU *cpu)
     return true;
 }
 
-static void set_deadline(Engine *e)
-{
-    PC *pc = e->pc;
-    CPU *cpu = e->cpu;
-    int64_t next = clock_next_deadline(&pc->clock);
-    uint64_t slice = REALTIME_SLICE;
-    if (pc->clock.icount && next != INT64_MAX) {
-        int64_t now = clock_now(&pc->clock);
-        int64_t dt = next - now;
-        if (dt <= 0) slice = 1;
-        else {
-            uint64_t n = ((uint64_t)dt + (1u << pc->clock.shift) - 1) >> pc->clock.shift;
-            slice = n < 1 ? 1 : n > (1u << 24) ? (1u << 24) : n;
-        }
-    }
-    cpu->deadline = cpu->icount + slice;
-    if (cpu->irq_line && (cpu->eflags & F_IF)) cpu->deadline = cpu->icount + 1;
-}
-
-static void sleep_ns(int64_t ns)
-{
-    if (ns <= 0) return;
-    if (ns > 10000000) ns = 10000000;
-    struct timespec ts = {0, (long)ns};
-    nanosleep(&ts, NULL);
-}
-
-/* Halted CPU: wait for the next timer (warp time with -icount). */
-static void wait_halted(Engine *e)
-{
-    Clock *c = &e->pc->clock;
-    int64_t next = clock_next_deadline(c);
-    if (next == INT64_MAX) {
-        sleep_ns(10000000);
-        return;
-    }
-    int64_t now = clock_now(c);
-    if (c->icount) {
-        /* Virtual time jumps to the timer (deterministic); with sleep=on
-         * the host waits as long, so an idle guest's clock keeps pace with
-         * the wall clock, as QEMU's -icount sleep=on does. */
-        if (next > now) {
-            if (e->pc->cfg.icount_sleep) sleep_ns(next - now);
-            clock_warp_to(c, next);
-        }
-    } else {
-        sleep_ns(next - now);
-    }
-}
-
 static void cpu_dump(FILE *f, CPU *cpu)
 {
     static const char *rn[8] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
@@ -191,29 +144,120 @@ static void cpu_dump(FILE *f, CPU *cpu)
                 cpu->seg[i].limit, cpu->seg[i].flags);
 }
 
-/* Reset line (port 0x92, 0xCF9, keyboard controller) or triple fault:
- * devices, CPU, no translated code kept (pc_boot may clear and reload
- * RAM), then the board's firmware-less boot (-kernel) if any. */
-static void machine_reset(Engine *e)
+/* ---- the Engine interface ---- */
+
+static void dbt_kick(Engine *base)
 {
-    pc_reset(e->pc);
-    cpu_reset(e->cpu);   /* flushes the TLBs */
-    flush_all(e);
-    pc_boot(e->pc);
+    Dbt *e = dbt(base);
+    e->kicked = 1;
+    e->d->deadline = 0;
+    /* From a device callback inside run() (an OUT that asks the machine
+     * to stop or reset): no further instruction of the block may run. */
+    if (e->running && e->current) e->cpu->stop_block = true;
 }
 
-Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
+static void cpu_kick_hook(void *opaque) { dbt_kick(opaque); }
+
+static void dbt_set_intr(Engine *base, int level)
 {
-    Engine *e = calloc(1, sizeof *e);
-    if (!e) return NULL;
+    Dbt *e = dbt(base);
+    e->cpu->irq_line = level;
+    if (level) e->d->deadline = 0;   /* leave translated code to take it */
+}
+
+static void dbt_nmi(Engine *base) { cpu_nmi(dbt(base)->cpu); }
+
+static void dbt_get_state(Engine *base, CPUState *out) { cpu_get_state(dbt(base)->cpu, out); }
+
+static void dbt_set_state(Engine *base, const CPUState *in)
+{
+    Dbt *e = dbt(base);
+    cpu_set_state(e->cpu, in);   /* flushes the TLBs (and so the jump cache) */
+    e->cpu->stop_block = true;
+}
+
+static void dbt_flush(Engine *base)
+{
+    Dbt *e = dbt(base);
+    flush_all(e);
+    tlb_flush(e->cpu);
+}
+
+static void dbt_reset(Engine *base)
+{
+    Dbt *e = dbt(base);
+    cpu_reset(e->cpu);   /* flushes the TLBs */
+    flush_all(e);
+}
+
+static uint64_t dbt_icount(Engine *base) { return dbt(base)->cpu->icount; }
+
+static EngineStop dbt_run(Engine *base, uint64_t budget);
+static EngineStop dbt_step(Engine *base);
+
+static void dbt_destroy(Engine *base)
+{
+    Dbt *e = dbt(base);
+    if (getenv("XLAT86_STATS"))
+        fprintf(stderr, "tcache: %llu translations, %llu invalidations, %llu flushes\n",
+                (unsigned long long)e->tc.translations, (unsigned long long)e->tc.invalidations,
+                (unsigned long long)e->tc.flushes);
+    if (e->pc->mem.code_opaque == e) {
+        e->pc->mem.code_write = NULL;
+        e->pc->mem.map_changed = NULL;
+    }
+    if (e->pc->engine == base) pc_attach_engine(e->pc, NULL);
+    tc_free(&e->tc);
+    free(e->d);
+    free(e);
+}
+
+static const EngineOps dbt_ops = {
+    .name = "dbt",
+    .destroy = dbt_destroy,
+    .run = dbt_run,
+    .step = dbt_step,
+    .kick = dbt_kick,
+    .set_intr = dbt_set_intr,
+    .nmi = dbt_nmi,
+    .get_state = dbt_get_state,
+    .set_state = dbt_set_state,
+    .reset = dbt_reset,
+    .flush = dbt_flush,
+    .icount = dbt_icount,
+};
+
+CPU *dbt_cpu(Engine *e) { return dbt(e)->cpu; }
+
+Engine *dbt_create(PC *pc, const DbtConfig *cfg, char *err, size_t errlen)
+{
+    Dbt *e = calloc(1, sizeof *e);
+    /* Addressed by generated code through a base register: zeroed and
+     * cache-line aligned. */
+    size_t dsize = (sizeof(DbtCPU) + 63) & ~(size_t)63;
+    DbtCPU *d = aligned_alloc(64, dsize);
+    if (!e || !d) {
+        free(e);
+        free(d);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    memset(d, 0, dsize);
+    e->base.ops = &dbt_ops;
     e->pc = pc;
-    e->cpu = cpu;
+    e->d = d;
+    e->cpu = &d->cpu;
     e->inline_code = cfg->inline_code;
-    e->stop_on_halt = cfg->stop_on_halt;
+    CPU *cpu = e->cpu;
     cpu->engine = e;
+    cpu->kick = cpu_kick_hook;
+    cpu->kick_opaque = e;
+    pc_connect_cpu(pc, cpu);
     ops_init();
     if (!tc_init(&e->tc, cfg->code_buffer ? cfg->code_buffer : DEFAULT_CODE_BUFFER, &pc->mem, cpu)) {
+        free(d);
         free(e);
+        snprintf(err, errlen, "cannot allocate the translation cache");
         return NULL;
     }
     e->runtime_bytes = cg_init_runtime(&e->tc, &e->rt);
@@ -230,37 +274,9 @@ Engine *engine_create(PC *pc, CPU *cpu, const EngineConfig *cfg)
     pc->mem.map_opaque = e;
     cpu->tlb_flush_hook = on_tlb_flush;
     cpu->tlb_flush_opaque = e;
-    if (!cfg->no_reset) cpu_reset(cpu);
-    tlb_flush(cpu);
-    return e;
-}
-
-void engine_destroy(Engine *e)
-{
-    if (!e) return;
-    if (getenv("XLAT86_STATS"))
-        fprintf(stderr, "tcache: %llu translations, %llu invalidations, %llu flushes\n",
-                (unsigned long long)e->tc.translations, (unsigned long long)e->tc.invalidations,
-                (unsigned long long)e->tc.flushes);
-    if (e->pc->mem.code_opaque == e) {
-        e->pc->mem.code_write = NULL;
-        e->pc->mem.map_changed = NULL;
-    }
-    if (e->cpu->tlb_flush_opaque == e) e->cpu->tlb_flush_hook = NULL;
-    tc_free(&e->tc);
-    free(e);
-}
-
-int engine_run(PC *pc, CPU *cpu, const EngineConfig *cfg)
-{
-    Engine *e = engine_create(pc, cpu, cfg);
-    if (!e) {
-        fprintf(stderr, "xlat86: cannot allocate the translation cache\n");
-        return 1;
-    }
-    int status = engine_exec(e);
-    engine_destroy(e);
-    return status;
+    cpu_reset(cpu);
+    pc_attach_engine(pc, &e->base);
+    return &e->base;
 }
 
 /* Debug registers enable a breakpoint (DR7 L0-L3/G0-G3): translate with
@@ -280,16 +296,23 @@ static bool debugging(const CPU *cpu) { return (cpu->dr[7] & 0xffu) != 0; }
         nested = 0;            \
     } while (0)
 
-int engine_exec(Engine *e)
+/* The run loop. Runs until `budget` instructions have retired (a trip
+ * through the dispatcher after POLL_INSNS of them also returns, so the
+ * machine loop can look at the host clock), a kick, a halt or a triple
+ * fault. With `step`, exactly one instruction (or one event delivery). */
+static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
 {
-    PC *pc = e->pc;
     CPU *cpu = e->cpu;
+    DbtCPU *d = e->d;
+    const uint64_t start = cpu->icount;
+    const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
     volatile uint64_t last_exit = 0;
     volatile bool delivering = false;
     volatile int first_vec = -1;    /* what was being delivered */
     volatile int nested = 0;        /* faults while delivering, in a row */
-    int status = 0;
+    volatile bool stepped = false;  /* step: the instruction or event is done */
 
+    e->running = true;
     if (setjmp(cpu->jmp)) {
         /* A guest exception was raised by a helper or during delivery.
          * EFLAGS is canonical (cg_helper merged it before the call). */
@@ -309,13 +332,9 @@ int engine_exec(Engine *e)
                 if (TRACE_ON(TRACE_INT)) fprintf(trace_file, "triple fault\n");
                 delivering = false;
                 nested = 0;
-                if (pc->cfg.no_reboot) {
-                    fprintf(stderr, "xlat86: triple fault; CPU state:\n");
-                    cpu_dump(stderr, cpu);
-                    return 0;
-                }
-                machine_reset(e);
-                goto loop;
+                cpu->shutdown = true;
+                e->running = false;
+                return STOP_TRIPLE;
             }
             if (c == EXCC_DOUBLE) {
                 vec = EXC_DF;
@@ -332,22 +351,19 @@ int engine_exec(Engine *e)
         if (vec != EXC_DF && (cpu->cr[0] & CR0_PE)) cpu->eflags |= F_RF;
         else cpu->eflags &= ~F_RF;
         DELIVER(vec, cpu_interrupt(cpu, vec, cpu->eip, cpu->exc_has_error, cpu->exc_error, false));
+        if (step) stepped = true;
     }
-loop:
+    EngineStop stop = STOP_BUDGET;
     for (;;) {
-        if (pc->exit_requested) {
-            status = pc->exit_status;
+        if (e->kicked) {
+            e->kicked = 0;
             break;
         }
-        if (pc->reset_requested) {
-            pc->reset_requested = false;
-            machine_reset(e);
-            last_exit = 0;
+        if (cpu->shutdown) {
+            stop = STOP_TRIPLE;   /* only RESET leaves shutdown */
+            break;
         }
-        if (pc->clock.icount || cpu->halted || cpu->icount - e->clock_polled >= CLOCK_POLL_INSNS) {
-            e->clock_polled = cpu->icount;
-            clock_run_timers(&pc->clock);
-        }
+        if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
         /* Priorities at an instruction boundary (SDM vol. 3, 6.9): traps
          * of the previous instruction (single step, data/I/O breakpoints,
@@ -358,6 +374,10 @@ loop:
                         cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(EXC_DB, cpu_debug_trap(cpu));
             last_exit = 0;
+            if (step) {
+                stepped = true;
+                continue;
+            }
         }
         if (cpu->nmi_pending) {
             bool taken;
@@ -365,6 +385,10 @@ loop:
             if (taken) {
                 cpu->halted = false;
                 last_exit = 0;
+                if (step) {
+                    stepped = true;
+                    continue;
+                }
             }
         }
         if (irq_deliverable(cpu)) {
@@ -374,15 +398,14 @@ loop:
                 fprintf(trace_file, "interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(-1, cpu_interrupt(cpu, vec, cpu->eip, false, 0, false));
             last_exit = 0;
+            if (step) {
+                stepped = true;
+                continue;
+            }
         }
         if (cpu->halted) {
-            if (e->stop_on_halt) {
-                status = -1;
-                break;
-            }
-            wait_halted(e);
-            last_exit = 0;
-            continue;
+            stop = STOP_HALT;
+            break;
         }
         bool dbg = debugging(cpu);
         /* EFLAGS.RF: the next instruction runs without instruction
@@ -398,9 +421,12 @@ loop:
                 fprintf(trace_file, "instruction breakpoint at %04x:%08x\n", cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(EXC_DB, cpu_interrupt(cpu, EXC_DB, cpu->eip, false, 0, false));
             last_exit = 0;
+            if (step) stepped = true;
             continue;
         }
-        set_deadline(e);
+        d->deadline = end;
+        if (cpu->irq_line && (cpu->eflags & F_IF)) d->deadline = cpu->icount + 1;
+        if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */
@@ -410,14 +436,14 @@ loop:
          * vol. 3, 17.3.1.4: a trap after any instruction that began with
          * TF set). */
         bool single_step = cpu->eflags & F_TF;
-        bool one_step = single_step || dbg;
+        bool one_step = single_step || dbg || step;
         if (one_step) {
             /* Back to the run loop after the instruction: the exit of a
              * one-instruction block must not continue into the next block
              * through a chain or the inline jump-cache lookup, and no
              * block is linked to or from it. */
             mode |= TMODE_ONE;
-            cpu->deadline = cpu->icount + 1;
+            d->deadline = cpu->icount + 1;
             last_exit = 0;
         }
         TB *tb = find_block(e, mode);
@@ -438,14 +464,27 @@ loop:
                     cpu->seg[S_CS].sel, cpu->eip);
         e->current = tb;
         cpu->stop_block = false;
-        cpu->aflags = cpu_pack_aflags(cpu->eflags);
-        uint64_t r = e->rt.enter(cpu, tb->code);
-        cpu->eflags = cpu_unpack_aflags(cpu->eflags, cpu->aflags);
+        d->aflags = cpu_pack_aflags(cpu->eflags);
+        uint64_t r = e->rt.enter(&d->cpu, tb->code);
+        cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;
         last_exit = (cpu->stop_block || one_step) ? 0 : r;
         /* DR6.BS; delivered with any breakpoint bits of the same
          * instruction at the top of the loop. */
         if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
+        if (step) stepped = true;
     }
-    return status;
+    e->running = false;
+    return stop;
+}
+
+static EngineStop dbt_run(Engine *base, uint64_t budget) { return run_loop(dbt(base), budget, false); }
+
+static EngineStop dbt_step(Engine *base)
+{
+    Dbt *e = dbt(base);
+    EngineStop s = run_loop(e, 1, true);
+    /* A single-step trap due after the instruction is delivered by the
+     * next run() or step(), as on hardware before the next instruction. */
+    return s;
 }

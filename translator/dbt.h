@@ -1,0 +1,47 @@
+/* dbt.h - the translator as an engine (cpu/engine.h): `-accel dbt`.
+ *
+ * dbt_create() builds a CPU context on a board, connects it (memory, ports,
+ * interrupt acknowledge) and attaches the engine to the board. Its run()
+ * translates blocks on demand, chains them, and delivers interrupts and
+ * exceptions at block boundaries; it returns to the machine loop for time,
+ * halts and board requests.
+ */
+#ifndef XLAT86_DBT_H
+#define XLAT86_DBT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "cpu/engine.h"
+
+struct PC;
+
+typedef struct DbtConfig {
+    bool inline_code;     /* -accel dbt (true) or dbt,inline=off (false) */
+    size_t code_buffer;   /* bytes of host code buffer (0 = default) */
+} DbtConfig;
+
+/* The translator's per-vCPU struct. Generated code addresses it through a
+ * host base register: the CPU context (architectural state and the C
+ * semantics' context) first, then what only translated code uses. */
+typedef struct DbtCPU {
+    CPU cpu;
+    /* While translated code runs, the six status flags live in host EFLAGS
+     * or here, in the form LAHF/SETO leave them: byte 0 = OF (0/1), byte 1
+     * = SF:ZF:0:AF:0:PF:1:CF. The run loop converts at every switch
+     * between C and generated code (cpu_pack_aflags()). */
+    uint16_t aflags;
+    /* Every block adds its length to cpu.icount and leaves to the run
+     * loop when icount >= deadline; a kick sets it to 0. */
+    volatile uint64_t deadline;
+} DbtCPU;
+
+/* NULL with a one-line reason in err when memory runs out. The CPU is in
+ * its reset state. */
+Engine *dbt_create(struct PC *pc, const DbtConfig *cfg, char *err, size_t errlen);
+/* The CPU context the engine runs (harnesses and tests read it). */
+CPU *dbt_cpu(Engine *e);
+
+#endif
