@@ -179,8 +179,7 @@ static void update_irq(CMOS *s)
     int level = irqf ? 1 : 0;
     if (level != s->irq_level) {
         s->irq_level = level;
-        if (s->pic)
-            pic_set_irq(s->pic, CMOS_IRQ, level);
+        irq_set(s->irq, level);
     }
 }
 
@@ -418,11 +417,11 @@ static void fill_config(CMOS *s, uint32_t ram_bytes)
     r[0x2f] = (uint8_t)sum;
 }
 
-void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes)
+void cmos_init(CMOS *s, IOBus *io, Clock *clock, IRQ *irq, uint32_t ram_bytes)
 {
     memset(s, 0, sizeof(*s));
     s->clock = clock;
-    s->pic = pic;
+    s->irq = irq;
     s->ram[CMOS_REG_A] = 0x26;            /* 32.768 kHz time base, 1024 Hz periodic rate */
     s->ram[CMOS_REG_B] = CMOS_B_24H;      /* BCD, 24-hour, no interrupts */
     fill_config(s, ram_bytes);

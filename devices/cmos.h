@@ -22,7 +22,7 @@
 
 #include "clock.h"
 #include "iobus.h"
-#include "pic.h"
+#include "irq.h"
 
 #define CMOS_IRQ 8
 
@@ -65,7 +65,7 @@ typedef struct CMOS {
     bool nmi_masked;           /* port 0x70 bit 7 */
     uint8_t reg_c;             /* interrupt flags */
     Clock *clock;
-    PIC *pic;
+    IRQ *irq;                  /* IRQ8 on the PC */
     int irq_level;
 
     /* Time of day in ns since the Unix epoch = tod_base + (now - virt_base). */
@@ -83,7 +83,7 @@ typedef struct CMOS {
 } CMOS;
 
 /* ram_bytes: guest RAM size for the memory-size bytes. */
-void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes);
+void cmos_init(CMOS *s, IOBus *io, Clock *clock, IRQ *irq, uint32_t ram_bytes);
 /* The board's reset line (the chip's RESET pin): clears PIE, AIE, UIE and
  * SQWE in register B and the flags in register C, lowering IRQ8 (MC146818
  * datasheet, "RESET"). The time, register A and the RAM bytes are kept:

@@ -22,7 +22,7 @@
 
 #include "iobus.h"
 #include "memory.h"
-#include "pic.h"
+#include "irq.h"
 
 /* Status register (port 0x64 read). */
 #define I8042_STR_OBF 0x01      /* output buffer full */
@@ -59,14 +59,14 @@ typedef struct I8042 {
     uint8_t last;               /* last byte read (re-read when the queue is empty) */
     uint8_t leds;               /* keyboard LEDs (0xED) */
 
-    PIC *pic;
+    IRQ *kbd_irq, *aux_irq;     /* IRQ1 and IRQ12 on the PC */
     Memory *mem;                /* A20 gate; NULL in tests */
     void (*reset)(void *opaque);/* system reset request */
     void *reset_opaque;
     int irq1, irq12;            /* levels as driven */
 } I8042;
 
-void i8042_init(I8042 *k, IOBus *io, PIC *pic, Memory *mem,
+void i8042_init(I8042 *k, IOBus *io, IRQ *kbd_irq, IRQ *aux_irq, Memory *mem,
                 void (*reset)(void *opaque), void *reset_opaque);
 void i8042_reset(I8042 *k);
 /* Port access (what the guest sees). */

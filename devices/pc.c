@@ -85,6 +85,13 @@ static void pc_intr(void *opaque, int level)
         pc->cpu->deadline = 0;   /* leave translated code to take it */
 }
 
+/* The PIC's INT output line, as the board receives it. */
+static void pc_intr_line(void *opaque, int n, int level)
+{
+    (void)n;
+    pc_intr(opaque, level);
+}
+
 static int pc_irq_ack(void *opaque)
 {
     PC *pc = opaque;
@@ -112,7 +119,7 @@ static void pc_ferr(void *opaque, int level)
     PC *pc = opaque;
     if (level && !pc->ferr_latched) {
         pc->ferr_latched = true;
-        pic_set_irq(&pc->pic, 13, 1);
+        irq_raise(pc->ferr_irq);
     }
 }
 
@@ -124,7 +131,7 @@ static void portf0_write(void *opaque, uint16_t port, uint32_t val, int size)
     PC *pc = opaque;
     if (pc->ferr_latched) {
         pc->ferr_latched = false;
-        pic_set_irq(&pc->pic, 13, 0);
+        irq_lower(pc->ferr_irq);
     }
 }
 
@@ -264,8 +271,10 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
     io_init(&pc->io);
     clock_init(&pc->clock, cfg->icount, cfg->icount_shift,
                cpu ? &cpu->icount : &pc->no_cpu_icount);
-    pic_init(&pc->pic, &pc->io, pc_intr, pc);
-    pit_init(&pc->pit, &pc->io, &pc->clock, &pc->pic);
+    irq_init(&pc->intr_line, pc_intr_line, pc, 0);
+    pic_init(&pc->pic, &pc->io, &pc->intr_line);
+    pit_init(&pc->pit, &pc->io, &pc->clock, pic_input(&pc->pic, 0));
+    pc->ferr_irq = pic_input(&pc->pic, 13);
 
     static const uint16_t com_base[2] = {0x3f8, 0x2f8};
     static const int com_irq[2] = {4, 3};
@@ -273,7 +282,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
         pc->serial_dev[i] = chardev_open(cfg->serial[i] ? cfg->serial[i] : "none", err, errlen);
         if (!pc->serial_dev[i])
             goto fail;
-        uart_init(&pc->uart[i], &pc->io, com_base[i], &pc->pic, com_irq[i], &pc->clock,
+        uart_init(&pc->uart[i], &pc->io, com_base[i], pic_input(&pc->pic, com_irq[i]), &pc->clock,
                   pc->serial_dev[i]);
     }
     chardev_set_nmi_handler(pc_nmi_key, pc);
@@ -295,8 +304,9 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
     io_register(&pc->io, 0xcf9, 1, portcf9_read, portcf9_write, pc, IO_SIZE_1);
     io_register(&pc->io, 0xf0, 1, NULL, portf0_write, pc, IO_SIZE_1);
     pc->port92 = 0x02;
-    cmos_init(&pc->cmos, &pc->io, &pc->clock, &pc->pic, pc->mem.ram_size);
-    i8042_init(&pc->kbc, &pc->io, &pc->pic, &pc->mem, pc_reset_cb, pc);
+    cmos_init(&pc->cmos, &pc->io, &pc->clock, pic_input(&pc->pic, CMOS_IRQ), pc->mem.ram_size);
+    i8042_init(&pc->kbc, &pc->io, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12), &pc->mem,
+               pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
 
     if (cpu) {
@@ -345,7 +355,7 @@ void pc_reset(PC *pc)
     pc->portcf9 = 0;
     if (pc->ferr_latched) {
         pc->ferr_latched = false;
-        pic_set_irq(&pc->pic, 13, 0);
+        irq_lower(pc->ferr_irq);
     }
     i8042_reset(&pc->kbc);
     acpi_reset(&pc->acpi);

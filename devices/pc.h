@@ -16,6 +16,7 @@
 #include "debugcon.h"
 #include "i8042.h"
 #include "iobus.h"
+#include "irq.h"
 #include "memory.h"
 #include "pic.h"
 #include "pit.h"
@@ -70,6 +71,8 @@ typedef struct PC {
     volatile bool reset_requested;
     uint8_t port92;               /* system control port A */
     bool ferr_latched;            /* x87 FERR# latched onto IRQ13 until port 0xF0 is written */
+    IRQ *ferr_irq;                /* the latch's output (IRQ13) */
+    IRQ intr_line;                /* the PIC's INT output, received by the board */
     uint8_t portcf9;              /* reset control register */
     /* Firmware-less boot after a reset (-kernel): see pc_set_boot. */
     bool (*boot)(void *opaque, struct PC *pc, struct CPU *cpu);

@@ -163,7 +163,7 @@ static void set_irq0(PIT *p, int level)
 {
     if (p->irq_level != level) {
         p->irq_level = level;
-        pic_set_irq(p->pic, 0, level);
+        irq_set(p->irq, level);
     }
 }
 
@@ -202,7 +202,7 @@ static void pit_timer_cb(void *opaque)
 
 static void channel_changed(PIT *p, int ch)
 {
-    if (ch == 0 && p->pic)
+    if (ch == 0 && p->irq)
         reschedule(p);
 }
 
@@ -480,10 +480,10 @@ void pit_reset(PIT *p)
     channel_changed(p, 0);
 }
 
-void pit_init(PIT *p, IOBus *io, Clock *c, PIC *pic)
+void pit_init(PIT *p, IOBus *io, Clock *c, IRQ *irq0)
 {
     p->clock = c;
-    p->pic = pic;
+    p->irq = irq0;
     p->irq_level = 0;
     timer_init(&p->timer, pit_timer_cb, p);
     pit_reset(p);

@@ -14,7 +14,7 @@
 
 #include "clock.h"
 #include "iobus.h"
-#include "pic.h"
+#include "irq.h"
 
 #define PIT_FREQ 1193182
 
@@ -48,7 +48,7 @@ typedef struct PITChannel {
 typedef struct PIT {
     PITChannel ch[3];
     Clock *clock;
-    PIC *pic;
+    IRQ *irq;             /* channel 0 OUT (IRQ0 on the PC) */
     Timer timer;          /* channel 0's next output edge */
     int64_t edge_tick;    /* tick of that edge */
     bool edge_rising;
@@ -56,7 +56,7 @@ typedef struct PIT {
     uint8_t port61;       /* bits 0-3 as written */
 } PIT;
 
-void pit_init(PIT *p, IOBus *io, Clock *c, PIC *pic);
+void pit_init(PIT *p, IOBus *io, Clock *c, IRQ *irq0);
 void pit_reset(PIT *p);
 /* OUT level of channel ch at the current virtual time. */
 int pit_get_out(PIT *p, int ch);
