@@ -110,3 +110,8 @@ void clock_warp_to(Clock *c, int64_t when)
     if (when > now)
         c->offset += when - now;
 }
+
+void clock_rebase(Clock *c, int64_t now)
+{
+    c->offset += now - clock_now(c);
+}

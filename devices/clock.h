@@ -28,6 +28,7 @@ typedef struct Clock {
     int64_t host_start;       /* host monotonic ns at start */
     int64_t offset;           /* added to the raw time (icount warps while halted) */
     Timer *head;
+    int64_t saved_now;        /* virtual time at the last state save */
 } Clock;
 
 void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns);
@@ -42,6 +43,10 @@ void timer_del(Clock *c, Timer *t);
 int64_t clock_next_deadline(const Clock *c);
 /* Fire every timer whose deadline has passed. Returns the number fired. */
 int clock_run_timers(Clock *c);
+/* Continue from virtual time `now` (after loading a saved state): the
+ * clock reads `now` at once and advances from there, in both modes.
+ * Armed deadlines are absolute and are not moved. */
+void clock_rebase(Clock *c, int64_t now);
 /* icount mode with a halted CPU: jump virtual time forward to `when`. */
 void clock_warp_to(Clock *c, int64_t when);
 

@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "iobus.h"
+#include "vmstate.h"
 #include "irq.h"
 
 #define CMOS_IRQ 8
@@ -97,5 +98,8 @@ bool cmos_nmi_masked(const CMOS *s);
 /* Direct register access (what a guest sees through ports 0x70/0x71). */
 uint8_t cmos_read_reg(CMOS *s, uint8_t idx);
 void cmos_write_reg(CMOS *s, uint8_t idx, uint8_t val);
+
+/* Registry entry (registered as "cmos"). */
+extern const VMStateDesc cmos_vmstate;
 
 #endif

@@ -334,3 +334,20 @@ void i8042_init(I8042 *k, IOBus *io, IRQ *kbd_irq, IRQ *aux_irq, Memory *mem,
         io_register(io, 0x64, 1, io_rd, io_wr, k, IO_SIZE_1);
     }
 }
+
+static void i8042_reset_vm(void *opaque) { i8042_reset(opaque); }
+
+static void i8042_post_load(void *opaque)
+{
+    I8042 *k = opaque;
+    irq_set(k->kbd_irq, k->irq1);
+    irq_set(k->aux_irq, k->irq12);
+}
+
+static const VMField i8042_fields[] = {
+    VMF(I8042, ctr), VMF(I8042, status_extra), VMF(I8042, pending_cmd), VMF(I8042, kbd_pending),
+    VMF(I8042, scancode_set), VMF(I8042, kbd_scanning), VMF(I8042, outport), VMF(I8042, q),
+    VMF(I8042, q_head), VMF(I8042, q_len), VMF(I8042, last), VMF(I8042, leds),
+    VMF(I8042, irq1), VMF(I8042, irq12), VMF_END,
+};
+const VMStateDesc i8042_vmstate = {1, i8042_fields, i8042_reset_vm, NULL, i8042_post_load};

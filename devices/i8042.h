@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "iobus.h"
+#include "vmstate.h"
 #include "memory.h"
 #include "irq.h"
 
@@ -77,5 +78,8 @@ void i8042_write_command(I8042 *k, uint8_t v);
 /* A key event from the host: one scan code byte (set 2, or set 1 when the
  * controller translates), dropped while the keyboard is disabled. */
 void i8042_key_byte(I8042 *k, uint8_t code);
+
+/* Registry entry (registered as "i8042"). */
+extern const VMStateDesc i8042_vmstate;
 
 #endif

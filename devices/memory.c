@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "vmstate.h"
+
 #define ROM_LOW_MAX (128u * 1024u)   /* BIOS bytes visible below 1 MiB */
 #define LEGACY_VGA_START 0xA0000u
 #define LEGACY_VGA_END 0xC0000u
@@ -717,3 +719,23 @@ void mem_read_bulk(Memory *m, uint32_t phys, void *dst, size_t len)
         len -= chunk;
     }
 }
+
+/* ---- the A20 gate as a device ---- */
+
+static void a20_reset(void *opaque)
+{
+    /* A20 passes through after reset, as on QEMU's PC (the CPU's A20 mask
+     * is reset to all ones). */
+    mem_set_a20(opaque, true);
+}
+
+static void a20_post_load(void *opaque)
+{
+    Memory *m = opaque;
+    bool v = m->a20;
+    m->a20 = !v;
+    mem_set_a20(m, v);   /* the CPU's view of memory changed */
+}
+
+static const VMField a20_fields[] = {VMF(Memory, a20), VMF_END};
+const VMStateDesc mem_a20_vmstate = {1, a20_fields, a20_reset, NULL, a20_post_load};

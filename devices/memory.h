@@ -175,6 +175,10 @@ bool mem_dirty_enable(Memory *m, MemRegion *r);
 void mem_dirty_disable(Memory *m, MemRegion *r);
 long mem_dirty_get_and_clear(Memory *m, MemRegion *r, uint8_t *bitmap);
 
+/* The A20 gate as a registered device ("a20"; reset: gate open). */
+struct VMStateDesc;
+extern const struct VMStateDesc mem_a20_vmstate;
+
 static inline uint32_t mem_a20(const Memory *m, uint32_t phys)
 {
     return m->a20 ? phys : (phys & ~0x100000u);

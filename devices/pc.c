@@ -180,6 +180,30 @@ static void portcf9_write(void *opaque, uint16_t port, uint32_t val, int size)
     }
 }
 
+/* The board's own registers as a device ("board"): ports 0x92 and 0xCF9
+ * and the FERR# latch. */
+static void board_reset(void *opaque)
+{
+    PC *pc = opaque;
+    pc->port92 = 0x02;
+    pc->portcf9 = 0;
+    if (pc->ferr_latched) {
+        pc->ferr_latched = false;
+        irq_lower(pc->ferr_irq);
+    }
+}
+
+static void board_post_load(void *opaque)
+{
+    PC *pc = opaque;
+    irq_set(pc->ferr_irq, pc->ferr_latched);
+}
+
+static const VMField board_fields[] = {
+    VMF(PC, port92), VMF(PC, portcf9), VMF(PC, ferr_latched), VMF_END,
+};
+static const VMStateDesc board_vmstate = {1, board_fields, board_reset, NULL, board_post_load};
+
 /* Port 0x80: POST code / I/O delay port; writes are accepted and ignored. */
 static void port80_write(void *opaque, uint16_t port, uint32_t val, int size)
 {
@@ -309,6 +333,20 @@ bool pc_init(PC *pc, const PCConfig *cfg, struct CPU *cpu, char *err, size_t err
                pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
 
+    /* The registry, in reset order. The clock comes first so that it is
+     * rebased before any device's post_load runs. */
+    vm_registry_init(&pc->vm, &pc->clock);
+    vm_register(&pc->vm, "clock", &clock_vmstate, &pc->clock);
+    vm_register(&pc->vm, "pic", &pic_vmstate, &pc->pic);
+    vm_register(&pc->vm, "pit", &pit_vmstate, &pc->pit);
+    vm_register(&pc->vm, "uart0", &uart_vmstate, &pc->uart[0]);
+    vm_register(&pc->vm, "uart1", &uart_vmstate, &pc->uart[1]);
+    vm_register(&pc->vm, "a20", &mem_a20_vmstate, &pc->mem);
+    vm_register(&pc->vm, "board", &board_vmstate, pc);
+    vm_register(&pc->vm, "i8042", &i8042_vmstate, &pc->kbc);
+    vm_register(&pc->vm, "acpi", &acpi_vmstate, &pc->acpi);
+    vm_register(&pc->vm, "cmos", &cmos_vmstate, &pc->cmos);
+
     if (cpu) {
         cpu->mem = &pc->mem;
         cpu->io = &pc->io;
@@ -344,22 +382,9 @@ void pc_free(PC *pc)
 
 void pc_reset(PC *pc)
 {
-    pic_reset(&pc->pic);
-    pit_reset(&pc->pit);
-    for (int i = 0; i < 2; i++)
-        uart_reset(&pc->uart[i]);
-    /* A20 passes through after reset, as on QEMU's PC (the CPU's A20 mask
-     * is reset to all ones). */
-    mem_set_a20(&pc->mem, true);
-    pc->port92 = 0x02;
-    pc->portcf9 = 0;
-    if (pc->ferr_latched) {
-        pc->ferr_latched = false;
-        irq_lower(pc->ferr_irq);
-    }
-    i8042_reset(&pc->kbc);
-    acpi_reset(&pc->acpi);
-    cmos_reset(&pc->cmos);   /* interrupts off; time and RAM run on the battery */
+    /* Every device in registration order (the RTC keeps its time and
+     * CMOS RAM: they run on the battery). */
+    vm_reset_all(&pc->vm);
     pc->reset_requested = false;
     if (pc->cpu)
         pc->cpu->irq_line = pic_intr_pending(&pc->pic);

@@ -21,6 +21,7 @@
 #include "pic.h"
 #include "pit.h"
 #include "uart.h"
+#include "vmstate.h"
 
 struct CPU;
 
@@ -62,6 +63,7 @@ typedef struct PC {
     CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
+    VMRegistry vm;                /* every device: reset, state save/load */
     struct CPU *cpu;
     uint64_t no_cpu_icount;       /* instruction counter when built without a CPU */
 

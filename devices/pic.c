@@ -314,3 +314,9 @@ void pic_init(PIC *p, IOBus *io, IRQ *intr_out)
     io_register(io, 0x20, 2, pic_read, pic_write, p, IO_SIZE_1);
     io_register(io, 0xa0, 2, pic_read, pic_write, p, IO_SIZE_1);
 }
+
+static void pic_reset_vm(void *opaque) { pic_reset(opaque); }
+static void pic_post_load_vm(void *opaque) { pic_post_load(opaque); }
+
+static const VMField pic_fields[] = {VMF(PIC, chip), VMF(PIC, intr), VMF_END};
+const VMStateDesc pic_vmstate = {1, pic_fields, pic_reset_vm, NULL, pic_post_load_vm};

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "iobus.h"
+#include "vmstate.h"
 #include "irq.h"
 
 typedef struct PICChip {
@@ -53,5 +54,8 @@ int pic_ack(PIC *p);
 bool pic_intr_pending(const PIC *p);
 /* Visible IRR (for tests and the monitor). */
 uint8_t pic_irr(const PICChip *c);
+
+/* Registry entry (registered as "pic"). */
+extern const VMStateDesc pic_vmstate;
 
 #endif

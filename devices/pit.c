@@ -490,3 +490,18 @@ void pit_init(PIT *p, IOBus *io, Clock *c, IRQ *irq0)
     io_register(io, 0x40, 4, pit_read, pit_write, p, IO_SIZE_1);
     io_register(io, 0x61, 1, port61_read, port61_write, p, IO_SIZE_1);
 }
+
+static void pit_reset_vm(void *opaque) { pit_reset(opaque); }
+
+/* The OUT line of channel 0 drives the level the PIT last computed. */
+static void pit_post_load(void *opaque)
+{
+    PIT *p = opaque;
+    irq_set(p->irq, p->irq_level);
+}
+
+static const VMField pit_fields[] = {
+    VMF(PIT, ch), VMF_TIMER(PIT, timer), VMF(PIT, edge_tick), VMF(PIT, edge_rising),
+    VMF(PIT, irq_level), VMF(PIT, port61), VMF_END,
+};
+const VMStateDesc pit_vmstate = {1, pit_fields, pit_reset_vm, NULL, pit_post_load};

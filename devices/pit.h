@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "iobus.h"
+#include "vmstate.h"
 #include "irq.h"
 
 #define PIT_FREQ 1193182
@@ -64,5 +65,8 @@ int pit_get_out(PIT *p, int ch);
 uint16_t pit_get_count(PIT *p, int ch);
 /* Channel 2 gate (port 0x61 bit 0), also reachable through the port. */
 void pit_set_gate(PIT *p, int ch, bool level);
+
+/* Registry entry (registered as "pit"). */
+extern const VMStateDesc pit_vmstate;
 
 #endif

@@ -365,3 +365,20 @@ void uart_init(UART *u, IOBus *io, uint16_t base, IRQ *irq, Clock *c, CharDev *c
     uart_reset(u);
     io_register(io, base, 8, uart_read, uart_write, u, IO_SIZE_1);
 }
+
+static void uart_reset_vm(void *opaque) { uart_reset(opaque); }
+
+static void uart_post_load(void *opaque)
+{
+    UART *u = opaque;
+    irq_set(u->irq, u->irq_level);
+}
+
+static const VMField uart_fields[] = {
+    VMF(UART, ier), VMF(UART, lcr), VMF(UART, mcr), VMF(UART, lsr), VMF(UART, msr),
+    VMF(UART, scr), VMF(UART, fcr), VMF(UART, divisor), VMF(UART, rx), VMF(UART, rx_head),
+    VMF(UART, rx_count), VMF(UART, thr_ipending), VMF(UART, timeout_pending),
+    VMF(UART, irq_level), VMF_TIMER(UART, poll_timer), VMF_TIMER(UART, timeout_timer),
+    VMF(UART, last_read_poll), VMF_END,
+};
+const VMStateDesc uart_vmstate = {1, uart_fields, uart_reset_vm, NULL, uart_post_load};

@@ -16,6 +16,7 @@
 #include "chardev.h"
 #include "clock.h"
 #include "iobus.h"
+#include "vmstate.h"
 #include "irq.h"
 
 #define UART_FIFO_SIZE 16
@@ -75,5 +76,8 @@ void uart_receive(UART *u, const uint8_t *buf, size_t n);
 #define UART_MSR_DSR 0x20
 #define UART_MSR_RI 0x40
 #define UART_MSR_DCD 0x80
+
+/* Registry entry (the board registers "uart0", "uart1"). */
+extern const VMStateDesc uart_vmstate;
 
 #endif
