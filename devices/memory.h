@@ -105,7 +105,9 @@ typedef struct Memory {
     uint16_t *owner;          /* PHYS_PAGES entries: leaf region slot */
     uint32_t *leaf_page;      /* PHYS_PAGES entries: page index within the leaf */
     uint8_t **host;           /* PHYS_PAGES entries: host pointer of page or NULL */
-    uint16_t *code;           /* PHYS_PAGES entries: translated blocks on the page */
+    uint32_t *code;           /* PHYS_PAGES entries: translated blocks on the page (32 bits:
+                               * a page can hold more than 65,535 translations, one
+                               * per CS base and offset; see tests/guest/smc_many) */
 
     /* Called for every guest write that touches a code page (phys, len). */
     void (*code_write)(void *opaque, uint32_t phys, uint32_t len);
