@@ -216,3 +216,10 @@ size_t acpi_build_tables(uint8_t *buf, size_t cap, uint32_t base)
     p[8] = checksum(p, 20);
     return ACPI_TABLES_SIZE;
 }
+
+static void acpi_reset_vm(void *opaque) { acpi_reset(opaque); }
+
+static const VMField acpi_fields[] = {
+    VMF(ACPI, pm1_sts), VMF(ACPI, pm1_en), VMF(ACPI, pm1_cnt), VMF_END,
+};
+const VMStateDesc acpi_vmstate = {1, acpi_fields, acpi_reset_vm, NULL, NULL};

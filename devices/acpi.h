@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "iobus.h"
+#include "vmstate.h"
 
 #define ACPI_PM_BASE 0x600
 #define ACPI_PM1_EVT_BLK (ACPI_PM_BASE + 0)
@@ -61,5 +62,8 @@ uint32_t acpi_pm_timer(const ACPI *a);
  * too small). The RSDP is at base + 0. */
 #define ACPI_TABLES_SIZE 384
 size_t acpi_build_tables(uint8_t *buf, size_t cap, uint32_t base);
+
+/* Registry entry (registered as "acpi"). */
+extern const VMStateDesc acpi_vmstate;
 
 #endif

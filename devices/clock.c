@@ -32,6 +32,9 @@ void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns)
     c->host_start = clock_host_ns();
     c->offset = 0;
     c->head = NULL;
+    c->rearm = NULL;
+    c->rearm_opaque = NULL;
+    c->saved_now = 0;
 }
 
 int64_t clock_now(const Clock *c)
@@ -113,4 +116,9 @@ void clock_warp_to(Clock *c, int64_t when)
     int64_t now = clock_now(c);
     if (when > now)
         c->offset += when - now;
+}
+
+void clock_rebase(Clock *c, int64_t now)
+{
+    c->offset += now - clock_now(c);
 }

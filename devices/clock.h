@@ -31,6 +31,7 @@ typedef struct Clock {
     /* Called when a timer becomes the earliest one (timer_mod). */
     void (*rearm)(void *opaque);
     void *rearm_opaque;
+    int64_t saved_now;        /* virtual time at the last state save */
 } Clock;
 
 void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns);
@@ -45,6 +46,10 @@ void timer_del(Clock *c, Timer *t);
 int64_t clock_next_deadline(const Clock *c);
 /* Fire every timer whose deadline has passed. Returns the number fired. */
 int clock_run_timers(Clock *c);
+/* Continue from virtual time `now` (after loading a saved state): the
+ * clock reads `now` at once and advances from there, in both modes.
+ * Armed deadlines are absolute and are not moved. */
+void clock_rebase(Clock *c, int64_t now);
 /* icount mode with a halted CPU: jump virtual time forward to `when`. */
 void clock_warp_to(Clock *c, int64_t when);
 

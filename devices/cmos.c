@@ -179,8 +179,7 @@ static void update_irq(CMOS *s)
     int level = irqf ? 1 : 0;
     if (level != s->irq_level) {
         s->irq_level = level;
-        if (s->pic)
-            pic_set_irq(s->pic, CMOS_IRQ, level);
+        irq_set(s->irq, level);
     }
 }
 
@@ -418,11 +417,11 @@ static void fill_config(CMOS *s, uint32_t ram_bytes)
     r[0x2f] = (uint8_t)sum;
 }
 
-void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes)
+void cmos_init(CMOS *s, IOBus *io, Clock *clock, IRQ *irq, uint32_t ram_bytes)
 {
     memset(s, 0, sizeof(*s));
     s->clock = clock;
-    s->pic = pic;
+    s->irq = irq;
     s->ram[CMOS_REG_A] = 0x26;            /* 32.768 kHz time base, 1024 Hz periodic rate */
     s->ram[CMOS_REG_B] = CMOS_B_24H;      /* BCD, 24-hour, no interrupts */
     fill_config(s, ram_bytes);
@@ -437,3 +436,19 @@ void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes)
     if (io)
         io_register(io, 0x70, 2, cmos_io_read, cmos_io_write, s, IO_SIZE_1);
 }
+
+static void cmos_reset_vm(void *opaque) { cmos_reset(opaque); }
+
+static void cmos_post_load(void *opaque)
+{
+    CMOS *s = opaque;
+    irq_set(s->irq, s->irq_level);
+}
+
+static const VMField cmos_fields[] = {
+    VMF(CMOS, ram), VMF(CMOS, index), VMF(CMOS, nmi_masked), VMF(CMOS, reg_c),
+    VMF(CMOS, irq_level), VMF(CMOS, tod_base), VMF(CMOS, virt_base), VMF(CMOS, set_latched),
+    VMF(CMOS, set_sec), VMF(CMOS, last_update_sec), VMF(CMOS, last_period),
+    VMF_TIMER(CMOS, periodic), VMF_TIMER(CMOS, update), VMF_END,
+};
+const VMStateDesc cmos_vmstate = {1, cmos_fields, cmos_reset_vm, NULL, cmos_post_load};

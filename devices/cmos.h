@@ -22,7 +22,8 @@
 
 #include "clock.h"
 #include "iobus.h"
-#include "pic.h"
+#include "vmstate.h"
+#include "irq.h"
 
 #define CMOS_IRQ 8
 
@@ -65,7 +66,7 @@ typedef struct CMOS {
     bool nmi_masked;           /* port 0x70 bit 7 */
     uint8_t reg_c;             /* interrupt flags */
     Clock *clock;
-    PIC *pic;
+    IRQ *irq;                  /* IRQ8 on the PC */
     int irq_level;
 
     /* Time of day in ns since the Unix epoch = tod_base + (now - virt_base). */
@@ -83,7 +84,7 @@ typedef struct CMOS {
 } CMOS;
 
 /* ram_bytes: guest RAM size for the memory-size bytes. */
-void cmos_init(CMOS *s, IOBus *io, Clock *clock, PIC *pic, uint32_t ram_bytes);
+void cmos_init(CMOS *s, IOBus *io, Clock *clock, IRQ *irq, uint32_t ram_bytes);
 /* The board's reset line (the chip's RESET pin): clears PIE, AIE, UIE and
  * SQWE in register B and the flags in register C, lowering IRQ8 (MC146818
  * datasheet, "RESET"). The time, register A and the RAM bytes are kept:
@@ -97,5 +98,8 @@ bool cmos_nmi_masked(const CMOS *s);
 /* Direct register access (what a guest sees through ports 0x70/0x71). */
 uint8_t cmos_read_reg(CMOS *s, uint8_t idx);
 void cmos_write_reg(CMOS *s, uint8_t idx, uint8_t val);
+
+/* Registry entry (registered as "cmos"). */
+extern const VMStateDesc cmos_vmstate;
 
 #endif

@@ -14,13 +14,12 @@
 #define KBD_RESEND 0xfe
 #define KBD_BAT_OK 0xaa
 
-static void drive(I8042 *k, int irq, int *cur, int level)
+static void drive(IRQ *line, int *cur, int level)
 {
     if (*cur == level)
         return;
     *cur = level;
-    if (k->pic)
-        pic_set_irq(k->pic, irq, level);
+    irq_set(line, level);
 }
 
 /* IRQ1 / IRQ12 follow the head of the output queue. */
@@ -33,8 +32,8 @@ static void update_irq(I8042 *k)
         else
             l1 = (k->ctr & I8042_CTR_KBDINT) != 0;
     }
-    drive(k, 1, &k->irq1, l1);
-    drive(k, 12, &k->irq12, l12);
+    drive(k->kbd_irq, &k->irq1, l1);
+    drive(k->aux_irq, &k->irq12, l12);
 }
 
 static void push(I8042 *k, uint8_t val, bool aux, bool timeout)
@@ -278,8 +277,8 @@ uint8_t i8042_read_data(I8042 *k)
     k->q_len--;
     /* Lower the lines, then raise them for the next byte: one edge per
      * byte, which an edge-triggered 8259 needs to see each of them. */
-    drive(k, 1, &k->irq1, 0);
-    drive(k, 12, &k->irq12, 0);
+    drive(k->kbd_irq, &k->irq1, 0);
+    drive(k->aux_irq, &k->irq12, 0);
     update_irq(k);
     return k->last;
 }
@@ -320,11 +319,12 @@ void i8042_reset(I8042 *k)
     update_irq(k);
 }
 
-void i8042_init(I8042 *k, IOBus *io, PIC *pic, Memory *mem,
+void i8042_init(I8042 *k, IOBus *io, IRQ *kbd_irq, IRQ *aux_irq, Memory *mem,
                 void (*reset)(void *opaque), void *reset_opaque)
 {
     memset(k, 0, sizeof(*k));
-    k->pic = pic;
+    k->kbd_irq = kbd_irq;
+    k->aux_irq = aux_irq;
     k->mem = mem;
     k->reset = reset;
     k->reset_opaque = reset_opaque;
@@ -334,3 +334,20 @@ void i8042_init(I8042 *k, IOBus *io, PIC *pic, Memory *mem,
         io_register(io, 0x64, 1, io_rd, io_wr, k, IO_SIZE_1);
     }
 }
+
+static void i8042_reset_vm(void *opaque) { i8042_reset(opaque); }
+
+static void i8042_post_load(void *opaque)
+{
+    I8042 *k = opaque;
+    irq_set(k->kbd_irq, k->irq1);
+    irq_set(k->aux_irq, k->irq12);
+}
+
+static const VMField i8042_fields[] = {
+    VMF(I8042, ctr), VMF(I8042, status_extra), VMF(I8042, pending_cmd), VMF(I8042, kbd_pending),
+    VMF(I8042, scancode_set), VMF(I8042, kbd_scanning), VMF(I8042, outport), VMF(I8042, q),
+    VMF(I8042, q_head), VMF(I8042, q_len), VMF(I8042, last), VMF(I8042, leds),
+    VMF(I8042, irq1), VMF(I8042, irq12), VMF_END,
+};
+const VMStateDesc i8042_vmstate = {1, i8042_fields, i8042_reset_vm, NULL, i8042_post_load};

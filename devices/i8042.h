@@ -21,8 +21,9 @@
 #include <stdint.h>
 
 #include "iobus.h"
+#include "vmstate.h"
 #include "memory.h"
-#include "pic.h"
+#include "irq.h"
 
 /* Status register (port 0x64 read). */
 #define I8042_STR_OBF 0x01      /* output buffer full */
@@ -59,14 +60,14 @@ typedef struct I8042 {
     uint8_t last;               /* last byte read (re-read when the queue is empty) */
     uint8_t leds;               /* keyboard LEDs (0xED) */
 
-    PIC *pic;
+    IRQ *kbd_irq, *aux_irq;     /* IRQ1 and IRQ12 on the PC */
     Memory *mem;                /* A20 gate; NULL in tests */
     void (*reset)(void *opaque);/* system reset request */
     void *reset_opaque;
     int irq1, irq12;            /* levels as driven */
 } I8042;
 
-void i8042_init(I8042 *k, IOBus *io, PIC *pic, Memory *mem,
+void i8042_init(I8042 *k, IOBus *io, IRQ *kbd_irq, IRQ *aux_irq, Memory *mem,
                 void (*reset)(void *opaque), void *reset_opaque);
 void i8042_reset(I8042 *k);
 /* Port access (what the guest sees). */
@@ -77,5 +78,8 @@ void i8042_write_command(I8042 *k, uint8_t v);
 /* A key event from the host: one scan code byte (set 2, or set 1 when the
  * controller translates), dropped while the keyboard is disabled. */
 void i8042_key_byte(I8042 *k, uint8_t code);
+
+/* Registry entry (registered as "i8042"). */
+extern const VMStateDesc i8042_vmstate;
 
 #endif

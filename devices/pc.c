@@ -80,6 +80,13 @@ static void pc_intr(void *opaque, int level)
         engine_set_intr(pc->engine, level);
 }
 
+/* The PIC's INT output line, as the board receives it. */
+static void pc_intr_line(void *opaque, int n, int level)
+{
+    (void)n;
+    pc_intr(opaque, level);
+}
+
 static int pc_irq_ack(void *opaque)
 {
     PC *pc = opaque;
@@ -107,7 +114,7 @@ static void pc_ferr(void *opaque, int level)
     PC *pc = opaque;
     if (level && !pc->ferr_latched) {
         pc->ferr_latched = true;
-        pic_set_irq(&pc->pic, 13, 1);
+        irq_raise(pc->ferr_irq);
     }
 }
 
@@ -119,7 +126,7 @@ static void portf0_write(void *opaque, uint16_t port, uint32_t val, int size)
     PC *pc = opaque;
     if (pc->ferr_latched) {
         pc->ferr_latched = false;
-        pic_set_irq(&pc->pic, 13, 0);
+        irq_lower(pc->ferr_irq);
     }
 }
 
@@ -167,6 +174,30 @@ static void portcf9_write(void *opaque, uint16_t port, uint32_t val, int size)
         pc_request_reset(pc);
     }
 }
+
+/* The board's own registers as a device ("board"): ports 0x92 and 0xCF9
+ * and the FERR# latch. */
+static void board_reset(void *opaque)
+{
+    PC *pc = opaque;
+    pc->port92 = 0x02;
+    pc->portcf9 = 0;
+    if (pc->ferr_latched) {
+        pc->ferr_latched = false;
+        irq_lower(pc->ferr_irq);
+    }
+}
+
+static void board_post_load(void *opaque)
+{
+    PC *pc = opaque;
+    irq_set(pc->ferr_irq, pc->ferr_latched);
+}
+
+static const VMField board_fields[] = {
+    VMF(PC, port92), VMF(PC, portcf9), VMF(PC, ferr_latched), VMF_END,
+};
+static const VMStateDesc board_vmstate = {1, board_fields, board_reset, NULL, board_post_load};
 
 /* Port 0x80: POST code / I/O delay port; writes are accepted and ignored. */
 static void port80_write(void *opaque, uint16_t port, uint32_t val, int size)
@@ -257,8 +288,10 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
 
     io_init(&pc->io);
     clock_init(&pc->clock, cfg->icount, cfg->icount_shift, &pc->no_cpu_icount);
-    pic_init(&pc->pic, &pc->io, pc_intr, pc);
-    pit_init(&pc->pit, &pc->io, &pc->clock, &pc->pic);
+    irq_init(&pc->intr_line, pc_intr_line, pc, 0);
+    pic_init(&pc->pic, &pc->io, &pc->intr_line);
+    pit_init(&pc->pit, &pc->io, &pc->clock, pic_input(&pc->pic, 0));
+    pc->ferr_irq = pic_input(&pc->pic, 13);
 
     static const uint16_t com_base[2] = {0x3f8, 0x2f8};
     static const int com_irq[2] = {4, 3};
@@ -266,7 +299,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         pc->serial_dev[i] = chardev_open(cfg->serial[i] ? cfg->serial[i] : "none", err, errlen);
         if (!pc->serial_dev[i])
             goto fail;
-        uart_init(&pc->uart[i], &pc->io, com_base[i], &pc->pic, com_irq[i], &pc->clock,
+        uart_init(&pc->uart[i], &pc->io, com_base[i], pic_input(&pc->pic, com_irq[i]), &pc->clock,
                   pc->serial_dev[i]);
     }
     chardev_set_nmi_handler(pc_nmi_key, pc);
@@ -288,10 +321,24 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     io_register(&pc->io, 0xcf9, 1, portcf9_read, portcf9_write, pc, IO_SIZE_1);
     io_register(&pc->io, 0xf0, 1, NULL, portf0_write, pc, IO_SIZE_1);
     pc->port92 = 0x02;
-    cmos_init(&pc->cmos, &pc->io, &pc->clock, &pc->pic, pc->mem.ram_size);
-    i8042_init(&pc->kbc, &pc->io, &pc->pic, &pc->mem, pc_reset_cb, pc);
+    cmos_init(&pc->cmos, &pc->io, &pc->clock, pic_input(&pc->pic, CMOS_IRQ), pc->mem.ram_size);
+    i8042_init(&pc->kbc, &pc->io, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12), &pc->mem,
+               pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
 
+    /* The registry, in reset order. The clock comes first so that it is
+     * rebased before any device's post_load runs. */
+    vm_registry_init(&pc->vm, &pc->clock);
+    vm_register(&pc->vm, "clock", &clock_vmstate, &pc->clock);
+    vm_register(&pc->vm, "pic", &pic_vmstate, &pc->pic);
+    vm_register(&pc->vm, "pit", &pit_vmstate, &pc->pit);
+    vm_register(&pc->vm, "uart0", &uart_vmstate, &pc->uart[0]);
+    vm_register(&pc->vm, "uart1", &uart_vmstate, &pc->uart[1]);
+    vm_register(&pc->vm, "a20", &mem_a20_vmstate, &pc->mem);
+    vm_register(&pc->vm, "board", &board_vmstate, pc);
+    vm_register(&pc->vm, "i8042", &i8042_vmstate, &pc->kbc);
+    vm_register(&pc->vm, "acpi", &acpi_vmstate, &pc->acpi);
+    vm_register(&pc->vm, "cmos", &cmos_vmstate, &pc->cmos);
     return true;
 
 fail:
@@ -339,22 +386,9 @@ void pc_free(PC *pc)
 
 void pc_reset(PC *pc)
 {
-    pic_reset(&pc->pic);
-    pit_reset(&pc->pit);
-    for (int i = 0; i < 2; i++)
-        uart_reset(&pc->uart[i]);
-    /* A20 passes through after reset, as on QEMU's PC (the CPU's A20 mask
-     * is reset to all ones). */
-    mem_set_a20(&pc->mem, true);
-    pc->port92 = 0x02;
-    pc->portcf9 = 0;
-    if (pc->ferr_latched) {
-        pc->ferr_latched = false;
-        pic_set_irq(&pc->pic, 13, 0);
-    }
-    i8042_reset(&pc->kbc);
-    acpi_reset(&pc->acpi);
-    cmos_reset(&pc->cmos);   /* interrupts off; time and RAM run on the battery */
+    /* Every device in registration order (the RTC keeps its time and
+     * CMOS RAM: they run on the battery). */
+    vm_reset_all(&pc->vm);
     pc->reset_requested = false;
     pc_intr(pc, pic_intr_pending(&pc->pic));
 }

@@ -16,10 +16,12 @@
 #include "debugcon.h"
 #include "i8042.h"
 #include "iobus.h"
+#include "irq.h"
 #include "memory.h"
 #include "pic.h"
 #include "pit.h"
 #include "uart.h"
+#include "vmstate.h"
 
 struct CPU;
 struct Engine;
@@ -61,6 +63,7 @@ typedef struct PC {
     CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
+    VMRegistry vm;                /* every device: reset, state save/load */
     struct Engine *engine;        /* what runs the CPU (pc_attach_engine), or NULL */
     int intr_level;               /* the PIC's INT output, the CPU's INTR input */
     uint64_t no_cpu_icount;       /* instruction counter before a CPU is connected */
@@ -71,6 +74,8 @@ typedef struct PC {
     volatile bool reset_requested;
     uint8_t port92;               /* system control port A */
     bool ferr_latched;            /* x87 FERR# latched onto IRQ13 until port 0xF0 is written */
+    IRQ *ferr_irq;                /* the latch's output (IRQ13) */
+    IRQ intr_line;                /* the PIC's INT output, received by the board */
     uint8_t portcf9;              /* reset control register */
 } PC;
 

@@ -22,6 +22,8 @@
  */
 #include "pic.h"
 
+#include <stddef.h>
+
 static uint8_t bit(int n)
 {
     return (uint8_t)(1u << (n & 7));
@@ -105,8 +107,7 @@ static void update(PIC *p)
     bool out = chip_pending(m) >= 0;
     if (out != p->intr) {
         p->intr = out;
-        if (p->intr_cb)
-            p->intr_cb(p->opaque, out);
+        irq_set(p->intr_out, out);
     }
 }
 
@@ -286,12 +287,36 @@ static uint32_t pic_read(void *opaque, uint16_t port, int size)
     return c->read_isr ? c->isr : pic_irr(c);
 }
 
-void pic_init(PIC *p, IOBus *io, void (*intr)(void *opaque, int level), void *opaque)
+static void pic_input_handler(void *opaque, int n, int level)
+{
+    pic_set_irq(opaque, n, level);
+}
+
+IRQ *pic_input(PIC *p, int n)
+{
+    return n >= 0 && n < 16 ? &p->in[n] : NULL;
+}
+
+void pic_post_load(PIC *p)
+{
+    chip_set_level(&p->chip[0], 2, chip_pending(&p->chip[1]) >= 0);
+    p->intr = chip_pending(&p->chip[0]) >= 0;
+    irq_set(p->intr_out, p->intr);
+}
+
+void pic_init(PIC *p, IOBus *io, IRQ *intr_out)
 {
     p->intr = false;
-    p->intr_cb = intr;
-    p->opaque = opaque;
+    p->intr_out = intr_out;
+    for (int i = 0; i < 16; i++)
+        irq_init(&p->in[i], pic_input_handler, p, i);
     pic_reset(p);
     io_register(io, 0x20, 2, pic_read, pic_write, p, IO_SIZE_1);
     io_register(io, 0xa0, 2, pic_read, pic_write, p, IO_SIZE_1);
 }
+
+static void pic_reset_vm(void *opaque) { pic_reset(opaque); }
+static void pic_post_load_vm(void *opaque) { pic_post_load(opaque); }
+
+static const VMField pic_fields[] = {VMF(PIC, chip), VMF(PIC, intr), VMF_END};
+const VMStateDesc pic_vmstate = {1, pic_fields, pic_reset_vm, NULL, pic_post_load_vm};

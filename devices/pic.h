@@ -2,9 +2,11 @@
  * of the PC/AT: master at ports 0x20/0x21 (IRQ0-7), slave at 0xA0/0xA1
  * (IRQ8-15) whose INT output drives the master's IR2.
  *
- * Devices drive input lines with pic_set_irq(level). The board learns of
- * INTR changes through the intr callback; the CPU's interrupt acknowledge
- * cycle is pic_ack(), which returns the vector (ICW2 base + level).
+ * Devices drive the input lines, IRQ objects from pic_input(pic, n)
+ * (pic_set_irq is the same thing by number, for tests). The INT output is
+ * an IRQ toward the board (the CPU's INTR pin), driven when it changes; the
+ * CPU's interrupt acknowledge cycle is pic_ack(), which returns the vector
+ * (ICW2 base + level).
  */
 #ifndef XLAT86_PIC_H
 #define XLAT86_PIC_H
@@ -13,6 +15,8 @@
 #include <stdint.h>
 
 #include "iobus.h"
+#include "vmstate.h"
+#include "irq.h"
 
 typedef struct PICChip {
     uint8_t level;        /* current state of the IR input lines */
@@ -33,12 +37,16 @@ typedef struct PICChip {
 typedef struct PIC {
     PICChip chip[2];      /* 0 = master, 1 = slave */
     bool intr;            /* master INT output as last reported */
-    void (*intr_cb)(void *opaque, int level);
-    void *opaque;
+    IRQ in[16];           /* the IR input lines (8-15 on the slave) */
+    IRQ *intr_out;        /* master INT -> the board; NULL = unconnected */
 } PIC;
 
-void pic_init(PIC *p, IOBus *io, void (*intr)(void *opaque, int level), void *opaque);
+void pic_init(PIC *p, IOBus *io, IRQ *intr_out);
 void pic_reset(PIC *p);
+/* Input line n (0-15), to hand to a device as its interrupt output. */
+IRQ *pic_input(PIC *p, int n);
+/* After a state load: drive the INT output from the loaded registers. */
+void pic_post_load(PIC *p);
 /* Drive input line irq (0-15) to level (0/1). */
 void pic_set_irq(PIC *p, int irq, int level);
 /* INTA cycle: returns the vector to deliver (spurious: base+7). */
@@ -46,5 +54,8 @@ int pic_ack(PIC *p);
 bool pic_intr_pending(const PIC *p);
 /* Visible IRR (for tests and the monitor). */
 uint8_t pic_irr(const PICChip *c);
+
+/* Registry entry (registered as "pic"). */
+extern const VMStateDesc pic_vmstate;
 
 #endif

@@ -163,7 +163,7 @@ static void set_irq0(PIT *p, int level)
 {
     if (p->irq_level != level) {
         p->irq_level = level;
-        pic_set_irq(p->pic, 0, level);
+        irq_set(p->irq, level);
     }
 }
 
@@ -202,7 +202,7 @@ static void pit_timer_cb(void *opaque)
 
 static void channel_changed(PIT *p, int ch)
 {
-    if (ch == 0 && p->pic)
+    if (ch == 0 && p->irq)
         reschedule(p);
 }
 
@@ -480,13 +480,28 @@ void pit_reset(PIT *p)
     channel_changed(p, 0);
 }
 
-void pit_init(PIT *p, IOBus *io, Clock *c, PIC *pic)
+void pit_init(PIT *p, IOBus *io, Clock *c, IRQ *irq0)
 {
     p->clock = c;
-    p->pic = pic;
+    p->irq = irq0;
     p->irq_level = 0;
     timer_init(&p->timer, pit_timer_cb, p);
     pit_reset(p);
     io_register(io, 0x40, 4, pit_read, pit_write, p, IO_SIZE_1);
     io_register(io, 0x61, 1, port61_read, port61_write, p, IO_SIZE_1);
 }
+
+static void pit_reset_vm(void *opaque) { pit_reset(opaque); }
+
+/* The OUT line of channel 0 drives the level the PIT last computed. */
+static void pit_post_load(void *opaque)
+{
+    PIT *p = opaque;
+    irq_set(p->irq, p->irq_level);
+}
+
+static const VMField pit_fields[] = {
+    VMF(PIT, ch), VMF_TIMER(PIT, timer), VMF(PIT, edge_tick), VMF(PIT, edge_rising),
+    VMF(PIT, irq_level), VMF(PIT, port61), VMF_END,
+};
+const VMStateDesc pit_vmstate = {1, pit_fields, pit_reset_vm, NULL, pit_post_load};

@@ -14,7 +14,8 @@
 
 #include "clock.h"
 #include "iobus.h"
-#include "pic.h"
+#include "vmstate.h"
+#include "irq.h"
 
 #define PIT_FREQ 1193182
 
@@ -48,7 +49,7 @@ typedef struct PITChannel {
 typedef struct PIT {
     PITChannel ch[3];
     Clock *clock;
-    PIC *pic;
+    IRQ *irq;             /* channel 0 OUT (IRQ0 on the PC) */
     Timer timer;          /* channel 0's next output edge */
     int64_t edge_tick;    /* tick of that edge */
     bool edge_rising;
@@ -56,7 +57,7 @@ typedef struct PIT {
     uint8_t port61;       /* bits 0-3 as written */
 } PIT;
 
-void pit_init(PIT *p, IOBus *io, Clock *c, PIC *pic);
+void pit_init(PIT *p, IOBus *io, Clock *c, IRQ *irq0);
 void pit_reset(PIT *p);
 /* OUT level of channel ch at the current virtual time. */
 int pit_get_out(PIT *p, int ch);
@@ -64,5 +65,8 @@ int pit_get_out(PIT *p, int ch);
 uint16_t pit_get_count(PIT *p, int ch);
 /* Channel 2 gate (port 0x61 bit 0), also reachable through the port. */
 void pit_set_gate(PIT *p, int ch, bool level);
+
+/* Registry entry (registered as "pit"). */
+extern const VMStateDesc pit_vmstate;
 
 #endif

@@ -77,8 +77,7 @@ static void update_irq(UART *u)
     int level = pending && (u->mcr & UART_MCR_OUT2);
     if (level != u->irq_level) {
         u->irq_level = level;
-        if (u->pic)
-            pic_set_irq(u->pic, u->irq, level);
+        irq_set(u->irq, level);
     }
 }
 
@@ -346,18 +345,17 @@ void uart_reset(UART *u)
     u->thr_ipending = false;
     u->last_read_poll = INT64_MIN / 2;
     rx_clear(u);
-    if (u->irq_level && u->pic)
-        pic_set_irq(u->pic, u->irq, 0);
+    if (u->irq_level)
+        irq_lower(u->irq);
     u->irq_level = 0;
     if (u->clock)
         timer_del(u->clock, &u->poll_timer);
     start_polling(u);
 }
 
-void uart_init(UART *u, IOBus *io, uint16_t base, PIC *pic, int irq, Clock *c, CharDev *chr)
+void uart_init(UART *u, IOBus *io, uint16_t base, IRQ *irq, Clock *c, CharDev *chr)
 {
     u->base = base;
-    u->pic = pic;
     u->irq = irq;
     u->clock = c;
     u->chr = chr;
@@ -367,3 +365,20 @@ void uart_init(UART *u, IOBus *io, uint16_t base, PIC *pic, int irq, Clock *c, C
     uart_reset(u);
     io_register(io, base, 8, uart_read, uart_write, u, IO_SIZE_1);
 }
+
+static void uart_reset_vm(void *opaque) { uart_reset(opaque); }
+
+static void uart_post_load(void *opaque)
+{
+    UART *u = opaque;
+    irq_set(u->irq, u->irq_level);
+}
+
+static const VMField uart_fields[] = {
+    VMF(UART, ier), VMF(UART, lcr), VMF(UART, mcr), VMF(UART, lsr), VMF(UART, msr),
+    VMF(UART, scr), VMF(UART, fcr), VMF(UART, divisor), VMF(UART, rx), VMF(UART, rx_head),
+    VMF(UART, rx_count), VMF(UART, thr_ipending), VMF(UART, timeout_pending),
+    VMF(UART, irq_level), VMF_TIMER(UART, poll_timer), VMF_TIMER(UART, timeout_timer),
+    VMF(UART, last_read_poll), VMF_END,
+};
+const VMStateDesc uart_vmstate = {1, uart_fields, uart_reset_vm, NULL, uart_post_load};

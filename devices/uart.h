@@ -16,14 +16,14 @@
 #include "chardev.h"
 #include "clock.h"
 #include "iobus.h"
-#include "pic.h"
+#include "vmstate.h"
+#include "irq.h"
 
 #define UART_FIFO_SIZE 16
 
 typedef struct UART {
     uint16_t base;
-    int irq;
-    PIC *pic;
+    IRQ *irq;                 /* the interrupt output (through the OUT2 buffer) */
     Clock *clock;
     CharDev *chr;
 
@@ -40,7 +40,7 @@ typedef struct UART {
     int64_t last_read_poll;   /* virtual ns of the last host poll from a register read */
 } UART;
 
-void uart_init(UART *u, IOBus *io, uint16_t base, PIC *pic, int irq, Clock *c, CharDev *chr);
+void uart_init(UART *u, IOBus *io, uint16_t base, IRQ *irq, Clock *c, CharDev *chr);
 void uart_reset(UART *u);
 /* Bytes arriving on the serial line (overrun sets LSR OE when full). */
 void uart_receive(UART *u, const uint8_t *buf, size_t n);
@@ -76,5 +76,8 @@ void uart_receive(UART *u, const uint8_t *buf, size_t n);
 #define UART_MSR_DSR 0x20
 #define UART_MSR_RI 0x40
 #define UART_MSR_DCD 0x80
+
+/* Registry entry (the board registers "uart0", "uart1"). */
+extern const VMStateDesc uart_vmstate;
 
 #endif

@@ -77,6 +77,14 @@ static void on_map_changed(void *opaque)
     tc_unlink_all(&e->tc);
 }
 
+/* Dirty-page logging dropped write mappings: only the TLBs go (blocks and
+ * chains do not depend on write permission). */
+static void on_mem_tlb_flush(void *opaque)
+{
+    Dbt *e = opaque;
+    tlb_flush(e->cpu);
+}
+
 static void flush_all(Dbt *e)
 {
     tc_flush(&e->tc);
@@ -205,6 +213,7 @@ static void dbt_destroy(Engine *base)
     if (e->pc->mem.code_opaque == e) {
         e->pc->mem.code_write = NULL;
         e->pc->mem.map_changed = NULL;
+        e->pc->mem.tlb_flush = NULL;
     }
     if (e->pc->engine == base) pc_attach_engine(e->pc, NULL);
     tc_free(&e->tc);
@@ -272,6 +281,8 @@ Engine *dbt_create(PC *pc, const DbtConfig *cfg, char *err, size_t errlen)
     pc->mem.code_opaque = e;
     pc->mem.map_changed = on_map_changed;
     pc->mem.map_opaque = e;
+    pc->mem.tlb_flush = on_mem_tlb_flush;
+    pc->mem.tlb_opaque = e;
     cpu->tlb_flush_hook = on_tlb_flush;
     cpu->tlb_flush_opaque = e;
     cpu_reset(cpu);

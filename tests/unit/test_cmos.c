@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cmos.h"
+#include "pic.h"
 
 #define EXPECT_EQ(actual, expected, what)                                                  \
     do {                                                                                   \
@@ -98,9 +99,9 @@ static int setup(void **state)
     irq8_count = 0;
     io_init(&bus);
     clock_init(&clk, true, 0, &insns);
-    pic_init(&pic, &bus, NULL, NULL);
+    pic_init(&pic, &bus, NULL);
     pic_setup();
-    cmos_init(&rtc, &bus, &clk, &pic, 128u << 20);
+    cmos_init(&rtc, &bus, &clk, pic_input(&pic, CMOS_IRQ), 128u << 20);
     cmos_set_time(&rtc, T_2024);
     return 0;
 }

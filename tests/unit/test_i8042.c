@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "i8042.h"
+#include "pic.h"
 
 #define EXPECT_EQ(actual, expected, what)                                                  \
     do {                                                                                   \
@@ -59,13 +60,13 @@ static int setup(void **state)
     (void)state;
     resets = irq1_count = irq12_count = 0;
     io_init(&bus);
-    pic_init(&pic, &bus, NULL, NULL);
+    pic_init(&pic, &bus, NULL);
     outb(0x20, 0x11); outb(0x21, 0x08); outb(0x21, 0x04); outb(0x21, 0x01);
     outb(0xa0, 0x11); outb(0xa1, 0x70); outb(0xa1, 0x02); outb(0xa1, 0x01);
     outb(0x21, 0x00);
     outb(0xa1, 0x00);
     assert_true(mem_init(&mem, 1u << 20));
-    i8042_init(&kbc, &bus, &pic, &mem, on_reset, NULL);
+    i8042_init(&kbc, &bus, pic_input(&pic, 1), pic_input(&pic, 12), &mem, on_reset, NULL);
     return 0;
 }
 

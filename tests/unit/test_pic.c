@@ -20,8 +20,11 @@ static IOBus bus;
 static PIC pic;
 static int intr_level, intr_changes;
 
-static void on_intr(void *opaque, int level)
+static IRQ intr_line;
+
+static void on_intr(void *opaque, int n, int level)
 {
+    (void)n;
     (void)opaque;
     intr_level = level;
     intr_changes++;
@@ -60,7 +63,8 @@ static int setup(void **state)
     io_init(&bus);
     intr_level = 0;
     intr_changes = 0;
-    pic_init(&pic, &bus, on_intr, NULL);
+    irq_init(&intr_line, on_intr, NULL, 0);
+    pic_init(&pic, &bus, &intr_line);
     init_pc(false, false);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "pit.h"
+#include "pic.h"
 
 #define EXPECT_EQ(actual, expected, what)                                                  \
     do {                                                                                   \
@@ -73,13 +74,13 @@ static int setup(void **state)
     insns = 0;
     clock_init(&clk, true, 0, &insns);
     io_init(&bus);
-    pic_init(&pic, &bus, NULL, NULL);
+    pic_init(&pic, &bus, NULL);
     outb(0x20, 0x11);
     outb(0x21, 0x08);
     outb(0x21, 0x04);
     outb(0x21, 0x01);
     outb(0x21, 0x00);
-    pit_init(&pit, &bus, &clk, &pic);
+    pit_init(&pit, &bus, &clk, pic_input(&pic, 0));
     service_pic();
     irq0_count = 0;
     return 0;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "uart.h"
+#include "pic.h"
 
 #define EXPECT_EQ(actual, expected, what)                                                  \
     do {                                                                                   \
@@ -54,14 +55,14 @@ static int setup(void **state)
     insns = 0;
     clock_init(&clk, true, 0, &insns);
     io_init(&bus);
-    pic_init(&pic, &bus, NULL, NULL);
+    pic_init(&pic, &bus, NULL);
     snprintf(out_path, sizeof(out_path), "/tmp/test_uart_%d.out", (int)getpid());
     char spec[80];
     snprintf(spec, sizeof(spec), "file:%s", out_path);
     chr = chardev_open(spec, err, sizeof(err));
     if (!chr)
         fail_msg("opening %s: %s", spec, err);
-    uart_init(&uart, &bus, COM1, &pic, 4, &clk, chr);
+    uart_init(&uart, &bus, COM1, pic_input(&pic, 4), &clk, chr);
     return 0;
 }
 
