@@ -17,9 +17,6 @@
 
 #define BIOS_MAX (256u * 1024u)
 #define BIOS_GRAIN (2u * 1024u)
-/* RAM ends below the 32-bit PCI/MMIO hole (as QEMU's i440FX board keeps
- * at most 3.5 GiB below 4 GiB). */
-#define RAM_MAX_MIB 3584u
 
 static const char *const default_bios[] = {
     "/usr/share/seabios/bios-256k.bin",
@@ -268,8 +265,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     memset(pc, 0, sizeof(*pc));
     pc->cfg = *cfg;
 
-    if (cfg->ram_mib == 0 || cfg->ram_mib > RAM_MAX_MIB) {
-        snprintf(err, errlen, "-m %u: RAM size must be 1 to %u MiB", cfg->ram_mib, RAM_MAX_MIB);
+    if (cfg->ram_mib == 0 || cfg->ram_mib > PC_RAM_MAX_MIB) {
+        snprintf(err, errlen, "-m %u: RAM size must be 1 to %u MiB", cfg->ram_mib, PC_RAM_MAX_MIB);
         return false;
     }
     if (!mem_init(&pc->mem, cfg->ram_mib << 20)) {

@@ -27,6 +27,9 @@ struct CPU;
 struct Engine;
 
 #define PC_MAX_DEBUGCON 4
+/* RAM ends below the 3 GiB..4 GiB hole kept for PCI memory and the BIOS
+ * (-m checks the same limit: OPT_RAM_MAX_MIB, asserted in main.c). */
+#define PC_RAM_MAX_MIB 3072u
 
 typedef struct PCConfig {
     uint32_t ram_mib;             /* -m, default 128 */

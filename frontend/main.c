@@ -26,6 +26,7 @@
 #define DEMO_ROM "demo.bin"
 
 _Static_assert(OPT_MAX_DEBUGCON == PC_MAX_DEBUGCON, "options.h and pc.h disagree on debugcon slots");
+_Static_assert(OPT_RAM_MAX_MIB == PC_RAM_MAX_MIB, "options.h and pc.h disagree on the RAM limit");
 
 static bool is_regular_file(const char *path)
 {
