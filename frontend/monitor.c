@@ -39,8 +39,7 @@ struct Monitor {
     bool done;         /* `quit`, or the machine is gone: read no more */
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     if (!err || !errlen) return;
@@ -130,8 +129,7 @@ typedef struct Out {
     size_t len, cap;
 } Out;
 
-static void out_printf(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(Out *o, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void out_printf(Out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -189,7 +187,7 @@ static bool send_text(Monitor *mon, const char *s, size_t len)
     return write_all(mon, buf, o);
 }
 
-static bool send_str(Monitor *mon, const char *s) { return send_text(mon, s, strlen(s)); }
+#define SEND_LIT(mon, lit) send_text(mon, lit, sizeof lit - 1)
 
 /* ---------------------------------------------------------------------- */
 /* Commands                                                                 */
@@ -211,11 +209,7 @@ struct Cmd {
     Out out;
 };
 
-static void do_stop(Machine *m, Cmd *c)
-{
-    (void)c;
-    machine_stop(m);
-}
+static void do_stop(Machine *m, Cmd *c) { (void)c, machine_stop(m); }
 
 static void do_cont(Machine *m, Cmd *c)
 {
@@ -238,16 +232,12 @@ static void do_quit(Machine *m, Cmd *c)
     machine_quit(m, 0);
 }
 
-static void do_savevm(Machine *m, Cmd *c)
+static void do_savevm_loadvm(Machine *m, Cmd *c)
 {
     char err[512] = "";
-    if (!machine_savevm(m, c->arg, err, sizeof err)) out_printf(&c->out, "Error: %s\n", err);
-}
-
-static void do_loadvm(Machine *m, Cmd *c)
-{
-    char err[512] = "";
-    if (!machine_loadvm(m, c->arg, err, sizeof err)) out_printf(&c->out, "Error: %s\n", err);
+    bool save = c->def->names[0] == 's';
+    if (!(save ? machine_savevm : machine_loadvm)(m, c->arg, err, sizeof err))
+        out_printf(&c->out, "Error: %s\n", err);
 }
 
 static void do_info_status(Machine *m, Cmd *c)
@@ -334,9 +324,9 @@ static const CmdDef commands[] = {
     {"cont|c", "", "resume emulation", 0, do_cont},
     {"help|?", "[cmd]", "show the help", 0, NULL},
     {"info", "[subcommand]", "show various information about the system state", 0, NULL},
-    {"loadvm", "file", "restore the machine state saved in a file (QEMU: a snapshot tag)", 1, do_loadvm},
+    {"loadvm", "file", "restore the machine state saved in a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
     {"quit|q", "", "quit the emulator", 0, do_quit},
-    {"savevm", "file", "save the machine state to a file (QEMU: a snapshot tag)", 1, do_savevm},
+    {"savevm", "file", "save the machine state to a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
     {"stop|s", "", "stop emulation", 0, do_stop},
     {"system_reset", "", "reset the system", 0, do_reset},
 };
@@ -401,11 +391,7 @@ static bool next_word(const char **p, char *buf, size_t len)
     return true;
 }
 
-static bool at_end(const char *p)
-{
-    while (*p == ' ' || *p == '\t') p++;
-    return !*p;
-}
+static bool at_end(const char *p) { return !p[strspn(p, " \t")]; }
 
 static void run_request(Machine *m, void *opaque)
 {
@@ -413,71 +399,60 @@ static void run_request(Machine *m, void *opaque)
     c->def->fn(m, c);
 }
 
+static void help_list(Out *o, const char *prefix, const CmdDef *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) help_line(o, prefix, &t[i]);
+}
+
 /* Parse and carry out one line; the reply goes into *out. */
 static void execute(Monitor *mon, const char *line, Out *out)
 {
-    char word[64], sub[64], arg[MON_LINE_MAX];
+    char word[64], sub[64], name[140], arg[MON_LINE_MAX];
     const char *p = line;
     const CmdDef *d;
-    const char *typed;
 
     if (!next_word(&p, word, sizeof word)) return;
-    d = find(commands, N_COMMANDS, word);
-    if (!d) {
+    if (!(d = find(commands, N_COMMANDS, word))) {
         out_printf(out, "unknown command: '%s'\n", word);
         return;
     }
-    typed = word;
+    snprintf(name, sizeof name, "%s", word);
     if (!strcmp(d->names, "help|?")) {
-        const CmdDef *h = NULL;
-        if (!next_word(&p, sub, sizeof sub)) {
-            for (size_t i = 0; i < N_COMMANDS; i++) help_line(out, "", &commands[i]);
-        } else if (!strcmp(sub, "info")) {
-            for (size_t i = 0; i < N_INFO; i++) help_line(out, "info ", &info_commands[i]);
-        } else if ((h = find(commands, N_COMMANDS, sub))) {
-            help_line(out, "", h);
-        } else {
-            out_printf(out, "unknown command: '%s'\n", sub);
-        }
+        const CmdDef *h;
+        if (!next_word(&p, sub, sizeof sub)) help_list(out, "", commands, N_COMMANDS);
+        else if (!strcmp(sub, "info")) help_list(out, "info ", info_commands, N_INFO);
+        else if ((h = find(commands, N_COMMANDS, sub))) help_line(out, "", h);
+        else out_printf(out, "unknown command: '%s'\n", sub);
         return;
     }
     if (!strcmp(d->names, "info")) {
         if (!next_word(&p, sub, sizeof sub)) {
-            for (size_t i = 0; i < N_INFO; i++) help_line(out, "info ", &info_commands[i]);
+            help_list(out, "info ", info_commands, N_INFO);
             return;
         }
-        d = find(info_commands, N_INFO, sub);
-        if (!d) {
+        if (!(d = find(info_commands, N_INFO, sub))) {
             out_printf(out, "unknown command: 'info %s'\n", sub);
             return;
         }
-        snprintf(arg, sizeof arg, "info %s", sub);
-        if (!at_end(p)) {
-            out_printf(out, "%s: extraneous characters at the end of line\n"
-                            "Try \"help %s\" for more information\n", d->names, arg);
-            return;
-        }
-        typed = NULL;
+        snprintf(name, sizeof name, "info %s", sub);
     }
     Cmd c = {mon, d, NULL, {NULL, 0, 0}};
-    if (typed && d->nargs == 1) {
+    if (d->nargs == 1) {
         if (!next_word(&p, arg, sizeof arg)) {
-            out_printf(out, "%s: string expected\nTry \"help %s\" for more information\n", typed, typed);
+            out_printf(out, "%s: string expected\nTry \"help %s\" for more information\n", name, name);
             return;
         }
         c.arg = arg;
     }
-    if (typed && !at_end(p)) {
+    if (!at_end(p)) {
         out_printf(out, "%s: extraneous characters at the end of line\nTry \"help %s\" for more information\n",
-                   d->names, typed);
+                   d->names, name);
         return;
     }
-    if (!machine_request(mon->m, run_request, &c)) {
+    if (!machine_request(mon->m, run_request, &c))
         mon->done = true; /* the machine has stopped for good */
-        free(c.out.buf);
-        return;
-    }
-    if (c.out.len) out_printf(out, "%s", c.out.buf);
+    else if (c.out.len)
+        out_printf(out, "%s", c.out.buf);
     free(c.out.buf);
 }
 
@@ -492,7 +467,7 @@ static void serve(Monitor *mon)
     size_t len = 0;
     bool overlong = false;
 
-    if (!send_str(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
+    if (!SEND_LIT(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
     while (!mon->done) {
         char buf[1024];
         struct pollfd pf[2] = {{mon->fd_in, POLLIN, 0}, {mon->stop_fd[0], POLLIN, 0}};
@@ -519,23 +494,22 @@ static void serve(Monitor *mon)
             overlong = false;
             bool ok = send_text(mon, out.buf ? out.buf : "", out.len);
             free(out.buf);
-            if (!ok) return;
-            if (mon->done) return; /* quit: QEMU closes without a prompt */
-            if (!send_str(mon, MONITOR_PROMPT)) return;
+            /* After quit, QEMU closes without a prompt. */
+            if (!ok || mon->done || !SEND_LIT(mon, MONITOR_PROMPT)) return;
         }
     }
 }
 
 /* The next client of the listening socket; -1 when told to stop. */
-static int accept_client(Monitor *mon, bool stoppable)
+static int accept_client(Monitor *mon)
 {
     for (;;) {
         struct pollfd pf[2] = {{mon->listen_fd, POLLIN, 0}, {mon->stop_fd[0], POLLIN, 0}};
-        if (poll(pf, stoppable ? 2 : 1, -1) < 0) {
+        if (poll(pf, 2, -1) < 0) {
             if (errno == EINTR) continue;
             return -1;
         }
-        if (stoppable && pf[1].revents) return -1;
+        if (pf[1].revents) return -1;
         int fd = accept(mon->listen_fd, NULL, NULL);
         if (fd >= 0) return fd;
         if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) return -1;
@@ -551,7 +525,7 @@ static void *monitor_thread(void *opaque)
     }
     while (!mon->done) {
         if (mon->fd_in < 0) {
-            int fd = accept_client(mon, true);
+            int fd = accept_client(mon);
             if (fd < 0) break;
             mon->fd_in = mon->fd_out = fd;
         }
@@ -611,7 +585,7 @@ Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
         if (mon->listen_fd < 0) goto fail;
         if (ms.wait) {
             fprintf(stderr, "xlat86: waiting for a monitor connection on unix:%s\n", ms.path);
-            mon->fd_in = mon->fd_out = accept_client(mon, false);
+            mon->fd_in = mon->fd_out = accept_client(mon);
             if (mon->fd_in < 0) {
                 set_err(err, errlen, "accept on %s: %s", ms.path, strerror(errno));
                 goto fail;
