@@ -86,10 +86,14 @@ void machine_quit(Machine *m, int status)
     m->quit_status = status;
 }
 
-void machine_request(Machine *m, void (*fn)(Machine *m, void *arg), void *arg)
+bool machine_request(Machine *m, void (*fn)(Machine *m, void *arg), void *arg)
 {
-    MachineRequest r = {fn, arg, false, NULL};
+    MachineRequest r = {fn, arg, false, false, NULL};
     pthread_mutex_lock(&m->lock);
+    if (m->finished) {
+        pthread_mutex_unlock(&m->lock);
+        return false;
+    }
     MachineRequest **pp = &m->requests;
     while (*pp) pp = &(*pp)->next;
     *pp = &r;
@@ -100,6 +104,22 @@ void machine_request(Machine *m, void (*fn)(Machine *m, void *arg), void *arg)
     if (write(m->wake_fd[1], &c, 1) < 0) { /* full pipe: a wake-up is queued anyway */ }
     pthread_mutex_lock(&m->lock);
     while (!r.done) pthread_cond_wait(&m->cond, &m->lock);
+    pthread_mutex_unlock(&m->lock);
+    return r.ran;
+}
+
+void machine_finish(Machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->finished = true;
+    for (MachineRequest *r = m->requests; r;) {
+        MachineRequest *next = r->next;
+        r->done = true;   /* r lives on its requester's stack: not after this */
+        r = next;
+    }
+    m->requests = NULL;
+    __atomic_store_n(&m->pending, 0, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -122,6 +142,7 @@ static void run_requests(Machine *m)
         pthread_mutex_unlock(&m->lock);
         r->fn(m, r->arg);
         pthread_mutex_lock(&m->lock);
+        r->ran = true;
         r->done = true;
         pthread_cond_broadcast(&m->cond);
     }

@@ -37,6 +37,7 @@ typedef struct MachineRequest {
     void (*fn)(Machine *m, void *arg);
     void *arg;
     bool done;
+    bool ran;                  /* fn was called (not dropped by machine_finish) */
     struct MachineRequest *next;
 } MachineRequest;
 
@@ -55,6 +56,7 @@ struct Machine {
     MachineRequest *requests;
     volatile int pending;      /* requests queued: the loop looks at its next slice */
     int wake_fd[2];            /* a pipe that wakes a halted or paused loop */
+    bool finished;             /* machine_finish: requests are refused */
 };
 
 /* Bind a board and an engine (the engine is already attached to the
@@ -70,8 +72,13 @@ bool machine_reset(Machine *m);
 int machine_run(Machine *m);
 
 /* From any thread: run fn on the vCPU thread between two engine slices
- * and wait for it. Must not be called on the vCPU thread itself. */
-void machine_request(Machine *m, void (*fn)(Machine *m, void *arg), void *arg);
+ * and wait for it. Must not be called on the vCPU thread itself. Returns
+ * false, without running fn, once machine_finish was called. */
+bool machine_request(Machine *m, void (*fn)(Machine *m, void *arg), void *arg);
+/* After machine_run returned, on its thread: drop the requests still
+ * queued (their machine_request returns false) and refuse new ones, so
+ * that a thread waiting in machine_request (the monitor) can be joined. */
+void machine_finish(Machine *m);
 
 /* ---- used by the monitor, on the vCPU thread (inside a request) ---- */
 void machine_stop(Machine *m);

@@ -17,6 +17,7 @@
 #include "cpu/engine.h"
 #include "loader.h"
 #include "machine.h"
+#include "monitor.h"
 #include "options.h"
 #include "pc.h"
 #include "trace.h"
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
     static Machine machine;
     PC *pc;
     Engine *engine = NULL;
+    Monitor *mon = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -197,7 +199,28 @@ int main(int argc, char **argv)
         machine_set_boot(&machine, boot_kernel, &kernel_files);
     }
 
+    /* -loadvm: the saved state replaces the one just built (QEMU restores
+     * its snapshot at the same point, before the CPU runs). */
+    if (opt.loadvm && !machine_loadvm(&machine, opt.loadvm, err, sizeof err)) {
+        fprintf(stderr, "xlat86: -loadvm %s: %s\n", opt.loadvm, err);
+        status = EXIT_USAGE;
+        goto out_machine;
+    }
+    if (opt.start_paused)
+        machine_stop(&machine);
+    if (opt.monitor) {
+        err[0] = '\0';
+        mon = monitor_open(opt.monitor, &machine, err, sizeof err);
+        if (!mon) {
+            fprintf(stderr, "xlat86: -monitor %s: %s\n", opt.monitor, err);
+            status = EXIT_USAGE;
+            goto out_machine;
+        }
+    }
+
     status = machine_run(&machine);
+    monitor_close(mon);
+out_machine:
     machine_free(&machine);
     engine_destroy(engine);
     pc_free(pc);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <errno.h>
 
+#include "monitor.h"
 #include "options.h"
 #include "trace.h"
 #include "version.h"
@@ -535,7 +536,7 @@ static void log_help(FILE *f)
 enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
-    O_SNAPSHOT, O_GDB, O_GDBWAIT, O_KERNEL, O_INITRD, O_APPEND,
+    O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM,
 };
 
 static const struct {
@@ -552,9 +553,10 @@ static const struct {
     { "display", O_DISPLAY, true }, { "nographic", O_NOGRAPHIC, false },
     { "d", O_D, true },            { "D", O_DFILE, true },
     { "no-reboot", O_NOREBOOT, false }, { "snapshot", O_SNAPSHOT, false },
-    { "s", O_GDB, false },         { "S", O_GDBWAIT, false },
+    { "s", O_GDB, false },         { "S", O_FREEZE, false },
     { "kernel", O_KERNEL, true },  { "initrd", O_INITRD, true },
-    { "append", O_APPEND, true },
+    { "append", O_APPEND, true },  { "monitor", O_MONITOR, true },
+    { "loadvm", O_LOADVM, true },
 };
 
 void options_usage(FILE *f)
@@ -606,10 +608,17 @@ void options_usage(FILE *f)
 "-accel kvm              hardware virtualisation (not available in this build)\n"
 "\n"
 "Debugging:\n"
+"-monitor SPEC           QEMU's human monitor (HMP) on SPEC: stdio (not with a\n"
+"                        serial port on stdio), unix:PATH,server,nowait (or\n"
+"                        server=on,wait=off; without nowait the run waits for\n"
+"                        the first client), or none (default); see docs/MONITOR.md\n"
+"-S                      start with the CPU stopped (the monitor's cont starts it)\n"
+"-loadvm FILE            start from the machine state saved in FILE (monitor\n"
+"                        `savevm FILE`); QEMU's -loadvm/savevm/loadvm take a\n"
+"                        snapshot tag in a qcow2 disk, xlat86's take a file path\n"
 "-d ITEM[,ITEM...]       log in_asm, out_asm, exec, int, cpu (-d help lists them)\n"
 "-D FILE                 write the -d log to FILE instead of stderr\n"
 "-s                      gdbstub on tcp::1234 (not implemented yet)\n"
-"-S                      wait for the debugger at start (not implemented yet)\n"
 "\n"
 "Exit status: the guest's (exit port), 0 when the machine stops normally,\n"
 "2 for a bad command line or firmware image.\n",
@@ -719,6 +728,25 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
         case O_NOGRAPHIC:
             /* No display, serial on the terminal: the default COM1 already
              * is stdio when no -serial is given, and there is no display. */
+            out->nographic = true;
+            break;
+        case O_MONITOR: {
+            MonitorSpec ms;
+            char why[256];
+            if (!monitor_parse_spec(arg, &ms, why, sizeof why))
+                rc = fail(err, errlen, "-monitor %s: %s", arg, why);
+            else
+                out->monitor = ms.kind == MONITOR_NONE ? NULL : arg;
+            break;
+        }
+        case O_FREEZE:
+            out->start_paused = true;
+            break;
+        case O_LOADVM:
+            if (!arg[0])
+                rc = fail(err, errlen, "-loadvm: empty file name");
+            else
+                out->loadvm = arg;
             break;
         case O_D: {
             char bad[64];
@@ -758,7 +786,6 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             out->append = arg;
             break;
         case O_GDB:
-        case O_GDBWAIT:
             rc = fail(err, errlen, "%s: gdbstub not implemented yet", a);
             break;
         }
@@ -769,9 +796,12 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
     if (rc == 0 && !out->kernel_path && out->append)
         rc = fail(err, errlen, "-append: only allowed with -kernel");
     if (rc == 0) {
-        /* QEMU's default: COM1 on the terminal unless -serial was given. */
+        /* QEMU's default: COM1 on the terminal unless -serial was given;
+         * with the monitor on the terminal (and no -nographic), QEMU's COM1
+         * goes to a display console instead: here it discards its output. */
+        bool mon_stdio = out->monitor && !strcmp(out->monitor, "stdio");
         if (out->n_serial == 0)
-            strcpy(out->serial[0], "stdio");
+            strcpy(out->serial[0], mon_stdio && !out->nographic ? "null" : "stdio");
         for (int i = 0; i < out->n_serial && rc == 0; i++) {
             char what[OPT_SPEC_MAX + 16];
             snprintf(what, sizeof what, "-serial %s", out->serial[i]);
@@ -784,6 +814,18 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             else
                 snprintf(what, sizeof what, "-debugcon %s", out->debugcon[i].spec);
             rc = resolve_spec(st, out->debugcon[i].spec, what, err, errlen);
+        }
+        /* One reader of the terminal: the monitor or a serial port. */
+        for (int i = 0; mon_stdio && rc == 0 && i < OPT_MAX_SERIAL; i++) {
+            if (!strcmp(out->serial[i], "stdio"))
+                rc = fail(err, errlen, "-monitor stdio: the terminal is already COM%d's (%s); "
+                          "use -serial file:PATH or -monitor unix:PATH,server,nowait",
+                          i + 1, out->n_serial ? "-serial stdio" : "-nographic");
+        }
+        for (int i = 0; mon_stdio && rc == 0 && i < out->n_debugcon; i++) {
+            if (!strcmp(out->debugcon[i].spec, "stdio"))
+                rc = fail(err, errlen, "-monitor stdio: the terminal is already a debug console's "
+                          "(port 0x%x); use -debugcon file:PATH", out->debugcon[i].port);
         }
     }
     free(st);

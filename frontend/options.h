@@ -61,6 +61,11 @@ typedef struct Options {
     bool no_reboot;                    /* -no-reboot */
     bool snapshot;                     /* -snapshot (no disks yet: nothing to protect) */
 
+    bool nographic;                    /* -nographic */
+    const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
+    bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
+    const char *loadvm;                /* -loadvm FILE: saved state to start from */
+
     unsigned trace_mask;               /* -d ITEMS (TRACE_* bits of translator/trace.h) */
     const char *trace_path;            /* -D FILE (points into argv), NULL = stderr */
 } Options;

@@ -78,6 +78,7 @@ good "-version"           '^xlat86 [0-9]' -version
 good "--help"             '^usage: xlat86' --help
 good "-h lists -bios"     '^-bios FILE' -h
 good "-h lists -accel"    '^-accel dbt' -h
+good "-h lists -monitor"  '^-monitor SPEC' -h
 good "-d help"            '^in_asm' -d help
 good "-device help"       'isa-debugcon' -device help
 
@@ -95,7 +96,14 @@ bad "-icount 11"          '-icount 11' -icount 11
 bad "-accel kvm"          '^xlat86: -accel kvm: not available in this build$' -accel kvm
 bad "-display sdl"        '-display sdl: not available yet' -display sdl
 bad "-s"                  '-s: gdbstub not implemented yet' -s
-bad "-S"                  '-S: gdbstub not implemented yet' -S
+bad "-monitor foo"        '^xlat86: -monitor foo: unknown monitor' -monitor foo
+bad "-monitor unix: client" '-monitor unix:/tmp/x.sock: only a listening socket' -monitor unix:/tmp/x.sock
+bad "-monitor bad param"  "unknown parameter 'bogus'" -monitor unix:/tmp/x.sock,server,bogus
+bad "-monitor stdio+serial" '^xlat86: -monitor stdio: the terminal is already COM1' -monitor stdio -serial stdio
+bad "-monitor stdio+nographic" '-nographic' -monitor stdio -nographic
+bad "-monitor no dir"     "-monitor unix:.*no/such/dir/m.sock,server,nowait: cannot listen" \
+                          -monitor "unix:$TMP/no/such/dir/m.sock,server,nowait" -serial none
+bad "-loadvm missing"     "^xlat86: -loadvm $TMP/no-such-state: " -loadvm "$TMP/no-such-state" -serial none
 printf 'x' >"$TMP/rom.bin"   # exists: the -D error comes before pc_init looks inside
 bad "-D unwritable"       '-D .*no/such/dir/log' -D "$TMP/no/such/dir/log" -bios "$TMP/rom.bin" -serial none
 

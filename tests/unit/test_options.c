@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "monitor.h"
 #include "options.h"
 #include "trace.h"
 
@@ -329,8 +330,93 @@ static void test_misc_flags(void **state)
 
     assert_fails_naming("-s", "-s");
     assert_non_null(strstr(err, "gdbstub not implemented yet"));
-    assert_fails_naming("-S", "-S");
-    assert_non_null(strstr(err, "gdbstub"));
+}
+
+static void test_monitor(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(NULL), 0);
+    assert_null(opt.monitor);
+    assert_false(opt.start_paused);
+    assert_null(opt.loadvm);
+
+    assert_int_equal(parse("-monitor", "unix:/tmp/m.sock,server,nowait", NULL), 0);
+    assert_string_equal(opt.monitor, "unix:/tmp/m.sock,server,nowait");
+    assert_string_equal(opt.serial[0], "stdio");
+    assert_int_equal(parse("-monitor", "unix:/tmp/m.sock,server=on,wait=off", NULL), 0);
+    assert_int_equal(parse("--monitor", "unix:m.sock,server", NULL), 0);
+    assert_int_equal(parse("-monitor", "none", NULL), 0);
+    assert_null(opt.monitor);
+    /* The last -monitor wins, as in QEMU's single-monitor use. */
+    assert_int_equal(parse("-monitor", "stdio", "-monitor", "none", NULL), 0);
+    assert_null(opt.monitor);
+
+    /* stdio: the terminal belongs to the monitor, the default COM1 is
+     * discarded (QEMU sends it to a display console). */
+    assert_int_equal(parse("-monitor", "stdio", NULL), 0);
+    assert_string_equal(opt.monitor, "stdio");
+    assert_string_equal(opt.serial[0], "null");
+    assert_int_equal(parse("-monitor", "stdio", "-serial", "file:/tmp/s", NULL), 0);
+    assert_string_equal(opt.serial[0], "file:/tmp/s");
+    assert_int_equal(parse("-nographic", "-serial", "null", "-monitor", "stdio", NULL), 0);
+    assert_fails_naming("-monitor stdio", "-monitor", "stdio", "-serial", "stdio");
+    assert_non_null(strstr(err, "-serial stdio"));
+    assert_fails_naming("-monitor stdio", "-serial", "null", "-serial", "stdio", "-monitor", "stdio");
+    assert_non_null(strstr(err, "COM2"));
+    assert_fails_naming("-nographic", "-nographic", "-monitor", "stdio");
+    assert_fails_naming("-monitor stdio", "-chardev", "stdio,id=c", "-serial", "chardev:c",
+                        "-monitor", "stdio");
+    assert_fails_naming("-monitor stdio", "-serial", "null", "-debugcon", "stdio", "-monitor", "stdio");
+
+    assert_fails_naming("-monitor foo", "-monitor", "foo");
+    assert_non_null(strstr(err, "unknown monitor"));
+    assert_fails_naming("-monitor unix:", "-monitor", "unix:");
+    assert_fails_naming("-monitor unix:/tmp/x", "-monitor", "unix:/tmp/x");
+    assert_non_null(strstr(err, "server"));
+    assert_fails_naming("'bogus'", "-monitor", "unix:/tmp/x,server,bogus");
+    assert_fails_naming("wait", "-monitor", "unix:/tmp/x,server,wait=maybe");
+    assert_fails_naming("-monitor", "-monitor");
+    {
+        char longpath[200];
+        memset(longpath, 'a', sizeof longpath);
+        memcpy(longpath, "unix:", 5);
+        longpath[sizeof longpath - 1] = '\0';
+        assert_fails_naming("too long", "-monitor", longpath);
+    }
+
+    assert_int_equal(parse("-S", NULL), 0);
+    assert_true(opt.start_paused);
+    assert_int_equal(parse("-loadvm", "state.bin", "-S", NULL), 0);
+    assert_string_equal(opt.loadvm, "state.bin");
+    assert_true(opt.start_paused);
+    assert_fails_naming("-loadvm", "-loadvm", "");
+    assert_fails_naming("-loadvm", "-loadvm");
+}
+
+static void test_monitor_spec(void **state)
+{
+    MonitorSpec ms;
+    char why[128];
+    (void)state;
+    assert_true(monitor_parse_spec("none", &ms, why, sizeof why));
+    assert_int_equal(ms.kind, MONITOR_NONE);
+    assert_true(monitor_parse_spec("stdio", &ms, why, sizeof why));
+    assert_int_equal(ms.kind, MONITOR_STDIO);
+    assert_true(monitor_parse_spec("unix:/tmp/a b,server,nowait", &ms, why, sizeof why));
+    assert_int_equal(ms.kind, MONITOR_UNIX);
+    assert_string_equal(ms.path, "/tmp/a b");
+    assert_false(ms.wait);
+    assert_true(monitor_parse_spec("unix:s,server=on,wait=off", &ms, why, sizeof why));
+    assert_string_equal(ms.path, "s");
+    assert_false(ms.wait);
+    assert_true(monitor_parse_spec("unix:s,server", &ms, why, sizeof why));
+    assert_true(ms.wait);   /* QEMU's default: wait for the first client */
+    assert_true(monitor_parse_spec("unix:s,nowait,server", &ms, why, sizeof why));
+    assert_false(ms.wait);
+    assert_false(monitor_parse_spec("unix:s,server=off,nowait", &ms, why, sizeof why));
+    assert_false(monitor_parse_spec("tcp::4444,server,nowait", &ms, why, sizeof why));
+    assert_non_null(strstr(why, "unknown monitor"));
+    assert_null(strchr(why, '\n'));
 }
 
 static void test_help_version(void **state)
@@ -399,6 +485,8 @@ int main(void)
         cmocka_unit_test(test_accel),
         cmocka_unit_test(test_trace_options),
         cmocka_unit_test(test_misc_flags),
+        cmocka_unit_test(test_monitor),
+        cmocka_unit_test(test_monitor_spec),
         cmocka_unit_test(test_help_version),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_trace_parse),
