@@ -2,8 +2,9 @@
  *
  * The state is shared by everything that runs the guest: the C reference
  * semantics (cpu/ops_*.c), the translator's generated code (which addresses
- * fields of CPU at fixed offsets through a host base register, see
- * translator/codegen.c) and the engine's run loop.
+ * fields of CPU at fixed offsets through a host base register; the
+ * translator keeps those offsets in one place, its cg_internal.h) and the
+ * engine's run loop.
  *
  * Register numbering follows the x86 encoding so that ModR/M fields index
  * the arrays directly: EAX=0 ECX=1 EDX=2 EBX=3 ESP=4 EBP=5 ESI=6 EDI=7, and
@@ -133,7 +134,7 @@ typedef struct CPU {
     /* While translated code runs, the six status flags live in host EFLAGS
      * or here, in the form LAHF/SETO leave them: byte 0 = OF (0/1), byte 1
      * = SF:ZF:0:AF:0:PF:1:CF. The engine converts at every switch between
-     * C and generated code (translator/codegen.c, cpu_pack_aflags()). */
+     * C and generated code (the translator's helper bridge, cpu_pack_aflags()). */
     uint16_t aflags;
     Seg seg[6];
     uint32_t cr[5];

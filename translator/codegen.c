@@ -31,7 +31,7 @@
 #include "cpu/cpu.h"
 #include "cpu/mem.h"
 #include "cpu/ops.h"
-#include "decode.h"
+#include "cpu/decode.h"
 #include "devices/memory.h"
 #include "regcache.h"
 #include "x64emit.h"
