@@ -489,21 +489,19 @@ const CGInline *cg_inline_table(size_t *n)
     return table;
 }
 
-/* Capstone id -> 1 + table index (0: not in the table), built on first use. */
+/* Capstone id -> 1 + table index (0: not in the table). Built when the
+ * program loads, so lookups never race with its construction. */
 static uint8_t by_id[X86_INS_ENDING];
-static bool by_id_ready;
 
 _Static_assert(sizeof table / sizeof table[0] < 255, "by_id holds table indices in a byte");
 
-static void build_index(void)
+__attribute__((constructor)) static void build_index(void)
 {
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) by_id[table[k].id] = (uint8_t)(k + 1);
-    by_id_ready = true;
 }
 
 const CGInline *cg_inline_lookup(const Insn *in)
 {
-    if (!by_id_ready) build_index();
     if (in->id >= X86_INS_ENDING || !by_id[in->id]) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) return NULL;
