@@ -1,5 +1,6 @@
 /* cg_internal.h - what the code generator's files share (not a public
- * contract: only translator/cg_*.c, codegen.c and regcache.c include it).
+ * contract: translator/cg_*.c, codegen.c, regcache.c and the unit test of
+ * the descriptor table include it).
  *
  * The code generator is split by concern:
  *   codegen.c     mode key, block decode, the translation driver
