@@ -9,8 +9,8 @@
  * semantics read cpu->eax-style fields directly (cpu->regs[R_EAX],
  * cpu->seg[S_CS], ...) and &cpu->state names the architectural part.
  * The translator embeds CPU at the start of its own per-vCPU struct
- * (translator/dbt.h) and addresses fields of both at fixed offsets from
- * a host base register.
+ * (DbtCPU) and addresses fields of both at fixed offsets from a host base
+ * register (all in one place: its cg_internal.h).
  */
 #ifndef XLAT86_CPU_H
 #define XLAT86_CPU_H

@@ -1,6 +1,6 @@
 /* insn.h - one decoded guest instruction, as both executors see it.
  *
- * translator/decode.c fills it from Capstone's detail (instruction id,
+ * cpu/decode.c fills it from Capstone's detail (instruction id,
  * operands, prefixes); the C reference semantics (cpu/ops_*.c) execute it;
  * the translator's inline paths read it to emit host code. Capstone ids
  * (X86_INS_*) name the operation; operand and address sizes are the

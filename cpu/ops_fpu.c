@@ -237,23 +237,23 @@ static int op_x87(CPU *cpu, const Insn *in)
     if (fpu_control(cpu, in, op, m)) return OPR_NEXT;
 
     FPU *f = &cpu->fpu;
-    uint8_t buf[16] = {0};
+    FPUHostMem buf = {{0}};
     uint32_t ea = 0;
     if (mo) {
         ea = op_ea(cpu, in, mo);
-        if (mf > 0) fpu_mem_read(cpu, mo->seg, ea, buf, mf, in->addrsize);
+        if (mf > 0) fpu_mem_read(cpu, mo->seg, ea, buf.b, mf, in->addrsize);
     }
     uint8_t hop = op, hm = m;
     if (isreg) canon_alias(&hop, &hm);
     FPU nf;
     uint32_t fl = cpu->eflags;
-    unsigned raised = fpu_host_run(f, &nf, hop, hm, buf, &fl);
+    unsigned raised = fpu_host_run(f, &nf, hop, hm, mo ? &buf : NULL, &fl);
     unsigned unmasked = raised & ~f->cw & FSW_EXC;
     /* A memory destination is written unless the instruction was stopped
      * by an unmasked exception; only an unmasked precision exception lets
      * the store happen (SDM vol. 1, 8.5.4-8.5.6). */
     if (mf < 0 && !(unmasked & (FSW_IE | FSW_DE | FSW_ZE | FSW_OE | FSW_UE)))
-        fpu_mem_write(cpu, mo->seg, ea, buf, -mf, in->addrsize);
+        fpu_mem_write(cpu, mo->seg, ea, buf.b, -mf, in->addrsize);
     /* FCOMI family: ZF PF CF from the comparison, OF SF AF cleared; with
      * an unmasked invalid operation EFLAGS stays as it was. */
     if (is_fcomi(op, m) && !(unmasked & FSW_IE))

@@ -9,7 +9,9 @@
  * registers), runs the same two instruction bytes, and stores the state
  * back with FNSAVE. Memory forms are re-encoded with ModR/M mod=00 rm=110,
  * i.e. [RSI], pointing at a buffer that holds a copy of the guest operand
- * (or receives the stored value). So TOP, tags, C0-C3, SF/C1 stack faults,
+ * (or receives the stored value); the buffer (FPUHostMem) is sized for the
+ * largest x87 operand, the 108-byte FNSAVE/FRSTOR image, whichever forms
+ * the dispatch sends here. So TOP, tags, C0-C3, SF/C1 stack faults,
  * all six exception flags, precision and rounding control and the
  * FCOMI/FCMOV EFLAGS behave exactly as the host silicon does.
  *
@@ -37,6 +39,8 @@
  * SF ZF AF PF CF for FCMOVcc) and, on return, flags[1] = LAHF after the
  * instruction and flags[0] = its OF (SETO), for FCOMI/FUCOMI.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops_fpu.h"
@@ -105,11 +109,39 @@ static inline uint16_t get16(const uint8_t *p)
 /* FSAVE image (32-bit protected-mode format) offsets. */
 enum { IMG_CW = 0, IMG_SW = 4, IMG_TW = 8, IMG_ST = 28, IMG_SIZE = 108 };
 
-unsigned fpu_host_run(const FPU *in, FPU *out, uint8_t op, uint8_t modrm, uint8_t *mem,
+/* Operand bytes of every memory form as the host runs it (SDM vol. 2,
+ * appendix A.4.1, the escape opcode maps; FISTTP is SSE3 but the host has
+ * it). Named sizes so the compile-time check below sees each one. */
+enum {
+    M16 = 2, M32 = 4, M64 = 8, M80 = 10,
+    MENV = 28,    /* FNSTENV/FLDENV, 32-bit format */
+    MSAVE = 108,  /* FNSAVE/FRSTOR, 32-bit format */
+};
+_Static_assert(M80 <= FPU_HOST_MEM_MAX && MENV <= FPU_HOST_MEM_MAX && MSAVE <= FPU_HOST_MEM_MAX,
+               "FPUHostMem must hold the largest x87 memory operand");
+_Static_assert((int)MSAVE == (int)IMG_SIZE, "the FNSAVE operand is the image the stubs use");
+
+static const uint8_t host_mem_bytes[8][8] = {
+    /* D8 */ {M32, M32, M32, M32, M32, M32, M32, M32},
+    /* D9 FLD - FST FSTP FLDENV FLDCW FNSTENV FNSTCW */ {M32, 0, M32, M32, MENV, M16, MENV, M16},
+    /* DA */ {M32, M32, M32, M32, M32, M32, M32, M32},
+    /* DB FILD FISTTP FIST FISTP - FLD - FSTP */ {M32, M32, M32, M32, 0, M80, 0, M80},
+    /* DC */ {M64, M64, M64, M64, M64, M64, M64, M64},
+    /* DD FLD FISTTP FST FSTP FRSTOR - FNSAVE FNSTSW */ {M64, M64, M64, M64, MSAVE, 0, MSAVE, M16},
+    /* DE */ {M16, M16, M16, M16, M16, M16, M16, M16},
+    /* DF FILD FISTTP FIST FISTP FBLD FILD FBSTP FISTP */ {M16, M16, M16, M16, M80, M64, M80, M64},
+};
+
+int fpu_host_mem_bytes(uint8_t op, int reg)
+{
+    return host_mem_bytes[op & 7u][reg & 7];
+}
+
+unsigned fpu_host_run(const FPU *in, FPU *out, uint8_t op, uint8_t modrm, FPUHostMem *mem,
                       uint32_t *eflags)
 {
     uint8_t img[IMG_SIZE] __attribute__((aligned(16)));
-    uint8_t dummy[16] = {0};
+    FPUHostMem dummy;   /* register forms never touch it */
     memset(img, 0xff, IMG_ST);
     put16(img + IMG_CW, in->cw);
     put16(img + IMG_SW, (uint16_t)(in->sw & ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B)));
@@ -119,12 +151,20 @@ unsigned fpu_host_run(const FPU *in, FPU *out, uint8_t op, uint8_t modrm, uint8_
     for (int i = 0; i < 8; i++) memcpy(img + IMG_ST + 10 * i, in->st[(top + i) & 7], 10);
 
     uintptr_t stub;
-    if ((modrm >> 6) == 3)
+    if ((modrm >> 6) == 3) {
         stub = (uintptr_t)&xlat86_fpu_stub_reg + ((op & 7u) * 64u + (modrm & 63u)) * 32u;
-    else
+    } else {
+        /* Cannot fail while the table and the type agree (checked above);
+         * kept as a run-time guard that no build mode compiles out. */
+        if (fpu_host_mem_bytes(op, (modrm >> 3) & 7) > (int)sizeof mem->b) {
+            fprintf(stderr, "fpu_host_run: operand of %02x /%d exceeds the buffer\n", op,
+                    (modrm >> 3) & 7);
+            abort();
+        }
         stub = (uintptr_t)&xlat86_fpu_stub_mem + ((op & 7u) * 8u + ((modrm >> 3) & 7u)) * 32u;
+    }
     uint8_t fl[2] = {0, (uint8_t)*eflags};
-    ((fpu_stub)stub)(img, mem ? mem : dummy, fl);
+    ((fpu_stub)stub)(img, mem ? mem->b : dummy.b, fl);
 
     uint16_t hsw = get16(img + IMG_SW);
     if (out != in) *out = *in;

@@ -202,7 +202,7 @@ int main(int argc, char **argv)
     /* -loadvm: the saved state replaces the one just built (QEMU restores
      * its snapshot at the same point, before the CPU runs). */
     if (opt.loadvm && !machine_loadvm(&machine, opt.loadvm, err, sizeof err)) {
-        fprintf(stderr, "xlat86: -loadvm %s: %s\n", opt.loadvm, err);
+        fprintf(stderr, "xlat86: -loadvm %s\n", err);   /* err starts with the path */
         status = EXIT_USAGE;
         goto out_machine;
     }

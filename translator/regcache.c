@@ -4,13 +4,13 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
+#include "cg_internal.h"  /* CG_OFF_REGS */
 
 static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15};
 
 static HMem greg_mem(int r, int size)
 {
-    int32_t off = (int32_t)offsetof(CPU, regs);
+    int32_t off = CG_OFF_REGS;
     if (size == 1) return hmem(HRBP, off + 4 * (r & 3) + (r >> 2));
     return hmem(HRBP, off + 4 * r);
 }

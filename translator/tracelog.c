@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "codegen.h"
-#include "decode.h"
+#include "cpu/decode.h"
 #include "trace.h"
 
 void tracelog_block(const TB *tb)

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "diff.h"
-#include "translator/decode.h"
+#include "cpu/decode.h"
 #include "translator/trace.h"
 
 enum { P_HI, P_HR, P_IR, NPAIR };

@@ -19,7 +19,7 @@
 #include "cpu/ops.h"
 #include "devices/iobus.h"
 #include "devices/memory.h"
-#include "translator/decode.h"
+#include "cpu/decode.h"
 
 #define EQ(actual, expected, what)                                                         \
     do {                                                                                   \

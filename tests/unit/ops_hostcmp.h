@@ -34,7 +34,7 @@
 #include "cpu/mem.h"
 #include "cpu/ops.h"
 #include "devices/memory.h"
-#include "translator/decode.h"
+#include "cpu/decode.h"
 
 /* Guest memory window for [EBX] operands: DS base 0 (real mode after
  * reset), offsets GMEM_BASE.. GMEM_BASE + MEMWIN, EBX points at the middle. */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "translator/decode.h"
+#include "cpu/decode.h"
 #include "translator/x64emit.h"
 
 static uint8_t buf[64];

@@ -1,4 +1,8 @@
-/* decode.h - guest instruction decoding with Capstone into Insn. */
+/* decode.h - guest instruction decoding with Capstone into Insn.
+ *
+ * Part of cpu/: both executors decode the same way (the C reference
+ * semantics in cpu/ops_*.c and the translator), so decoding belongs to the
+ * engine-neutral CPU, not to one engine. */
 #ifndef XLAT86_DECODE_H
 #define XLAT86_DECODE_H
 
@@ -6,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpu/insn.h"
+#include "insn.h"
 
 /* Decode one instruction from code[0..n) located at CS offset eip, in
  * 32-bit (code32) or 16-bit default size. Returns false if Capstone cannot

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
+#include "cpu.h"
 
 static csh cs16, cs32, cs64;
 static cs_insn *ci16, *ci32;

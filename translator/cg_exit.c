@@ -1,0 +1,72 @@
+/* cg_exit.c - how a block leaves.
+ *
+ * A direct exit is a patchable jmp/jcc to an out-of-line stub that stores
+ * the target EIP and returns TB | slot to the run loop, which may then
+ * chain it (patch the jump straight to the successor's code). Under paging
+ * a stub for another linear page looks the jump cache up itself, since
+ * such exits are never chained. An indirect exit (JMP r/m, RET) looks the
+ * jump cache up inline and only returns to the run loop on a miss.
+ */
+#include "cg_internal.h"
+
+#include "devices/memory.h"
+
+uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
+{
+    CodeBuf *cb = &g->cb;
+    uint8_t *stub = cb->p;
+    x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), target);
+    uint32_t lin = g->tb->cs_base + target;
+    if ((g->mode & TMODE_PG) && ((lin ^ g->tb->lin_pc) & PAGE_MASK)) {
+        /* Under paging the run loop never chains into another linear page,
+         * so this exit would always go back to it: look the target up in
+         * the jump cache here instead, like an indirect jump (its entries
+         * are dropped with the TLB, so they hold the current mapping). */
+        uint8_t *miss[4];
+        x_mov_ri64(cb, HRDX, (uint64_t)(uintptr_t)&g->tc->jc[tc_jc_index(lin)]);
+        x_mov_rm(cb, 8, HRDX, hmem(HRDX, 0));
+        x_test_rr(cb, 8, HRDX, HRDX);
+        miss[0] = x_jcc_rel32(cb, 4 /* jz */, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)), lin);
+        miss[1] = x_jcc_rel32(cb, 5, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
+        miss[2] = x_jcc_rel32(cb, 5, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+        miss[3] = x_jcc_rel32(cb, 5, NULL);
+        x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+        for (int k = 0; k < 4; k++) x_patch_rel32(miss[k], cb->p);
+    }
+    x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)g->tb | (uint64_t)slot);
+    x_jmp_rel32(cb, g->rt->epilogue);
+    return stub;
+}
+
+void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
+{
+    TBExit *e = &g->tb->exit[slot];
+    e->target_eip = target;
+    e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
+}
+
+void cg_emit_indirect_exit(Gen *g)
+{
+    CodeBuf *cb = &g->cb;
+    x_mov_mr(cb, 4, hmem(HRBP, CG_OFF_EIP), HRAX);
+    x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
+    x_mov_rr(cb, 4, HRCX, HRAX);
+    x_shift_ri(cb, SH_SHR, 4, HRCX, JC_BITS);
+    x_alu_rr(cb, ALU_XOR, 4, HRCX, HRAX);
+    x_alu_ri(cb, ALU_AND, 4, HRCX, JC_SIZE - 1);
+    x_mov_ri64(cb, HRDX, (uint64_t)(uintptr_t)&g->tc->jc[0]);
+    HMem ent = {HRDX, HRCX, 8, 0};
+    x_mov_rm(cb, 8, HRDX, ent);
+    x_test_rr(cb, 8, HRDX, HRDX);
+    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 4 /* jz */, NULL);
+    x_alu_rm(cb, ALU_CMP, 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
+    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
+    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+}

@@ -1,0 +1,151 @@
+/* cg_flags.c - the guest status flags in generated code.
+ *
+ * Between a producing and a consuming instruction the six status flags
+ * live in host EFLAGS (g->floc == FL_HOST); a sequence that clobbers host
+ * flags, a helper call or a block exit moves them to DbtCPU.aflags (LAHF/SETO
+ * form, FL_MEM) when a later reader still needs them. Which flags are live
+ * after each instruction comes from a backward pass over the block, with
+ * the flag effect of each instruction as the mode translates it: inlined
+ * forms per the descriptor table (cg_inline.c), helpers read all six (they
+ * see canonical EFLAGS) and kill none. Flags live out of the block come
+ * from a short forward scan of the successor code on the same page.
+ */
+#include "cg_internal.h"
+
+#include <capstone/x86.h>
+
+#include "cpu/decode.h"
+#include "cpu/mem.h"
+#include "devices/memory.h"
+
+uint32_t cg_cond_flags(int cc)
+{
+    switch (cc >> 1) {
+    case 0: return F_OF;
+    case 1: return F_CF;
+    case 2: return F_ZF;
+    case 3: return F_CF | F_ZF;
+    case 4: return F_SF;
+    case 5: return F_PF;
+    case 6: return F_SF | F_OF;
+    default: return F_SF | F_OF | F_ZF;
+    }
+}
+
+void cg_fl_spill(Gen *g)
+{
+    if (g->floc == FL_HOST) {
+        x_lahf(&g->cb);
+        uint8_t seto[3] = {0x0f, 0x90, 0xc0};  /* seto al */
+        for (int i = 0; i < 3; i++) cb_byte(&g->cb, seto[i]);
+        x_mov_mr(&g->cb, 2, hmem(HRBP, CG_OFF_AFLAGS), HRAX);
+    }
+    g->floc = FL_MEM;
+}
+
+void cg_fl_exit(Gen *g, uint32_t live)
+{
+    if (live & F_ARITH) cg_fl_spill(g);
+    g->floc = FL_MEM;
+}
+
+void cg_fl_load(Gen *g)
+{
+    if (g->floc == FL_MEM) {
+        x_movzx_rm(&g->cb, HRAX, 2, hmem(HRBP, CG_OFF_AFLAGS));
+        x_alu_ri(&g->cb, ALU_ADD, 1, HRAX, 0x7f);   /* OF = (AL == 1) */
+        x_sahf(&g->cb);
+    }
+    g->floc = FL_HOST;
+}
+
+void cg_fl_before(Gen *g, int i, bool clob, uint32_t fr, uint32_t fw)
+{
+    uint32_t need = (g->live_after[i] & ~fw) | fr;
+    if (clob && g->floc == FL_HOST) {
+        if (need) cg_fl_spill(g);
+        else g->floc = FL_MEM;
+    }
+}
+
+void cg_fl_prepare_op(Gen *g, int i, uint32_t fr, uint32_t fw)
+{
+    uint32_t keep = g->live_after[i] & ~fw & F_ARITH;
+    if (fr || (fw && keep)) cg_fl_load(g);
+    if (fw) g->floc = FL_HOST;
+}
+
+/* ---- liveness ---- */
+
+/* Flags an instruction reads and kills, as the translation of this mode
+ * will treat it: helpers read all six (they see canonical EFLAGS). */
+static void flag_effect(const Insn *in, bool inl, uint32_t *fr, uint32_t *fw)
+{
+    const CGInline *d = inl ? cg_inline_lookup(in) : NULL;
+    if (d) {
+        cg_inline_flags(d, in, fr, fw);
+    } else {
+        *fr = F_ARITH;
+        *fw = 0;
+    }
+}
+
+void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t live_out)
+{
+    uint32_t live = live_out;
+    for (int i = n - 1; i >= 0; i--) {
+        g->live_after[i] = live;
+        uint32_t fr, fw;
+        flag_effect(&insns[i], inl, &fr, &fw);
+        live = (live & ~fw) | fr;
+    }
+}
+
+/* Which status flags does the code at CS:eip read before overwriting them?
+ * A short forward scan (as Blink's flags.c does) over straight-line code on
+ * the block's own physical page; anything unknown counts as read. The
+ * scanned bytes join the block's invalidation range, so rewriting them
+ * retranslates this block too. */
+static uint32_t flags_needed_at(CPU *cpu, TB *tb, uint32_t eip, bool code32, bool inl)
+{
+    uint32_t needed = 0, killed = 0;
+    uint32_t page = tb->phys_pc & PAGE_MASK;
+    for (int k = 0; k < 12; k++) {
+        uint32_t lin = tb->cs_base + eip, phys;
+        if (!lin_probe(cpu, lin, ACC_FETCH, ((tb->mode >> 5) & 3) == 3, &phys)) break;
+        if ((phys & PAGE_MASK) != page) break;
+        uint8_t buf[16];
+        int n = (int)(PAGE_SIZE - (phys & 0xfff));
+        if (n > 15) n = 15;
+        uint32_t p2;
+        if (lin_fetch_try(cpu, lin, buf, n, &p2) < 0) break;
+        Insn in;
+        if (!decode_insn(buf, (size_t)n, eip, code32, &in)) break;
+        if (phys < tb->phys_lo) tb->phys_lo = phys;
+        if (phys + in.len > tb->phys_hi) tb->phys_hi = phys + in.len;
+        uint32_t fr, fw;
+        flag_effect(&in, inl, &fr, &fw);
+        needed |= fr & ~killed;
+        killed |= fw;
+        if ((killed & F_ARITH) == F_ARITH) return needed & F_ARITH;
+        if (cg_ends_block(&in, true)) break;
+        eip = in.next_eip;
+    }
+    return (needed | ~killed) & F_ARITH;
+}
+
+uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl)
+{
+    const CGInline *d = inl ? cg_inline_lookup(last) : NULL;
+    if (d && (d->attr & CGI_BRANCH)) {
+        if (d->attr & CGI_COND)
+            return flags_needed_at(cpu, tb, last->op[0].imm, code32, inl) |
+                   flags_needed_at(cpu, tb, last->next_eip, code32, inl);
+        if ((last->id == X86_INS_JMP || last->id == X86_INS_CALL) && last->op[0].kind == OPK_IMM)
+            return flags_needed_at(cpu, tb, last->op[0].imm & (last->opsize == 2 ? 0xffffu : ~0u),
+                                   code32, inl);
+        return F_ARITH;
+    }
+    if (cg_ends_block(last, inl) || !inl) return F_ARITH;
+    return flags_needed_at(cpu, tb, fall, code32, inl);
+}

@@ -1,0 +1,546 @@
+/* cg_inline.c - instructions translated to inline host code.
+ *
+ * One descriptor per Capstone instruction id that can be inlined
+ * (cg_inline_table below) says everything the rest of the code generator
+ * needs to know about it:
+ *   accepts  which operand forms the emitter handles (others go to the C
+ *            helper, as do all forms with a LOCK/REP/REPNE prefix, except
+ *            for branches, which ignore prefixes);
+ *   emit     the emitter;
+ *   reads/writes (+ attr CGI_COND/CGI_SHIFT)  the guest status flags the
+ *            inlined form reads and writes, for the liveness pass;
+ *   attr CGI_BRANCH  a control transfer: it ends the block and emits its
+ *            own exits;
+ *   attr CGI_CLOBBERS/CGI_ADDR_ONLY  whether the sequence clobbers host
+ *            flags before the operation.
+ * Adding an inline form is one table entry (and its emitter).
+ *
+ * Emitters run after cg_emit_inline has arranged the flags for a sequence
+ * that clobbers host EFLAGS (address computation, TLB check); they call
+ * cg_fl_prepare_op right before the host instruction whose flags matter.
+ */
+#include "cg_internal.h"
+
+#include <capstone/x86.h>
+
+/* ---- operand-form predicates ---- */
+
+static bool is_gpr_or_mem(const Operand *o)
+{
+    return o->kind == OPK_REG || o->kind == OPK_MEM;
+}
+
+static bool acc_any(const Insn *in)
+{
+    (void)in;
+    return true;
+}
+
+/* r/m, r/m/imm (not both memory) */
+static bool acc_binary(const Insn *in)
+{
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    return in->nops == 2 && is_gpr_or_mem(a) && (is_gpr_or_mem(b) || b->kind == OPK_IMM) &&
+           !(a->kind == OPK_MEM && b->kind == OPK_MEM);
+}
+
+/* MOV: as acc_binary, general registers and memory only up to 32 bits */
+static bool acc_mov(const Insn *in)
+{
+    return acc_binary(in) && in->op[0].size <= 4;
+}
+
+/* one r/m operand */
+static bool acc_unary(const Insn *in)
+{
+    return in->nops == 1 && is_gpr_or_mem(&in->op[0]);
+}
+
+static bool acc_lea(const Insn *in)
+{
+    return in->nops == 2 && in->op[0].kind == OPK_REG && in->op[1].kind == OPK_MEM;
+}
+
+/* reg, r/m */
+static bool acc_reg_rm(const Insn *in)
+{
+    return in->nops == 2 && in->op[0].kind == OPK_REG && is_gpr_or_mem(&in->op[1]);
+}
+
+/* r/m, imm8 or CL */
+static bool acc_shift(const Insn *in)
+{
+    const Operand *b = &in->op[1];
+    return in->nops == 2 && is_gpr_or_mem(&in->op[0]) &&
+           (b->kind == OPK_IMM || (b->kind == OPK_REG && b->reg == R_ECX && b->size == 1));
+}
+
+static bool acc_reg_reg(const Insn *in)
+{
+    return in->nops == 2 && in->op[0].kind == OPK_REG && in->op[1].kind == OPK_REG;
+}
+
+/* IMUL r/m (one operand), IMUL r16/32, r/m (, imm) */
+static bool acc_imul(const Insn *in)
+{
+    const Operand *a = &in->op[0];
+    if (in->nops == 1) return is_gpr_or_mem(a);
+    return a->kind == OPK_REG && a->size >= 2 && is_gpr_or_mem(&in->op[1]) &&
+           (in->nops == 2 || in->op[2].kind == OPK_IMM);
+}
+
+static bool acc_push(const Insn *in)
+{
+    return in->nops == 1 && (in->op[0].kind == OPK_REG || in->op[0].kind == OPK_IMM);
+}
+
+static bool acc_pop(const Insn *in)
+{
+    return in->nops == 1 && in->op[0].kind == OPK_REG;
+}
+
+/* CMOVcc reg, r/m (no operand count check, as before the table) */
+static bool acc_cmov(const Insn *in)
+{
+    return in->op[0].kind == OPK_REG && is_gpr_or_mem(&in->op[1]);
+}
+
+/* JMP rel / r/m (not the far JMP ptr16:16/32, EA) */
+static bool acc_jmp(const Insn *in)
+{
+    const Operand *a = &in->op[0];
+    return in->nops == 1 && (a->kind == OPK_IMM || a->kind == OPK_REG || a->kind == OPK_MEM) &&
+           in->opcode[0] != 0xea;
+}
+
+static bool acc_call_rel(const Insn *in)
+{
+    return in->nops == 1 && in->op[0].kind == OPK_IMM;
+}
+
+/* ---- emitters ---- */
+
+static void emit_nop(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)g, (void)i, (void)in, (void)d;
+}
+
+/* DF lives in CPU.eflags (host DF must stay clear for C code). */
+static void emit_df(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    if (in->id == X86_INS_CLD) x_alu_mi(&g->cb, ALU_AND, 4, hmem(HRBP, CG_OFF_EFLAGS), ~F_DF);
+    else x_alu_mi(&g->cb, ALU_OR, 4, hmem(HRBP, CG_OFF_EFLAGS), F_DF);
+}
+
+/* CLC/STC/CMC: arg = the one-byte opcode, run on host CF. */
+static void emit_cf(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    cg_fl_prepare_op(g, i, in->id == X86_INS_CMC ? F_CF : 0, F_CF);
+    cb_byte(&g->cb, (uint8_t)d->arg);
+}
+
+static void emit_lea(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    const Operand *a = &in->op[0];
+    cg_emit_ea(g, in, &in->op[1]);
+    x_mov_mr(&g->cb, a->size, cg_greg_def(g, a->reg, a->size), HRSI);
+}
+
+static void emit_push(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    int size = in->opsize;
+    if (a->kind == OPK_REG) x_mov_rm(cb, 4, HRDX, cg_greg(g, a->reg, 4));
+    cg_emit_stack_addr(g, size, true);
+    if (a->kind == OPK_REG) x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    else x_mov_mi(cb, size, CG_HM_RSI, a->imm);
+    cg_emit_store_sp(g);
+}
+
+static void emit_pop(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = in->opsize;
+    cg_emit_stack_addr(g, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    cg_emit_store_sp(g);
+    x_mov_mr(cb, size, cg_greg_def(g, in->op[0].reg, size), HRDX);
+}
+
+static void emit_xchg(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    x_mov_rm(cb, sz, HRAX, cg_greg(g, a->reg, sz));
+    x_mov_rm(cb, sz, HRDX, cg_greg(g, b->reg, sz));
+    x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
+    x_mov_mr(cb, sz, cg_greg_w(g, b->reg, sz, true), HRAX);
+}
+
+/* One-operand MUL/IMUL: AX = AL * r/m8, DX:AX = AX * r/m16, EDX:EAX =
+ * EAX * r/m32 (SDM vol. 2, MUL/IMUL). arg = the F6/F7 reg field. */
+static void emit_mul1(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, false);
+    HMem src = cg_opnd(g, a, sz, false);
+    cg_fl_prepare_op(g, i, fr, fw);
+    x_mov_rm(cb, sz, HRAX, cg_greg(g, R_EAX, sz));
+    uint8_t o = sz == 1 ? 0xf6 : 0xf7;
+    x_op_rm(cb, sz, &o, 1, d->arg, -1, &src);
+    if (sz == 1) {
+        x_mov_mr(cb, 2, cg_greg_w(g, R_EAX, 2, true), HRAX);
+    } else {
+        x_mov_mr(cb, sz, cg_greg_w(g, R_EAX, sz, true), HRAX);
+        x_mov_mr(cb, sz, cg_greg_w(g, R_EDX, sz, true), HRDX);
+    }
+}
+
+/* IMUL: the one-operand form as MUL, or IMUL r, r/m (, imm). */
+static void emit_imul(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    if (in->nops < 2) {
+        emit_mul1(g, i, in, d);
+        return;
+    }
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
+    HMem src = cg_opnd(g, b, sz, false);
+    if (in->nops == 2) x_mov_rm(cb, sz, HRDX, cg_greg(g, a->reg, sz));
+    cg_fl_prepare_op(g, i, fr, fw);
+    if (in->nops == 2) {
+        x_imul_rm(cb, sz, HRDX, src);
+    } else {
+        uint32_t imm = in->op[2].imm;
+        int32_t si = (int32_t)imm;
+        if (sz == 2) si = (int16_t)imm;
+        bool short_imm = si >= -128 && si <= 127;
+        uint8_t o = short_imm ? 0x6b : 0x69;
+        x_op_rm(cb, sz, &o, 1, HRDX, -1, &src);
+        if (short_imm) cb_byte(cb, (uint8_t)si);
+        else if (sz == 2) { cb_byte(cb, (uint8_t)imm); cb_byte(cb, (uint8_t)(imm >> 8)); }
+        else cb_u32(cb, imm);
+    }
+    x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
+}
+
+static void emit_movx(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, b->size, false);
+    HMem src = cg_opnd(g, b, b->size, false);
+    if (in->id == X86_INS_MOVZX) x_movzx_rm(cb, HRDX, b->size, src);
+    else x_movsx_rm(cb, HRDX, b->size, src);
+    x_mov_mr(cb, a->size, cg_greg_def(g, a->reg, a->size), HRDX);
+}
+
+static void emit_setcc(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    const Operand *a = &in->op[0];
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, 1, true);
+    cg_fl_prepare_op(g, i, fr, 0);
+    x_setcc_m(&g->cb, d->arg, cg_opnd(g, a, 1, true));
+}
+
+static void emit_cmovcc(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
+    x_mov_rm(cb, sz, HRDX, cg_greg(g, a->reg, sz));
+    cg_fl_prepare_op(g, i, fr, 0);
+    x_cmov_rm(cb, d->arg, sz, HRDX, cg_opnd(g, b, sz, false));
+    x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
+}
+
+static void emit_mov(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, true);
+    else if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
+    if (b->kind == OPK_IMM) {
+        x_mov_mi(cb, sz, a->kind == OPK_REG ? cg_greg_def(g, a->reg, sz) : CG_HM_RSI, b->imm);
+    } else {
+        x_mov_rm(cb, sz, HRDX, cg_opnd(g, b, sz, false));
+        x_mov_mr(cb, sz, a->kind == OPK_REG ? cg_greg_def(g, a->reg, sz) : CG_HM_RSI, HRDX);
+    }
+}
+
+/* ADD OR ADC SBB AND SUB XOR CMP (arg = ALU_*) and TEST (arg = -1). */
+static void emit_alu(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    bool test = d->arg < 0;
+    bool ro = test || d->arg == ALU_CMP;
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, !ro);
+    else if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
+    if (b->kind != OPK_IMM) x_mov_rm(cb, sz, HRDX, cg_opnd(g, b, sz, false));
+    cg_fl_prepare_op(g, i, fr, fw);
+    HMem dst = cg_opnd(g, a, sz, !ro);
+    if (test) {
+        if (b->kind == OPK_IMM) x_test_mi(cb, sz, dst, b->imm);
+        else x_test_mr(cb, sz, dst, HRDX);
+    } else {
+        if (b->kind == OPK_IMM) x_alu_mi(cb, d->arg, sz, dst, b->imm);
+        else x_alu_mr(cb, d->arg, sz, dst, HRDX);
+    }
+}
+
+/* INC DEC NOT NEG on r/m. */
+static void emit_unary(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, true);
+    cg_fl_prepare_op(g, i, fr, fw);
+    HMem dst = cg_opnd(g, a, sz, true);
+    switch (in->id) {
+    case X86_INS_INC: x_inc_m(cb, sz, dst); break;
+    case X86_INS_DEC: x_dec_m(cb, sz, dst); break;
+    case X86_INS_NOT: x_not_m(cb, sz, dst); break;
+    default: x_neg_m(cb, sz, dst); break;
+    }
+}
+
+/* ROL ROR SHL SHR SAR by imm8 or CL (arg = SH_*). */
+static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, true);
+    if (b->kind == OPK_IMM) {
+        uint32_t fr, fw;
+        cg_inline_flags(d, in, &fr, &fw);
+        cg_fl_prepare_op(g, i, fr, fw);
+        x_shift_mi(cb, d->arg, sz, cg_opnd(g, a, sz, true), (uint8_t)b->imm);
+    } else {
+        x_movzx_rm(cb, HRCX, 1, cg_greg(g, R_ECX, 1));
+        cg_fl_prepare_op(g, i, F_ARITH, F_ARITH);
+        uint8_t o = sz == 1 ? 0xd2 : 0xd3;
+        HMem dst = cg_opnd(g, a, sz, true);
+        x_op_rm(cb, sz, &o, 1, d->arg, -1, &dst);
+    }
+}
+
+/* ---- branch emitters (end the block) ---- */
+
+static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    cg_fl_load(g);
+    cg_fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
+    rc_writeback_all(&g->cb, &g->rc);  /* MOVs: flags intact too */
+    cg_emit_direct_exit(g, 0, in->op[0].imm, d->arg);
+    cg_emit_direct_exit(g, 1, in->next_eip, -1);
+}
+
+static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    if (a->kind == OPK_IMM) {
+        cg_fl_exit(g, g->live_after[i]);
+        rc_writeback_all(cb, &g->rc);
+        cg_emit_direct_exit(g, 0, a->imm, -1);
+        return;
+    }
+    cg_fl_before(g, i, true, 0, 0);
+    cg_fl_spill(g);
+    if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, in->opsize, false);
+    if (in->opsize == 2) x_movzx_rm(cb, HRAX, 2, cg_opnd(g, a, 2, false));
+    else x_mov_rm(cb, 4, HRAX, cg_opnd(g, a, 4, false));
+    rc_writeback_all(cb, &g->rc);
+    cg_emit_indirect_exit(g);
+}
+
+static void emit_call(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)d;
+    CodeBuf *cb = &g->cb;
+    uint32_t opmask = in->opsize == 2 ? 0xffffu : 0xffffffffu;
+    cg_fl_exit(g, g->live_after[i]);
+    cg_emit_stack_addr(g, in->opsize, true);
+    x_mov_mi(cb, in->opsize, CG_HM_RSI, in->next_eip);
+    cg_emit_store_sp(g);
+    rc_writeback_all(cb, &g->rc);
+    cg_emit_direct_exit(g, 0, in->op[0].imm & opmask, -1);
+}
+
+static void emit_ret(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    cg_fl_spill(g);
+    cg_emit_stack_addr(g, in->opsize, false);
+    if (in->opsize == 2) x_movzx_rm(cb, HRAX, 2, CG_HM_RSI);
+    else x_mov_rm(cb, 4, HRAX, CG_HM_RSI);
+    if (in->nops == 1 && a->kind == OPK_IMM) x_lea(cb, 4, HRDI, hmem(HRDI, (int32_t)(a->imm & 0xffff)));
+    cg_emit_store_sp(g);
+    rc_writeback_all(cb, &g->rc);
+    cg_emit_indirect_exit(g);
+}
+
+/* ---- the descriptor table ---- */
+
+#define D CGF_DECODED
+#define ARITH F_ARITH
+#define E(ID, ATTR, ARG, RD, WR, ACC, EMIT, FORMS) \
+    {X86_INS_##ID, (ATTR), (ARG), (RD), (WR), (ACC), (EMIT), #ID, (FORMS)}
+/* The sixteen conditions, in condition-code order (0 = O ... 15 = G). */
+#define CONDS(PFX, ATTR, ACC, EMIT, FORMS)                                              \
+    E(PFX##O, ATTR, 0, D, D, ACC, EMIT, FORMS), E(PFX##NO, ATTR, 1, D, D, ACC, EMIT, FORMS),     \
+    E(PFX##B, ATTR, 2, D, D, ACC, EMIT, FORMS), E(PFX##AE, ATTR, 3, D, D, ACC, EMIT, FORMS),     \
+    E(PFX##E, ATTR, 4, D, D, ACC, EMIT, FORMS), E(PFX##NE, ATTR, 5, D, D, ACC, EMIT, FORMS),     \
+    E(PFX##BE, ATTR, 6, D, D, ACC, EMIT, FORMS), E(PFX##A, ATTR, 7, D, D, ACC, EMIT, FORMS),     \
+    E(PFX##S, ATTR, 8, D, D, ACC, EMIT, FORMS), E(PFX##NS, ATTR, 9, D, D, ACC, EMIT, FORMS),     \
+    E(PFX##P, ATTR, 10, D, D, ACC, EMIT, FORMS), E(PFX##NP, ATTR, 11, D, D, ACC, EMIT, FORMS),   \
+    E(PFX##L, ATTR, 12, D, D, ACC, EMIT, FORMS), E(PFX##GE, ATTR, 13, D, D, ACC, EMIT, FORMS),   \
+    E(PFX##LE, ATTR, 14, D, D, ACC, EMIT, FORMS), E(PFX##G, ATTR, 15, D, D, ACC, EMIT, FORMS)
+
+/* reads/writes: flags the inlined form reads and writes (F_* sets, or D =
+ * the decoder's Capstone mask). Writes are what host EFLAGS really holds
+ * afterwards, which can be more than the guest defines (the host's
+ * undefined AF after a shift) or less (MUL/IMUL: only CF and OF, hosts
+ * differ on the rest). */
+static const CGInline table[] = {
+    E(MOV, 0, 0, D, D, acc_mov, emit_mov, "r/m, r/m/imm (8/16/32-bit, not both memory)"),
+    E(ADD, 0, ALU_ADD, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(OR, 0, ALU_OR, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(ADC, 0, ALU_ADC, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(SBB, 0, ALU_SBB, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(AND, 0, ALU_AND, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(SUB, 0, ALU_SUB, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(XOR, 0, ALU_XOR, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(CMP, 0, ALU_CMP, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(TEST, 0, -1, D, ARITH, acc_binary, emit_alu, "r/m, r/m/imm"),
+    E(INC, 0, 0, D, ARITH & ~F_CF, acc_unary, emit_unary, "r/m"),
+    E(DEC, 0, 0, D, ARITH & ~F_CF, acc_unary, emit_unary, "r/m"),
+    E(NOT, 0, 0, D, D, acc_unary, emit_unary, "r/m"),
+    E(NEG, 0, 0, D, ARITH, acc_unary, emit_unary, "r/m"),
+    E(LEA, CGI_ADDR_ONLY, 0, D, D, acc_lea, emit_lea, "r, m"),
+    E(MOVZX, 0, 0, D, D, acc_reg_rm, emit_movx, "r, r/m8/16"),
+    E(MOVSX, 0, 0, D, D, acc_reg_rm, emit_movx, "r, r/m8/16"),
+    E(ROL, CGI_SHIFT, SH_ROL, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
+    E(ROR, CGI_SHIFT, SH_ROR, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
+    E(SHL, CGI_SHIFT, SH_SHL, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
+    E(SHR, CGI_SHIFT, SH_SHR, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
+    E(SAR, CGI_SHIFT, SH_SAR, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
+    E(MUL, 0, 4, 0, F_CF | F_OF, acc_unary, emit_mul1, "r/m (AX/DX:AX/EDX:EAX)"),
+    E(IMUL, 0, 5, 0, F_CF | F_OF, acc_imul, emit_imul, "r/m; r16/32, r/m; r16/32, r/m, imm"),
+    E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
+    E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm"),
+    E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
+    E(NOP, 0, 0, D, D, acc_any, emit_nop, "all"),
+    E(CLD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
+    E(STD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
+    E(CLC, 0, 0xf8, D, F_CF, acc_any, emit_cf, "-"),
+    E(STC, 0, 0xf9, D, F_CF, acc_any, emit_cf, "-"),
+    E(CMC, 0, 0xf5, F_CF, F_CF, acc_any, emit_cf, "-"),
+    CONDS(SET, CGI_COND, acc_any, emit_setcc, "r/m8"),
+    CONDS(CMOV, CGI_COND, acc_cmov, emit_cmovcc, "r16/32, r/m"),
+    CONDS(J, CGI_COND | CGI_BRANCH, acc_any, emit_jcc, "rel8/16/32"),
+    E(JMP, CGI_BRANCH, 0, D, 0, acc_jmp, emit_jmp, "rel, r/m (not far)"),
+    E(CALL, CGI_BRANCH, 0, D, 0, acc_call_rel, emit_call, "rel"),
+    E(RET, CGI_BRANCH, 0, D, 0, acc_any, emit_ret, "near, with or without imm16"),
+};
+
+#undef E
+#undef CONDS
+#undef D
+#undef ARITH
+
+const CGInline *cg_inline_table(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}
+
+/* Capstone id -> 1 + table index (0: not in the table). Built when the
+ * program loads, so lookups never race with its construction. */
+static uint8_t by_id[X86_INS_ENDING];
+
+_Static_assert(sizeof table / sizeof table[0] < 255, "by_id holds table indices in a byte");
+
+__attribute__((constructor)) static void build_index(void)
+{
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) by_id[table[k].id] = (uint8_t)(k + 1);
+}
+
+const CGInline *cg_inline_lookup(const Insn *in)
+{
+    if (in->id >= X86_INS_ENDING || !by_id[in->id]) return NULL;
+    const CGInline *d = &table[by_id[in->id] - 1];
+    if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) return NULL;
+    return d->accepts(in) ? d : NULL;
+}
+
+void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *fw)
+{
+    uint32_t r = d->reads & F_ARITH, w = d->writes & F_ARITH;
+    if (d->reads & CGF_DECODED) r |= in->flags_read & F_ARITH;
+    if (d->writes & CGF_DECODED) w |= in->flags_written & F_ARITH;
+    if (d->attr & CGI_COND) r |= cg_cond_flags(d->arg);
+    if (d->attr & CGI_SHIFT) {
+        if (in->op[1].kind == OPK_IMM) {
+            unsigned cnt = in->op[1].imm & 31;
+            if (cnt == 0) w = 0;
+            else if (d->arg == SH_ROL || d->arg == SH_ROR) w = F_CF | F_OF;
+            else w = F_ARITH;   /* host writes AF too (undefined) */
+        } else {
+            /* count in CL may be zero: flags read-through */
+            r = F_ARITH;
+            w = F_ARITH;
+        }
+    }
+    *fr = r;
+    *fw = w;
+}
+
+void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    if (d->attr & CGI_BRANCH) {
+        d->emit(g, i, in, d);
+        return;
+    }
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    bool mem = !(d->attr & CGI_ADDR_ONLY) &&
+               ((in->nops >= 1 && a->kind == OPK_MEM) || (in->nops >= 2 && b->kind == OPK_MEM));
+    cg_fl_before(g, i, mem || (d->attr & CGI_CLOBBERS), fr, fw);
+    d->emit(g, i, in, d);
+}

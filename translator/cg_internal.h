@@ -1,0 +1,229 @@
+/* cg_internal.h - what the code generator's files share (not a public
+ * contract: translator/cg_*.c, codegen.c, regcache.c and the unit test of
+ * the descriptor table include it).
+ *
+ * The code generator is split by concern:
+ *   codegen.c     mode key, block decode, the translation driver
+ *   cg_runtime.c  enter/epilogue routines, the helper bridge (C side and
+ *                 the emitted call)
+ *   cg_flags.c    where the guest status flags are (host EFLAGS or
+ *                 DbtCPU.aflags), spills/reloads, the liveness pass and the
+ *                 forward scan of successor code
+ *   cg_mem.c      effective addresses, segment limit + TLB fast path, the
+ *                 TLB-miss fill path, stack addressing
+ *   cg_inline.c   the inline emitters and the descriptor table that says,
+ *                 per Capstone id, which forms are inlined, by which
+ *                 emitter, with which flag effect, and whether it ends the
+ *                 block
+ *   cg_exit.c     block exits: patchable direct jumps, exit stubs, the
+ *                 inline jump-cache lookup of indirect exits
+ *
+ * Conventions of generated code:
+ *  - rbp holds the CPU pointer for the whole block; guest registers,
+ *    segment caches and the TLB are addressed at fixed offsets from it.
+ *    Guest registers live in CPU.regs[] at block boundaries; within a block
+ *    they are cached in host callee-saved registers (regcache.c), stored
+ *    back before helper calls and at exits. Byte registers AH..BH always go
+ *    through memory (byte 1 of the dword).
+ *  - The six status flags live in host EFLAGS between a producing and a
+ *    consuming instruction ("x86 on x86": ADD is ADD). Where a sequence must
+ *    clobber host flags (TLB check, stack pointer update) or a helper runs,
+ *    and a later instruction still needs them, they are spilled with
+ *    LAHF/SETO into DbtCPU.aflags (flag-neutral), and restored with
+ *    ADD AL,7Fh/SAHF. Flag liveness comes from the descriptor table (for
+ *    inlined forms) and Capstone's per-instruction masks, crawled backward
+ *    over the block.
+ *  - Memory operands: effective address -> segment limit check against
+ *    CPU.segfast -> + segment base -> TLB tag compare (which also catches
+ *    accesses crossing a page) -> host pointer. A tag miss fills the entry
+ *    from C and continues inline; anything else jumps to an out-of-line
+ *    path that runs the whole instruction through its C reference helper
+ *    (which takes MMIO, code pages, faults, crossings).
+ *  - At block boundaries flags are in DbtCPU.aflags; EIP is stored only when
+ *    leaving to the run loop or calling a helper (cg_helper stores it).
+ */
+#ifndef XLAT86_CG_INTERNAL_H
+#define XLAT86_CG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codegen.h"
+#include "cpu/cpu.h"
+#include "cpu/insn.h"
+#include "dbt.h"
+#include "regcache.h"
+#include "tcache.h"
+#include "x64emit.h"
+
+/* ---- CPU fields addressed by generated code ----
+ * rbp points at the engine's DbtCPU (translator/dbt.h), whose first member
+ * is the CPU context. Every offset the translator uses is here, so a change
+ * of the structs' layout or ownership touches this block only. */
+#define CG_OFF_REGS ((int32_t)offsetof(CPU, regs))
+#define CG_OFF_EIP ((int32_t)offsetof(CPU, eip))
+#define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
+#define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags))
+#define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
+#define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline))
+#define CG_OFF_SEG(s, field) \
+    ((int32_t)offsetof(CPU, seg) + (int32_t)(s) * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, field))
+#define CG_OFF_SEGFAST(s, field) \
+    ((int32_t)offsetof(CPU, segfast) + (int32_t)(s) * (int32_t)sizeof(SegFast) + \
+     (int32_t)offsetof(SegFast, field))
+#define CG_OFF_TLB_READ ((int32_t)offsetof(CPU, tlb_read))
+#define CG_OFF_TLB_WRITE ((int32_t)offsetof(CPU, tlb_write))
+
+/* Where the guest status flags are right now. */
+enum { FL_MEM, FL_HOST };
+
+/* The out-of-line path of one instruction whose fast path may leave. */
+typedef struct Slow {
+    RegCache rc_jump;      /* cache state where the fast path leaves */
+    RegCache rc_resume;    /* and where it continues after the instruction */
+    bool have_rc_jump;
+    uint8_t *jf[4];
+    int nj;
+    uint8_t *miss_jf;      /* TLB tag miss: try a fill first */
+    uint8_t *miss_resume;  /* where the fast path continues with rsi = host */
+    uint8_t miss_size;
+    bool miss_write;
+    const Insn *in;
+    uint8_t *resume;
+    bool restore;        /* resume expects flags in host EFLAGS */
+} Slow;
+
+/* The state of one block's translation. */
+typedef struct Gen {
+    CodeBuf cb;
+    CPU *cpu;
+    TCache *tc;
+    const CGRuntime *rt;
+    TB *tb;
+    uint32_t mode;
+    bool code32, ss32, flat;
+    int floc;
+    uint32_t live_after[TB_MAX_INSNS];
+    Slow slow[TB_MAX_INSNS];
+    int nslow;
+    Slow *cur_slow;
+    uint8_t *jf_nochain[TB_MAX_INSNS * 2];
+    int n_nochain;
+    RegCache rc;
+} Gen;
+
+/* ---- guest registers through the register cache ---- */
+
+static inline HMem cg_greg_w(Gen *g, int r, int size, bool write)
+{
+    return rc_operand(&g->cb, &g->rc, r, size, write);
+}
+static inline HMem cg_greg(Gen *g, int r, int size) { return rc_operand(&g->cb, &g->rc, r, size, false); }
+static inline HMem cg_greg_def(Gen *g, int r, int size) { return rc_define(&g->cb, &g->rc, r, size); }
+
+/* ---- the inline descriptor table (cg_inline.c) ---- */
+
+typedef struct CGInline CGInline;
+
+/* Emits one inlined instruction (i = its index in the block). */
+typedef void (*CGEmitFn)(Gen *g, int i, const Insn *in, const CGInline *d);
+
+/* CGInline.attr */
+#define CGI_BRANCH 0x01u    /* control transfer: ends the block, emits its exits;
+                             * prefixes are ignored (REP RET, BND JMP) */
+#define CGI_CLOBBERS 0x02u  /* the sequence clobbers host flags before the
+                             * operation even without a memory operand (stack
+                             * pointer arithmetic, CPU.eflags update) */
+#define CGI_ADDR_ONLY 0x04u /* the memory operand is only an address (LEA) */
+#define CGI_COND 0x08u      /* arg is a condition code; reads its flags */
+#define CGI_SHIFT 0x10u     /* shift/rotate flag rules (count may be 0 or CL) */
+
+/* Flag set value meaning "what the decoder says" (Insn.flags_read or
+ * flags_written from Capstone's masks, restricted to F_ARITH). */
+#define CGF_DECODED 0x80000000u
+
+struct CGInline {
+    uint16_t id;            /* Capstone X86_INS_* */
+    uint8_t attr;           /* CGI_* */
+    int16_t arg;            /* emitter argument: ALU_*, SH_*, condition code, opcode byte */
+    uint32_t reads;         /* F_* flags read when inlined, and/or CGF_DECODED */
+    uint32_t writes;        /* F_* flags written when inlined, and/or CGF_DECODED */
+    bool (*accepts)(const Insn *in);  /* operand forms the emitter handles */
+    CGEmitFn emit;
+    const char *mnemonic;   /* for listings and docs/ARCHITECTURE.md */
+    const char *forms;      /* the forms `accepts` takes, in words */
+};
+
+/* The descriptor for this instruction if it is inlined (its id is in the
+ * table, its prefixes allow it and `accepts` takes its operands), else NULL. */
+const CGInline *cg_inline_lookup(const Insn *in);
+/* Flags the inlined instruction reads and writes (F_ARITH subset). */
+void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *fw);
+/* Emit an inlined instruction (flag bookkeeping, then d->emit). */
+void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d);
+/* The whole table, for listings and tests. */
+const CGInline *cg_inline_table(size_t *n);
+
+/* ---- flags (cg_flags.c) ---- */
+
+/* Condition code 0..15 (the low nibble of Jcc) -> flags it tests. */
+uint32_t cg_cond_flags(int cc);
+void cg_fl_spill(Gen *g);
+void cg_fl_load(Gen *g);
+/* Leaving the block: spill only the flags a successor may read. */
+void cg_fl_exit(Gen *g, uint32_t live);
+/* Before an inline instruction: `clob` = its sequence clobbers host flags
+ * before the operation; fr/fw = flags it reads/writes. Arranges a spill if
+ * needed. cg_fl_prepare_op() goes right before the flag-relevant host op. */
+void cg_fl_before(Gen *g, int i, bool clob, uint32_t fr, uint32_t fw);
+void cg_fl_prepare_op(Gen *g, int i, uint32_t fr, uint32_t fw);
+/* Fill g->live_after[] by a backward pass over the block. */
+void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t live_out);
+/* Flags live when the block leaves through its last instruction. */
+uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl);
+
+/* ---- block structure (codegen.c) ---- */
+
+/* Does this instruction end its block, as translated with (inl) or
+ * without inline code? */
+bool cg_ends_block(const Insn *in, bool inl);
+
+/* ---- helper bridge (cg_runtime.c) ---- */
+
+/* Emit a call of cg_helper for `in`; a nonzero result leaves the block. */
+void cg_call_helper(Gen *g, const Insn *in);
+
+/* ---- memory operands (cg_mem.c) ---- */
+
+extern const HMem CG_HM_RSI;   /* [rsi]: the host address of the operand */
+/* Branch to the current instruction's slow path on condition cc. */
+void cg_slow_jump(Gen *g, int cc);
+/* Effective address of a guest memory operand into esi (no segment). */
+void cg_emit_ea(Gen *g, const Insn *in, const Operand *op);
+/* esi = segment offset; leaves rsi = host pointer or jumps to the slow
+ * path. Clobbers rax, rcx and host flags. */
+void cg_emit_seg_tlb(Gen *g, int seg, int size, bool write);
+/* Both of the above. */
+void cg_emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, bool write);
+/* The operand as a host r/m: a cached or in-memory guest register, or [rsi]. */
+HMem cg_opnd(Gen *g, const Operand *op, int size, bool write);
+/* The out-of-line TLB-miss fill of one slow path (full_helper = its
+ * whole-instruction path). */
+void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper);
+/* rsi = host address of the new top of stack for a push of `size`, or of
+ * the current top for a pop; edi = the new (E)SP value to store after. */
+void cg_emit_stack_addr(Gen *g, int size, bool push);
+void cg_emit_store_sp(Gen *g);
+
+/* ---- exits (cg_exit.c) ---- */
+
+/* Direct exit through a patchable jmp (slot 0/1) to guest target; cc >= 0
+ * makes it a jcc. */
+void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc);
+/* Indirect exit: eax = new EIP. Looks the jump cache up inline. */
+void cg_emit_indirect_exit(Gen *g);
+/* The out-of-line stub a direct exit jumps to until it is chained. */
+uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
+
+#endif
