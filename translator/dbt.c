@@ -49,10 +49,12 @@ typedef struct Dbt {
     bool inline_code;
     TB *current;
     volatile int kicked;     /* kick() since run() last looked */
-    volatile bool running;   /* inside run() (on the vCPU thread) */
 } Dbt;
 
 static Dbt *dbt(Engine *e) { return (Dbt *)e; }
+
+/* The engine whose run loop this thread is in (the vCPU thread), if any. */
+static __thread Dbt *running_here;
 
 static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
 {
@@ -159,9 +161,10 @@ static void dbt_kick(Engine *base)
     Dbt *e = dbt(base);
     e->kicked = 1;
     e->d->deadline = 0;
-    /* From a device callback inside run() (an OUT that asks the machine
-     * to stop or reset): no further instruction of the block may run. */
-    if (e->running && e->current) e->cpu->stop_block = true;
+    /* From a device callback inside run() on the vCPU thread (an OUT that
+     * asks the machine to stop or reset): no further instruction of the
+     * block may run. Other threads only touch the exit word above. */
+    if (running_here == e && e->current) e->cpu->stop_block = true;
 }
 
 static void cpu_kick_hook(void *opaque) { dbt_kick(opaque); }
@@ -323,7 +326,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
     volatile int nested = 0;        /* faults while delivering, in a row */
     volatile bool stepped = false;  /* step: the instruction or event is done */
 
-    e->running = true;
+    running_here = e;
     if (setjmp(cpu->jmp)) {
         /* A guest exception was raised by a helper or during delivery.
          * EFLAGS is canonical (cg_helper merged it before the call). */
@@ -344,7 +347,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                 delivering = false;
                 nested = 0;
                 cpu->shutdown = true;
-                e->running = false;
+                running_here = NULL;
                 return STOP_TRIPLE;
             }
             if (c == EXCC_DOUBLE) {
@@ -485,7 +488,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
         if (step) stepped = true;
     }
-    e->running = false;
+    running_here = NULL;
     return stop;
 }
 
