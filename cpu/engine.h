@@ -26,8 +26,13 @@ typedef enum EngineStop {
     STOP_HALT,        /* HLT (or x87 FERR# wait) with nothing to deliver */
     STOP_BREAKPOINT,  /* a debugger breakpoint (not a guest DRn one) */
     STOP_WATCHPOINT,  /* a debugger watchpoint */
-    STOP_RESET,       /* the board asked for a machine reset */
-    STOP_EXIT,        /* the board asked to stop (exit port, power-off, quit) */
+    /* An engine that itself sees the guest ask for a reset or a stop
+     * (KVM's system-event exits) reports it with these. Requests that a
+     * board device makes (ports 0x92/0xCF9/0x64, the exit port, ACPI
+     * soft-off) kick the engine instead: run() returns STOP_BUDGET and the
+     * machine loop reads the board's flags. */
+    STOP_RESET,       /* a machine reset */
+    STOP_EXIT,        /* power-off or another end of the run */
     STOP_TRIPLE,      /* shutdown: a triple fault; state.shutdown is set */
     STOP_ERROR,       /* the engine cannot go on (reported on stderr) */
 } EngineStop;
