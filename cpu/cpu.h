@@ -8,9 +8,10 @@
  * CPU embeds CPUState as an unnamed member (-fms-extensions), so the
  * semantics read cpu->eax-style fields directly (cpu->regs[R_EAX],
  * cpu->seg[S_CS], ...) and &cpu->state names the architectural part.
- * The translator embeds CPU at the start of its own per-vCPU struct
- * (DbtCPU) and addresses fields of both at fixed offsets from a host base
- * register (all in one place: its cg_internal.h).
+ * The translator embeds CPU in its own per-vCPU struct (DbtCPU), right
+ * after the few fields only translated code uses, and addresses fields of
+ * both at fixed offsets from a host base register that points at the CPU
+ * (all in one place: its cg_internal.h).
  */
 #ifndef XLAT86_CPU_H
 #define XLAT86_CPU_H
@@ -109,6 +110,12 @@ enum {
 };
 
 typedef struct CPU {
+    /* Instructions retired (all engines that count them): drives -icount
+     * and the translator's block-entry deadline check. First, so that the
+     * translator's exit word (just before CPU in its DbtCPU) shares its
+     * cache line: the two are read at every block entry. */
+    uint64_t icount;
+
     union {
         CPUState state;       /* the architectural state, as one value */
         CPUState;             /* ... and its fields, by name (-fms-extensions) */
@@ -116,9 +123,7 @@ typedef struct CPU {
 
     SegFast segfast[6];       /* derived from seg[] (cpu_seg_update_fast) */
 
-    /* Instructions retired (all engines that count them): drives -icount
-     * and the translator's block-entry deadline check. */
-    uint64_t icount;
+    volatile uint64_t deadline_x;
     /* The board's virtual clock in ns: the TSC then runs at 1 GHz of
      * virtual time (host time, or -icount time), so Linux's TSC clock
      * agrees with the PIT and RTC whatever the guest's load. */

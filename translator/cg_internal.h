@@ -64,9 +64,9 @@
 #define CG_OFF_REGS ((int32_t)offsetof(CPU, regs))
 #define CG_OFF_EIP ((int32_t)offsetof(CPU, eip))
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
-#define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags))
+#define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
-#define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline))
+#define CG_OFF_DEADLINE ((int32_t)offsetof(CPU, deadline_x))
 #define CG_OFF_SEG(s, field) \
     ((int32_t)offsetof(CPU, seg) + (int32_t)(s) * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, field))
 #define CG_OFF_SEGFAST(s, field) \

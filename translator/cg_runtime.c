@@ -47,7 +47,7 @@ size_t cg_init_runtime(TCache *tc, CGRuntime *rt)
 
 int cg_helper(CPU *cpu, const Insn *in)
 {
-    cpu->eflags = cpu_unpack_aflags(cpu->eflags, ((DbtCPU *)cpu)->aflags);
+    cpu->eflags = cpu_unpack_aflags(cpu->eflags, dbt_cpu_of(cpu)->aflags);
     cpu->eip = in->eip;
     int r = ops_exec(cpu, in);
     if (r == OPR_NEXT) {
@@ -57,7 +57,7 @@ int cg_helper(CPU *cpu, const Insn *in)
          * the run loop takes it before the next instruction. */
         if (cpu->stop_block || (cpu->irq_line && (cpu->eflags & F_IF))) r = OPR_JUMP;
     }
-    ((DbtCPU *)cpu)->aflags = cpu_pack_aflags(cpu->eflags);
+    dbt_cpu_of(cpu)->aflags = cpu_pack_aflags(cpu->eflags);
     return r;
 }
 

@@ -160,7 +160,7 @@ static void dbt_kick(Engine *base)
 {
     Dbt *e = dbt(base);
     e->kicked = 1;
-    e->d->deadline = 0;
+    e->d->cpu.deadline_x = 0;
     /* From a device callback inside run() on the vCPU thread (an OUT that
      * asks the machine to stop or reset): no further instruction of the
      * block may run. Other threads only touch the exit word above. */
@@ -173,7 +173,7 @@ static void dbt_set_intr(Engine *base, int level)
 {
     Dbt *e = dbt(base);
     e->cpu->irq_line = level;
-    if (level) e->d->deadline = 0;   /* leave translated code to take it */
+    if (level) e->d->cpu.deadline_x = 0;   /* leave translated code to take it */
 }
 
 static void dbt_nmi(Engine *base) { cpu_nmi(dbt(base)->cpu); }
@@ -438,9 +438,9 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (step) stepped = true;
             continue;
         }
-        d->deadline = end;
-        if (cpu->irq_line && (cpu->eflags & F_IF)) d->deadline = cpu->icount + 1;
-        if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
+        d->cpu.deadline_x = end;
+        if (cpu->irq_line && (cpu->eflags & F_IF)) d->cpu.deadline_x = cpu->icount + 1;
+        if (e->kicked) d->cpu.deadline_x = 0;   /* a kick that raced with the line above */
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */
@@ -457,7 +457,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
              * through a chain or the inline jump-cache lookup, and no
              * block is linked to or from it. */
             mode |= TMODE_ONE;
-            d->deadline = cpu->icount + 1;
+            d->cpu.deadline_x = cpu->icount + 1;
             last_exit = 0;
         }
         TB *tb = find_block(e, mode);

@@ -24,19 +24,29 @@ typedef struct DbtConfig {
 } DbtConfig;
 
 /* The translator's per-vCPU struct. Generated code addresses it through a
- * host base register: the CPU context (architectural state and the C
- * semantics' context) first, then what only translated code uses. */
+ * host base register that points at `cpu` (the CPU context: architectural
+ * state and the C semantics' context), which helpers receive as their CPU
+ * pointer; what only translated code uses sits just before it, so that
+ * these hot fields and the first fields of CPUState (registers, EIP,
+ * EFLAGS, segments) all have 8-bit displacements. */
 typedef struct DbtCPU {
-    CPU cpu;
     /* While translated code runs, the six status flags live in host EFLAGS
      * or here, in the form LAHF/SETO leave them: byte 0 = OF (0/1), byte 1
      * = SF:ZF:0:AF:0:PF:1:CF. The run loop converts at every switch
      * between C and generated code (cpu_pack_aflags()). */
     uint16_t aflags;
     /* Every block adds its length to cpu.icount and leaves to the run
-     * loop when icount >= deadline; a kick sets it to 0. */
+     * loop when icount >= deadline; a kick sets it to 0. Right before
+     * cpu.icount: one cache line for both. */
     volatile uint64_t deadline;
+    CPU cpu;
 } DbtCPU;
+
+/* The DbtCPU around a CPU context that the translator created. */
+static inline DbtCPU *dbt_cpu_of(CPU *cpu)
+{
+    return (DbtCPU *)(void *)((char *)cpu - offsetof(DbtCPU, cpu));
+}
 
 /* NULL with a one-line reason in err when memory runs out. The CPU is in
  * its reset state. */
