@@ -146,10 +146,17 @@ def test_errors(state):
     with open(foreign, "wb") as f:
         f.write(b"this is not a machine state\n" * 10)
     cases.append(("not a state file", ["-loadvm", foreign]))
+    other = os.path.join(tmp, "version.state")
+    with open(other, "wb") as f:     # format version 2: a future xlat86's file
+        f.write(data[:8] + bytes([2, 0, 0, 0]) + data[12:])
+    cases.append(("another format version", ["-loadvm", other]))
     cases.append(("saved with another -m", ["-m", "64", "-loadvm", state]))
+    cases.append(("saved with another firmware", ["-bios", os.path.join(os.path.dirname(rom), "reset_rom.bin"),
+                                                  "-loadvm", state]))
     cases.append(("missing file", ["-loadvm", os.path.join(tmp, "nope.state")]))
     for what, extra in cases:
-        r = subprocess.run([xlat86, "-bios", rom, "-icount", "0"] + extra,
+        args = [xlat86] + ([] if "-bios" in extra else ["-bios", rom]) + ["-icount", "0"] + extra
+        r = subprocess.run(args,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         err = r.stderr.decode(errors="replace")
         lines = err.strip().splitlines()
