@@ -254,13 +254,13 @@ static bool walk(VMRegistry *r, const uint8_t *buf, size_t len, bool apply, char
     return true;
 }
 
-bool vm_load(VMRegistry *r, FILE *f, char *err, size_t errlen)
+uint8_t *vm_read_all(FILE *f, size_t *len)
 {
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = 1 << 16, n = 0;
     uint8_t *buf = malloc(cap);
     while (buf) {
-        len += fread(buf + len, 1, cap - len, f);
-        if (len < cap)
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
             break;
         uint8_t *nb = realloc(buf, cap * 2);
         if (!nb) {
@@ -271,15 +271,16 @@ bool vm_load(VMRegistry *r, FILE *f, char *err, size_t errlen)
         buf = nb;
         cap *= 2;
     }
-    if (!buf) {
-        snprintf(err, errlen, "out of memory reading the device state");
-        return false;
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "error reading the device state");
+    if (buf && ferror(f)) {
         free(buf);
-        return false;
+        buf = NULL;
     }
+    *len = n;
+    return buf;
+}
+
+bool vm_load_buffer(VMRegistry *r, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
     bool ok = walk(r, buf, len, false, err, errlen);
     if (ok) {
         walk(r, buf, len, true, err, errlen);
@@ -288,6 +289,18 @@ bool vm_load(VMRegistry *r, FILE *f, char *err, size_t errlen)
                 r->dev[i].desc->post_load(r->dev[i].opaque);
         }
     }
+    return ok;
+}
+
+bool vm_load(VMRegistry *r, FILE *f, char *err, size_t errlen)
+{
+    size_t len;
+    uint8_t *buf = vm_read_all(f, &len);
+    if (!buf) {
+        snprintf(err, errlen, "error reading the device state");
+        return false;
+    }
+    bool ok = vm_load_buffer(r, buf, len, err, errlen);
     free(buf);
     return ok;
 }

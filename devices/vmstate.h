@@ -78,6 +78,10 @@ bool vm_register(VMRegistry *r, const char *name, const VMStateDesc *desc, void 
 void vm_reset_all(VMRegistry *r);
 bool vm_save(VMRegistry *r, FILE *f);
 bool vm_load(VMRegistry *r, FILE *f, char *err, size_t errlen);
+/* The same from bytes in memory (vm_load reads the stream into a buffer
+ * with vm_read_all, which returns NULL on a read error or out of memory). */
+bool vm_load_buffer(VMRegistry *r, const uint8_t *buf, size_t len, char *err, size_t errlen);
+uint8_t *vm_read_all(FILE *f, size_t *len);
 
 /* The board's registry (PC.vm). */
 struct PC;

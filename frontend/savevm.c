@@ -290,29 +290,9 @@ static uint8_t *slurp(const char *path, size_t *len, char *err, size_t errlen)
         snprintf(err, errlen, "%s", strerror(errno));
         return NULL;
     }
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        uint8_t *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool rd_err = ferror(f);
+    uint8_t *buf = vm_read_all(f, len);
     fclose(f);
-    if (!buf || rd_err) {
-        free(buf);
-        snprintf(err, errlen, "%s", buf ? "read error" : "out of memory");
-        return NULL;
-    }
-    *len = n;
+    if (!buf) snprintf(err, errlen, "read error or out of memory");
     return buf;
 }
 
@@ -410,14 +390,8 @@ bool machine_loadvm(Machine *m, const char *path, char *err, size_t errlen)
         snprintf(why, sizeof why, "corrupt RAM section (the machine's RAM is now undefined)");
         goto out;
     }
-    FILE *df = fmemopen((void *)sec[3].p, sec[3].n ? sec[3].n : 1, "rb");
-    if (!df) {
-        snprintf(why, sizeof why, "%s", strerror(errno));
-        goto out;
-    }
     char derr[400];
-    bool dok = vmstate_load_devices(df, pc, derr, sizeof derr);
-    fclose(df);
+    bool dok = vm_load_buffer(&pc->vm, sec[3].p, sec[3].n, derr, sizeof derr);
     if (!dok) {
         snprintf(why, sizeof why, "devices: %s (the machine's state is now undefined)", derr);
         goto out;
