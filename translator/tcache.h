@@ -62,6 +62,8 @@ typedef struct TB {
     struct TB *page_next[2];
 } TB;
 
+#define TC_MAX_BP 64
+
 typedef struct TCache {
     uint8_t *buf;
     size_t buf_size;
@@ -80,7 +82,19 @@ typedef struct TCache {
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;
+    /* Debugger breakpoints (linear): a block ends before one, and a block
+     * starting at one is entered only from the run loop (never chained to,
+     * never in the jump cache), which stops there. */
+    int n_bp;
+    uint32_t bp[TC_MAX_BP];
 } TCache;
+
+static inline bool tc_is_bp(const TCache *tc, uint32_t lin)
+{
+    for (int i = 0; i < tc->n_bp; i++)
+        if (tc->bp[i] == lin) return true;
+    return false;
+}
 
 static inline uint32_t tc_jc_index(uint32_t lin_pc)
 {
