@@ -54,7 +54,10 @@ typedef struct EngineOps {
     void (*destroy)(Engine *e);
     /* Execute until an event, or until about `budget` guest instructions
      * have retired (an engine that cannot count them treats the budget as
-     * a time slice). Interrupts and exceptions are delivered inside. */
+     * a time slice). Interrupts and exceptions are delivered inside.
+     * run(0) executes nothing and consumes a pending kick (the debugger
+     * calls it before stepping); the translator's run(1) executes exactly
+     * one translated block (the debugger's block step). */
     EngineStop (*run)(Engine *e, uint64_t budget);
     /* Exactly one guest instruction (or the delivery of one pending
      * event), then STOP_BUDGET or the event that stopped it. */

@@ -17,6 +17,7 @@
 #include "cpu/engine.h"
 #include "loader.h"
 #include "machine.h"
+#include "debugger.h"
 #include "monitor.h"
 #include "options.h"
 #include "pc.h"
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
     PC *pc;
     Engine *engine = NULL;
     Monitor *mon = NULL;
+    Debugger *debugger = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -208,6 +210,8 @@ int main(int argc, char **argv)
     }
     if (opt.start_paused)
         machine_stop(&machine);
+    debugger = dbg_create(&machine);
+    if (debugger && cfg.kernel) dbg_load_kernel_symbols(debugger, cfg.kernel);
     if (opt.monitor) {
         err[0] = '\0';
         mon = monitor_open(opt.monitor, &machine, err, sizeof err);
@@ -221,6 +225,7 @@ int main(int argc, char **argv)
     status = machine_run(&machine);
     monitor_close(mon);
 out_machine:
+    dbg_free(debugger);
     machine_free(&machine);
     engine_destroy(engine);
     pc_free(pc);
