@@ -18,6 +18,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "debugger.h"
+#include "gdbstub.h"
 #include "monitor.h"
 #include "options.h"
 #include "pc.h"
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
     Engine *engine = NULL;
     Monitor *mon = NULL;
     Debugger *debugger = NULL;
+    GdbStub *gdb = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -212,6 +214,11 @@ int main(int argc, char **argv)
         machine_stop(&machine);
     debugger = dbg_create(&machine);
     if (debugger && cfg.kernel) dbg_load_kernel_symbols(debugger, cfg.kernel);
+    if (opt.gdb && !(gdb = gdbstub_open(opt.gdb, &machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -gdb %s: %s\n", opt.gdb, err);
+        status = EXIT_USAGE;
+        goto out_machine;
+    }
     if (opt.monitor) {
         err[0] = '\0';
         mon = monitor_open(opt.monitor, &machine, err, sizeof err);
@@ -225,6 +232,7 @@ int main(int argc, char **argv)
     status = machine_run(&machine);
     monitor_close(mon);
 out_machine:
+    gdbstub_close(gdb);
     dbg_free(debugger);
     machine_free(&machine);
     engine_destroy(engine);

@@ -449,6 +449,18 @@ static void execute(Monitor *mon, const char *line, Out *out)
     free(c.out.buf);
 }
 
+char *monitor_command(Machine *m, const char *line)
+{
+    /* A monitor of its own for the one line (no client, no thread). */
+    Monitor tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.m = m;
+    tmp.listen_fd = tmp.fd_in = tmp.fd_out = -1;
+    Out out = {NULL, 0, 0};
+    execute(&tmp, line, &out);
+    return out.buf ? out.buf : strdup("");
+}
+
 /* ---------------------------------------------------------------------- */
 /* The monitor thread                                                       */
 
