@@ -48,6 +48,8 @@ typedef struct Debugger {
     int next_id;
     Symbols syms;
     DbgStop last;
+    char fmt;                 /* the monitor's x/xp: last format and size (QEMU keeps them) */
+    unsigned fmt_size;
     /* Told on the vCPU thread after every debugger stop (the GDB stub). */
     void (*listener)(void *opaque, const DbgStop *st);
     void *listener_opaque;

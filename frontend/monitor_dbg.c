@@ -279,28 +279,37 @@ static void do_x(Machine *m, Cmd *c)
 {
     bool phys = c->def->names[1] == 'p';
     const char *p = c->arg;
-    unsigned count = 1, size = 4;
-    char fmt = 'x';
-    bool size_given = false;
+    unsigned count = 1;
     if (!dbg_of(m, c)) return;
+    Debugger *d = m->dbg;
+    /* QEMU's defaults: format and size stay from the last command that
+     * gave them (x and 4 at first); the count is 1. */
+    char fmt = d->fmt ? d->fmt : 'x';
+    unsigned size = d->fmt_size ? d->fmt_size : 4;
     if (*p == '/') {
+        int f = -1, sz = -1;
         p++;
         if (isdigit((unsigned char)*p)) count = (unsigned)strtoul(p, (char **)&p, 10);
         for (; *p && *p != ' ' && *p != '\t'; p++) {
             switch (*p) {
-            case 'x': case 'd': case 'u': case 'o': case 'c': case 'i': fmt = *p; break;
-            case 'b': size = 1, size_given = true; break;
-            case 'h': size = 2, size_given = true; break;
-            case 'w': size = 4, size_given = true; break;
-            case 'g': size = 8, size_given = true; break;
+            case 'x': case 'd': case 'u': case 'o': case 'c': case 'i': f = *p; break;
+            case 'b': sz = 1; break;
+            case 'h': sz = 2; break;
+            case 'w': sz = 4; break;
+            case 'g': case 'L': sz = 8; break;
             default:
                 out_printf(&c->out, "invalid char in format: '%c'\n", *p);
                 return;
             }
         }
+        if (f >= 0) fmt = (char)f;
+        if (fmt != 'i') {
+            if (sz > 0) size = (unsigned)sz;
+            d->fmt_size = size;
+        }
+        d->fmt = fmt;
         p += strspn(p, " \t");
     }
-    if (!size_given && fmt == 'c') size = 1;
     uint32_t a;
     if (!*p) {
         out_printf(&c->out, "%s: integer expected\n", c->def->names);
@@ -322,6 +331,7 @@ static void do_x(Machine *m, Cmd *c)
     unsigned line_size = size == 1 ? 8 : 16;
     unsigned digits = fmt == 'o' ? (size * 8 + 2) / 3 : fmt == 'x' ? size * 2 : (size * 8 * 10 + 32) / 33;
     unsigned len = count * size;
+    if (fmt == 'c') size = 1;   /* QEMU: the length from the size, then one byte per char */
     while (len) {
         unsigned l = len < line_size ? len : line_size;
         if (phys) out_printf(&c->out, "%016" PRIx64 ":", (uint64_t)a);
@@ -345,11 +355,9 @@ static void do_x(Machine *m, Cmd *c)
             case 'o': out_printf(&c->out, "%#*" PRIo64, digits, v); break;
             case 'x': out_printf(&c->out, "0x%0*" PRIx64, digits, v); break;
             case 'u': out_printf(&c->out, "%*" PRIu64, digits, v); break;
-            case 'd': {
-                int64_t sv = size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : size == 4 ? (int32_t)v : (int64_t)v;
-                out_printf(&c->out, "%*" PRId64, digits, sv);
+            case 'd':   /* as QEMU: loaded zero-extended, so only 8-byte values are negative */
+                out_printf(&c->out, "%*" PRId64, digits, (int64_t)v);
                 break;
-            }
             case 'c':
                 if (v >= 32 && v < 127 && v != '\\' && v != '\'') out_printf(&c->out, "'%c'", (int)v);
                 else if (v == '\n') out_printf(&c->out, "'\\n'");
