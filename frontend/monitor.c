@@ -395,7 +395,8 @@ static void execute(Monitor *mon, const char *line, Out *out)
     const CmdDef *d;
 
     if (!next_word(&p, word, sizeof word)) return;
-    if (!(d = find(commands, N_COMMANDS, word)) && !(d = find(mon_dbg_commands, mon_dbg_n_commands, word))) {
+    if (!(d = find(commands, N_COMMANDS, word)) && !(d = find(mon_dbg_commands, mon_dbg_n_commands, word)) &&
+        !(d = find(mon_tb_commands, mon_tb_n_commands, word))) {
         out_printf(out, "unknown command: '%s'\n", word);
         return;
     }
@@ -405,10 +406,13 @@ static void execute(Monitor *mon, const char *line, Out *out)
         if (!next_word(&p, sub, sizeof sub)) {
             help_list(out, "", commands, N_COMMANDS);
             help_list(out, "", mon_dbg_commands, mon_dbg_n_commands);
+            help_list(out, "", mon_tb_commands, mon_tb_n_commands);
         } else if (!strcmp(sub, "info")) {
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
-        } else if ((h = find(commands, N_COMMANDS, sub)) || (h = find(mon_dbg_commands, mon_dbg_n_commands, sub))) {
+            help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+        } else if ((h = find(commands, N_COMMANDS, sub)) || (h = find(mon_dbg_commands, mon_dbg_n_commands, sub)) ||
+                   (h = find(mon_tb_commands, mon_tb_n_commands, sub))) {
             help_line(out, "", h);
         }
         else out_printf(out, "unknown command: '%s'\n", sub);
@@ -418,9 +422,11 @@ static void execute(Monitor *mon, const char *line, Out *out)
         if (!next_word(&p, sub, sizeof sub)) {
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
+            help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
             return;
         }
-        if (!(d = find(info_commands, N_INFO, sub)) && !(d = find(mon_dbg_info_commands, mon_dbg_n_info, sub))) {
+        if (!(d = find(info_commands, N_INFO, sub)) && !(d = find(mon_dbg_info_commands, mon_dbg_n_info, sub)) &&
+            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub))) {
             out_printf(out, "unknown command: 'info %s'\n", sub);
             return;
         }

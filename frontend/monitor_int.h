@@ -38,6 +38,10 @@ extern const CmdDef mon_dbg_commands[];
 extern const size_t mon_dbg_n_commands;
 extern const CmdDef mon_dbg_info_commands[];
 extern const size_t mon_dbg_n_info;
+extern const CmdDef mon_tb_commands[];
+extern const size_t mon_tb_n_commands;
+extern const CmdDef mon_tb_info_commands[];
+extern const size_t mon_tb_n_info;
 /* The prelaunch flag of `info status` (cleared by cont and step commands). */
 void monitor_clear_prelaunch(Monitor *mon);
 

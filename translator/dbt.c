@@ -3,6 +3,7 @@
  * resets and board requests belong to the machine loop above
  * (frontend/machine.c), which calls run() with an instruction budget. */
 #include "dbt.h"
+#include "dbt_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,21 +39,6 @@ static void perfmap_block(const TB *tb)
             tb->lin_pc, tb->mode);
 }
 
-typedef struct Dbt {
-    Engine base;             /* first: Engine * <-> Dbt * */
-    PC *pc;
-    DbtCPU *d;
-    CPU *cpu;                /* &d->cpu */
-    TCache tc;
-    CGRuntime rt;
-    size_t runtime_bytes;
-    bool inline_code;
-    TB *current;
-    volatile int kicked;     /* kick() since run() last looked */
-    bool bp_resume;          /* the last stop was the breakpoint at bp_resume_lin */
-    uint32_t bp_resume_lin;
-    EngineWatchHit last_watch;
-} Dbt;
 
 static Dbt *dbt(Engine *e) { return (Dbt *)e; }
 
@@ -280,6 +266,7 @@ static void dbt_destroy(Engine *base)
     }
     if (e->pc->engine == base) pc_attach_engine(e->pc, NULL);
     tc_free(&e->tc);
+    free(e->ring);
     free(e->d);
     free(e);
 }
@@ -557,9 +544,16 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         e->current = tb;
         cpu->stop_block = false;
         d->aflags = cpu_pack_aflags(cpu->eflags);
+        if (e->ring_on) {
+            /* trace-last: one block per dispatch, so that every block
+             * executed is recorded (chained successors leave at entry). */
+            if (d->cpu.deadline_x > cpu->icount + 1) d->cpu.deadline_x = cpu->icount + 1;
+        }
+        tb->dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;
+        if (e->ring_on) dbt_ring_record(e, tb, r);
         last_exit = (cpu->stop_block || one_step) ? 0 : r;
         /* DR6.BS; delivered with any breakpoint bits of the same
          * instruction at the top of the loop. */

@@ -60,6 +60,7 @@ typedef struct TB {
     int in_slot;
     struct TB *hash_next;
     struct TB *page_next[2];
+    uint64_t dispatches;    /* entries from the run loop (not through chains) */
 } TB;
 
 #define TC_MAX_BP 64

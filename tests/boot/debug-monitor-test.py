@@ -128,6 +128,23 @@ check(d.splitlines()[0].startswith("=> 000f0015:"), "disas marks the current ins
 check("Error" in c.cmd("break"), "break without an address: an error")
 check(c.cmd("info tlb").strip() == "PG disabled" and c.cmd("info mem").strip() == "PG disabled",
       "info tlb / info mem without paging: QEMU's 'PG disabled'")
+# info tb: the spin loop's block after one block step, against the golden
+# listing (guest side as objdump decodes it; host code by offset, host
+# addresses masked; the dispatch count masked).
+c.cmd("stepb")
+tb = re.sub(r", \d+ dispatches", ", N dispatches", c.cmd("info tb 0xf0015 noaddr"))
+golden = open(os.path.join(HERE, "golden", "info-tb-spin.txt")).read()
+check(tb == golden, "info tb 0xf0015 noaddr matches golden/info-tb-spin.txt" +
+      ("" if tb == golden else "\n---- got ----\n" + tb))
+guest = re.findall(r"^  ([0-9a-f]{8}): (\S+)", tb, re.M)
+check(guest == [("000f0015", "inc"), ("000f0017", "jmp")], "info tb: the guest instructions of the loop")
+check("1 valid blocks" in c.cmd("info tbs") or "valid blocks" in c.cmd("info tbs"), "info tbs lists blocks")
+check(c.cmd("tb-invalidate 0xf0015").strip() == "1 block(s) dropped", "tb-invalidate ADDR drops the block")
+check(c.cmd("info tb 0xf0015").strip() == "no translated block covers 000f0015", "... and it is gone")
+c.cmd("trace-last on")
+c.cmd("stepb 3")
+tl = c.cmd("trace-last 3").splitlines()
+check(len(tl) == 3 and all("TB 000f0015   2 insns" in l for l in tl), "trace-last 3: the last three blocks")
 stop_proc(p, c)
 
 # Symbols.
