@@ -7,7 +7,7 @@
  * debugger's, not the guest's DR0-DR7). Addresses are linear, as in QEMU.
  * The target description (qXfer:features:read) is i386 without SSE:
  * general registers, EFLAGS, segment selectors, x87 registers and
- * control words. See docs/GDB.md. */
+ * control words. See docs/DEBUGGER.md. */
 #ifndef XLAT86_GDBSTUB_H
 #define XLAT86_GDBSTUB_H
 
