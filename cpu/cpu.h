@@ -109,6 +109,13 @@ enum {
     CPU_EXC_NONE = -1,
 };
 
+/* A debugger watchpoint as the memory layer sees it (cpu/watch.c). */
+typedef struct CPUWatch {
+    uint32_t lin, len;
+    int kind;                 /* EngineWatchKind: 1 write, 2 read, 3 both */
+} CPUWatch;
+#define CPU_MAX_WATCH 16
+
 typedef struct CPU {
     /* Instructions retired (all engines that count them): drives -icount
      * and the translator's block-entry deadline check. First, so that the
@@ -169,7 +176,21 @@ typedef struct CPU {
      * (an NMI latched by cpu_nmi). NULL: nothing to do. */
     void (*kick)(void *opaque);
     void *kick_opaque;
+
+    /* Debugger watchpoints: their linear pages never enter the read and
+     * write TLBs, so every access to them reaches cpu_ld/cpu_st, which
+     * record a match here and set stop_block (cpu/watch.c). */
+    int n_watch;
+    CPUWatch watch[CPU_MAX_WATCH];
+    bool watch_hit;
+    uint32_t watch_hit_lin, watch_hit_size;
+    bool watch_hit_write;
 } CPU;
+
+/* cpu/watch.c: does lin's page hold a debugger watchpoint? */
+bool cpu_watch_page(const CPU *cpu, uint32_t lin);
+/* After a successful explicit access: record a matching watchpoint. */
+void cpu_watch_check(CPU *cpu, uint32_t lin, int size, bool write);
 
 /* The architectural state: copy out, or replace it (segment caches
  * recomputed, TLBs flushed, the FPU's FERR# wiring kept). */

@@ -39,12 +39,25 @@ typedef enum EngineStop {
 
 typedef struct Engine Engine;
 
+/* Debugger watchpoints (owned by the debugger, not the guest's DR0-DR7). */
+typedef enum EngineWatchKind { WATCH_WRITE = 1, WATCH_READ = 2, WATCH_ACCESS = 3 } EngineWatchKind;
+
+/* The access that stopped run() or step() with STOP_WATCHPOINT. */
+typedef struct EngineWatchHit {
+    uint32_t lin;      /* linear address of the access */
+    uint32_t size;
+    bool write;
+} EngineWatchHit;
+
 typedef struct EngineOps {
     const char *name;                 /* "dbt", "kvm" */
     void (*destroy)(Engine *e);
     /* Execute until an event, or until about `budget` guest instructions
      * have retired (an engine that cannot count them treats the budget as
-     * a time slice). Interrupts and exceptions are delivered inside. */
+     * a time slice). Interrupts and exceptions are delivered inside.
+     * run(0) executes nothing and consumes a pending kick (the debugger
+     * calls it before stepping); the translator's run(1) executes exactly
+     * one translated block (the debugger's block step). */
     EngineStop (*run)(Engine *e, uint64_t budget);
     /* Exactly one guest instruction (or the delivery of one pending
      * event), then STOP_BUDGET or the event that stopped it. */
@@ -70,6 +83,19 @@ typedef struct EngineOps {
     void (*flush)(Engine *e);
     /* Guest instructions retired so far (0 if the engine cannot count). */
     uint64_t (*icount)(Engine *e);
+    /* Debugger breakpoints at linear addresses: run() and step() return
+     * STOP_BREAKPOINT before the instruction there executes; the first
+     * instruction after a STOP_BREAKPOINT (or a set_state) does not stop
+     * again. Independent of DR0-DR7 (a KVM engine: KVM_SET_GUEST_DEBUG).
+     * NULL ops: the engine has no debugger support. False: table full. */
+    bool (*bp_insert)(Engine *e, uint32_t lin);
+    void (*bp_remove)(Engine *e, uint32_t lin);
+    /* Debugger watchpoints on [lin, lin+len): run() and step() return
+     * STOP_WATCHPOINT right after the instruction that made a matching
+     * explicit data access; watch_hit tells which. */
+    bool (*wp_insert)(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind);
+    void (*wp_remove)(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind);
+    void (*watch_hit)(Engine *e, EngineWatchHit *out);
 } EngineOps;
 
 struct Engine {
@@ -86,6 +112,22 @@ static inline void engine_set_state(Engine *e, const CPUState *s) { e->ops->set_
 static inline void engine_reset(Engine *e) { e->ops->reset(e); }
 static inline void engine_flush(Engine *e) { e->ops->flush(e); }
 static inline uint64_t engine_icount(Engine *e) { return e->ops->icount(e); }
+static inline bool engine_bp_insert(Engine *e, uint32_t lin)
+{
+    return e->ops->bp_insert && e->ops->bp_insert(e, lin);
+}
+static inline void engine_bp_remove(Engine *e, uint32_t lin)
+{
+    if (e->ops->bp_remove) e->ops->bp_remove(e, lin);
+}
+static inline bool engine_wp_insert(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind k)
+{
+    return e->ops->wp_insert && e->ops->wp_insert(e, lin, len, k);
+}
+static inline void engine_wp_remove(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind k)
+{
+    if (e->ops->wp_remove) e->ops->wp_remove(e, lin, len, k);
+}
 static inline void engine_destroy(Engine *e)
 {
     if (e) e->ops->destroy(e);

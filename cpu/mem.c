@@ -231,6 +231,7 @@ static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_
     bool global;
     uint32_t phys = translate(cpu, lin, write ? ACC_WRITE : ACC_READ, user, &global);
     *phys_out = phys;
+    if (cpu->n_watch && cpu_watch_page(cpu, lin)) return NULL;   /* debugger watchpoint */
     uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
     if (!host) return NULL;
     return tlb_set_entry(cpu, lin, phys, global, host, write, user);
@@ -239,6 +240,7 @@ static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_
 uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
 {
     if ((lin & 0xfff) + (uint32_t)size > PAGE_SIZE) return 0;
+    if (cpu->n_watch && cpu_watch_page(cpu, lin)) return 0;
     bool user = tlb_set(cpu) == TLB_USER;
     uint32_t phys;
     bool global = false;
@@ -418,6 +420,7 @@ uint32_t cpu_ld(CPU *cpu, int seg, uint32_t off, int size)
     uint32_t lin = seg_lin(cpu, seg, off, size, false);
     uint32_t v = access_ld(cpu, lin, size, tlb_set(cpu));
     if (cpu->dr[7] & 0xffu) cpu_check_data_breakpoint(cpu, lin, size, false);
+    if (cpu->n_watch) cpu_watch_check(cpu, lin, size, false);
     return v;
 }
 
@@ -426,6 +429,7 @@ void cpu_st(CPU *cpu, int seg, uint32_t off, uint32_t v, int size)
     uint32_t lin = seg_lin(cpu, seg, off, size, true);
     access_st(cpu, lin, v, size, tlb_set(cpu));
     if (cpu->dr[7] & 0xffu) cpu_check_data_breakpoint(cpu, lin, size, true);
+    if (cpu->n_watch) cpu_watch_check(cpu, lin, size, true);
 }
 
 uint8_t cpu_ld8(CPU *cpu, int seg, uint32_t off) { return (uint8_t)cpu_ld(cpu, seg, off, 1); }

@@ -238,8 +238,10 @@ int machine_run(Machine *m)
         EngineStop stop = engine_run(m->engine, slice(m));
         switch (stop) {
         case STOP_BUDGET:
+            break;
         case STOP_BREAKPOINT:
         case STOP_WATCHPOINT:
+            if (m->debug_stop && m->debug_stop(m, stop, m->debug_opaque)) m->paused = true;
             break;
         case STOP_HALT:
             wait_halted(m);

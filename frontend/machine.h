@@ -57,6 +57,11 @@ struct Machine {
     volatile int pending;      /* requests queued: the loop looks at its next slice */
     int wake_fd[2];            /* a pipe that wakes a halted or paused loop */
     bool finished;             /* machine_finish: requests are refused */
+    /* The debugger (frontend/debugger.c): called on STOP_BREAKPOINT and
+     * STOP_WATCHPOINT; true pauses the machine, false runs on. */
+    bool (*debug_stop)(Machine *m, EngineStop why, void *opaque);
+    void *debug_opaque;
+    struct Debugger *dbg;      /* the debugger (dbg_create), NULL before */
 };
 
 /* Bind a board and an engine (the engine is already attached to the

@@ -17,6 +17,8 @@
 #include "cpu/engine.h"
 #include "loader.h"
 #include "machine.h"
+#include "debugger.h"
+#include "gdbstub.h"
 #include "monitor.h"
 #include "options.h"
 #include "pc.h"
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
     PC *pc;
     Engine *engine = NULL;
     Monitor *mon = NULL;
+    Debugger *debugger = NULL;
+    GdbStub *gdb = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -208,6 +212,13 @@ int main(int argc, char **argv)
     }
     if (opt.start_paused)
         machine_stop(&machine);
+    debugger = dbg_create(&machine);
+    if (debugger && cfg.kernel) dbg_load_kernel_symbols(debugger, cfg.kernel);
+    if (opt.gdb && !(gdb = gdbstub_open(opt.gdb, &machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -gdb %s: %s\n", opt.gdb, err);
+        status = EXIT_USAGE;
+        goto out_machine;
+    }
     if (opt.monitor) {
         err[0] = '\0';
         mon = monitor_open(opt.monitor, &machine, err, sizeof err);
@@ -221,6 +232,8 @@ int main(int argc, char **argv)
     status = machine_run(&machine);
     monitor_close(mon);
 out_machine:
+    gdbstub_close(gdb);
+    dbg_free(debugger);
     machine_free(&machine);
     engine_destroy(engine);
     pc_free(pc);

@@ -8,6 +8,7 @@
  * machine_finish() so that a request in flight returns.
  */
 #include "monitor.h"
+#include "monitor_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "cpu/state.h"
+#include "debugger.h"
 #include "devices/memory.h"
 
 #define MON_LINE_MAX 4096
@@ -124,12 +126,7 @@ bool monitor_parse_spec(const char *spec, MonitorSpec *out, char *err, size_t er
 /* ---------------------------------------------------------------------- */
 /* Output                                                                   */
 
-typedef struct Out {
-    char *buf;
-    size_t len, cap;
-} Out;
-
-__attribute__((format(printf, 2, 3))) static void out_printf(Out *o, const char *fmt, ...)
+void out_printf(Out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -192,28 +189,14 @@ static bool send_text(Monitor *mon, const char *s, size_t len)
 /* ---------------------------------------------------------------------- */
 /* Commands                                                                 */
 
-typedef struct Cmd Cmd;
-
-typedef struct CmdDef {
-    const char *names;  /* "stop|s": the name and its aliases */
-    const char *params; /* for help */
-    const char *help;
-    int nargs;          /* 0, or 1: one string argument (a file) */
-    void (*fn)(Machine *m, Cmd *c); /* runs on the vCPU thread */
-} CmdDef;
-
-struct Cmd {
-    Monitor *mon;
-    const CmdDef *def;
-    const char *arg;
-    Out out;
-};
-
 static void do_stop(Machine *m, Cmd *c) { (void)c, machine_stop(m); }
+
+void monitor_clear_prelaunch(Monitor *mon) { mon->prelaunch = false; }
 
 static void do_cont(Machine *m, Cmd *c)
 {
     c->mon->prelaunch = false;
+    if (m->dbg) dbg_resume(m->dbg);
     machine_cont(m);
 }
 
@@ -412,32 +395,48 @@ static void execute(Monitor *mon, const char *line, Out *out)
     const CmdDef *d;
 
     if (!next_word(&p, word, sizeof word)) return;
-    if (!(d = find(commands, N_COMMANDS, word))) {
+    if (!(d = find(commands, N_COMMANDS, word)) && !(d = find(mon_dbg_commands, mon_dbg_n_commands, word)) &&
+        !(d = find(mon_tb_commands, mon_tb_n_commands, word))) {
         out_printf(out, "unknown command: '%s'\n", word);
         return;
     }
     snprintf(name, sizeof name, "%s", word);
     if (!strcmp(d->names, "help|?")) {
         const CmdDef *h;
-        if (!next_word(&p, sub, sizeof sub)) help_list(out, "", commands, N_COMMANDS);
-        else if (!strcmp(sub, "info")) help_list(out, "info ", info_commands, N_INFO);
-        else if ((h = find(commands, N_COMMANDS, sub))) help_line(out, "", h);
+        if (!next_word(&p, sub, sizeof sub)) {
+            help_list(out, "", commands, N_COMMANDS);
+            help_list(out, "", mon_dbg_commands, mon_dbg_n_commands);
+            help_list(out, "", mon_tb_commands, mon_tb_n_commands);
+        } else if (!strcmp(sub, "info")) {
+            help_list(out, "info ", info_commands, N_INFO);
+            help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
+            help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+        } else if ((h = find(commands, N_COMMANDS, sub)) || (h = find(mon_dbg_commands, mon_dbg_n_commands, sub)) ||
+                   (h = find(mon_tb_commands, mon_tb_n_commands, sub))) {
+            help_line(out, "", h);
+        }
         else out_printf(out, "unknown command: '%s'\n", sub);
         return;
     }
     if (!strcmp(d->names, "info")) {
         if (!next_word(&p, sub, sizeof sub)) {
             help_list(out, "info ", info_commands, N_INFO);
+            help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
+            help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
             return;
         }
-        if (!(d = find(info_commands, N_INFO, sub))) {
+        if (!(d = find(info_commands, N_INFO, sub)) && !(d = find(mon_dbg_info_commands, mon_dbg_n_info, sub)) &&
+            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub))) {
             out_printf(out, "unknown command: 'info %s'\n", sub);
             return;
         }
         snprintf(name, sizeof name, "info %s", sub);
     }
     Cmd c = {mon, d, NULL, {NULL, 0, 0}};
-    if (d->nargs == 1) {
+    if (d->nargs < 0) {
+        c.arg = p + strspn(p, " \t");   /* the rest of the line */
+        p += strlen(p);
+    } else if (d->nargs == 1) {
         if (!next_word(&p, arg, sizeof arg)) {
             out_printf(out, "%s: string expected\nTry \"help %s\" for more information\n", name, name);
             return;
@@ -454,6 +453,18 @@ static void execute(Monitor *mon, const char *line, Out *out)
     else if (c.out.len)
         out_printf(out, "%s", c.out.buf);
     free(c.out.buf);
+}
+
+char *monitor_command(Machine *m, const char *line)
+{
+    /* A monitor of its own for the one line (no client, no thread). */
+    Monitor tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.m = m;
+    tmp.listen_fd = tmp.fd_in = tmp.fd_out = -1;
+    Out out = {NULL, 0, 0};
+    execute(&tmp, line, &out);
+    return out.buf ? out.buf : strdup("");
 }
 
 /* ---------------------------------------------------------------------- */

@@ -43,6 +43,11 @@ bool monitor_parse_spec(const char *spec, MonitorSpec *out, char *err, size_t er
  * QEMU's "paused (prelaunch)" until the first `cont`. */
 Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen);
 
+/* One command line carried out as the monitor would (the GDB stub's
+ * `monitor CMD`), from any thread but the vCPU thread. Returns the reply
+ * (malloc'd, "\n" line ends). */
+char *monitor_command(Machine *m, const char *line);
+
 /* After machine_run returned, on the same thread: stop the monitor's
  * thread, close the client, remove the socket file. NULL is fine. */
 void monitor_close(Monitor *mon);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <errno.h>
 
+#include "gdbstub.h"
 #include "monitor.h"
 #include "options.h"
 #include "trace.h"
@@ -536,7 +537,7 @@ static void log_help(FILE *f)
 enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
-    O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM,
+    O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM, O_GDBDEV,
 };
 
 static const struct {
@@ -557,6 +558,7 @@ static const struct {
     { "kernel", O_KERNEL, true },  { "initrd", O_INITRD, true },
     { "append", O_APPEND, true },  { "monitor", O_MONITOR, true },
     { "loadvm", O_LOADVM, true },
+    { "gdb", O_GDBDEV, true },
 };
 
 void options_usage(FILE *f)
@@ -618,7 +620,8 @@ void options_usage(FILE *f)
 "                        snapshot tag in a qcow2 disk, xlat86's take a file path\n"
 "-d ITEM[,ITEM...]       log in_asm, out_asm, exec, int, cpu (-d help lists them)\n"
 "-D FILE                 write the -d log to FILE instead of stderr\n"
-"-s                      gdbstub on tcp::1234 (not implemented yet)\n"
+"-s                      GDB stub on tcp::1234 (shorthand for -gdb tcp::1234)\n"
+"-gdb SPEC               GDB remote stub on tcp::PORT, tcp:HOST:PORT or unix:PATH\n"
 "\n"
 "Exit status: the guest's (exit port), 0 when the machine stops normally,\n"
 "2 for a bad command line or firmware image.\n",
@@ -786,8 +789,16 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             out->append = arg;
             break;
         case O_GDB:
-            rc = fail(err, errlen, "%s: gdbstub not implemented yet", a);
+            out->gdb = "tcp::1234";
             break;
+        case O_GDBDEV: {
+            char why[256];
+            if (!gdbstub_parse_spec(arg, NULL, why, sizeof why))
+                rc = fail(err, errlen, "-gdb %s: %s", arg, why);
+            else
+                out->gdb = arg;
+            break;
+        }
         }
     }
 

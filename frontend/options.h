@@ -64,6 +64,7 @@ typedef struct Options {
     bool nographic;                    /* -nographic */
     const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
     bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
+    const char *gdb;                   /* -gdb SPEC / -s (tcp::1234), NULL = no GDB stub */
     const char *loadvm;                /* -loadvm FILE: saved state to start from */
 
     unsigned trace_mask;               /* -d ITEMS (TRACE_* bits of translator/trace.h) */

@@ -130,6 +130,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     while (n < max_insns) {
         uint32_t lin = cs_base + cur;
         if (n > 0 && (lin & PAGE_MASK) != (lin0 & PAGE_MASK)) break;
+        if (n > 0 && tc->n_bp && tc_is_bp(tc, lin)) break;   /* a debugger breakpoint */
         Insn *in = &tmp[n];
         bool crosses = false;
         int fr = fetch_insn(cpu, lin, cur, code32, in, &crosses);

@@ -3,6 +3,7 @@
  * resets and board requests belong to the machine loop above
  * (frontend/machine.c), which calls run() with an instruction budget. */
 #include "dbt.h"
+#include "dbt_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,18 +39,6 @@ static void perfmap_block(const TB *tb)
             tb->lin_pc, tb->mode);
 }
 
-typedef struct Dbt {
-    Engine base;             /* first: Engine * <-> Dbt * */
-    PC *pc;
-    DbtCPU *d;
-    CPU *cpu;                /* &d->cpu */
-    TCache tc;
-    CGRuntime rt;
-    size_t runtime_bytes;
-    bool inline_code;
-    TB *current;
-    volatile int kicked;     /* kick() since run() last looked */
-} Dbt;
 
 static Dbt *dbt(Engine *e) { return (Dbt *)e; }
 
@@ -132,6 +121,7 @@ static TB *find_block(Dbt *e, uint32_t mode)
         perfmap_block(tb);
         if (tb->phys_page2 != ~0u && (mode & TMODE_PG)) return tb;
     }
+    if (e->tc.n_bp && tc_is_bp(&e->tc, lin)) return tb;   /* entered from the run loop only */
     e->tc.jc[j] = tb;
     return tb;
 }
@@ -185,6 +175,7 @@ static void dbt_set_state(Engine *base, const CPUState *in)
     Dbt *e = dbt(base);
     cpu_set_state(e->cpu, in);   /* flushes the TLBs (and so the jump cache) */
     e->cpu->stop_block = true;
+    e->bp_resume = false;
 }
 
 static void dbt_flush(Engine *base)
@@ -206,6 +197,61 @@ static uint64_t dbt_icount(Engine *base) { return dbt(base)->cpu->icount; }
 static EngineStop dbt_run(Engine *base, uint64_t budget);
 static EngineStop dbt_step(Engine *base);
 
+/* ---- debugger breakpoints and watchpoints ---- */
+
+/* Every translation and chain goes: blocks must end before the new set
+ * of breakpoints, and no chain may jump over one. */
+static void dbg_retranslate(Dbt *e)
+{
+    flush_all(e);
+    tlb_flush(e->cpu);
+}
+
+static bool dbt_bp_insert(Engine *base, uint32_t lin)
+{
+    Dbt *e = dbt(base);
+    if (tc_is_bp(&e->tc, lin)) return true;
+    if (e->tc.n_bp >= TC_MAX_BP) return false;
+    e->tc.bp[e->tc.n_bp++] = lin;
+    dbg_retranslate(e);
+    return true;
+}
+
+static void dbt_bp_remove(Engine *base, uint32_t lin)
+{
+    Dbt *e = dbt(base);
+    for (int i = 0; i < e->tc.n_bp; i++)
+        if (e->tc.bp[i] == lin) {
+            e->tc.bp[i] = e->tc.bp[--e->tc.n_bp];
+            dbg_retranslate(e);
+            return;
+        }
+}
+
+static bool dbt_wp_insert(Engine *base, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    CPU *cpu = dbt(base)->cpu;
+    if (!len || cpu->n_watch >= CPU_MAX_WATCH) return false;
+    cpu->watch[cpu->n_watch++] = (CPUWatch){lin, len, (int)kind};
+    tlb_flush(cpu);   /* the watched pages leave the TLBs */
+    return true;
+}
+
+static void dbt_wp_remove(Engine *base, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    CPU *cpu = dbt(base)->cpu;
+    for (int i = 0; i < cpu->n_watch; i++) {
+        CPUWatch *w = &cpu->watch[i];
+        if (w->lin == lin && w->len == len && w->kind == (int)kind) {
+            *w = cpu->watch[--cpu->n_watch];
+            tlb_flush(cpu);
+            return;
+        }
+    }
+}
+
+static void dbt_watch_hit(Engine *base, EngineWatchHit *out) { *out = dbt(base)->last_watch; }
+
 static void dbt_destroy(Engine *base)
 {
     Dbt *e = dbt(base);
@@ -220,6 +266,7 @@ static void dbt_destroy(Engine *base)
     }
     if (e->pc->engine == base) pc_attach_engine(e->pc, NULL);
     tc_free(&e->tc);
+    free(e->ring);
     free(e->d);
     free(e);
 }
@@ -237,6 +284,11 @@ static const EngineOps dbt_ops = {
     .reset = dbt_reset,
     .flush = dbt_flush,
     .icount = dbt_icount,
+    .bp_insert = dbt_bp_insert,
+    .bp_remove = dbt_bp_remove,
+    .wp_insert = dbt_wp_insert,
+    .wp_remove = dbt_wp_remove,
+    .watch_hit = dbt_watch_hit,
 };
 
 CPU *dbt_cpu(Engine *e) { return dbt(e)->cpu; }
@@ -333,6 +385,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         last_exit = 0;
         e->current = NULL;
         cpu->stop_block = false;
+        cpu->watch_hit = false;   /* the access did not complete */
         cpu->halted = false;
         /* The instruction did not complete: no data-breakpoint or
          * single-step trap for it (a task switch's T bit stays). */
@@ -421,6 +474,17 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             stop = STOP_HALT;
             break;
         }
+        if (e->tc.n_bp) {
+            uint32_t lin = cpu->seg[S_CS].base + cpu->eip;
+            if (e->bp_resume && lin == e->bp_resume_lin) {
+                e->bp_resume = false;   /* resuming from this breakpoint */
+            } else if (tc_is_bp(&e->tc, lin)) {
+                e->bp_resume = true;
+                e->bp_resume_lin = lin;
+                stop = STOP_BREAKPOINT;
+                break;
+            }
+        }
         bool dbg = debugging(cpu);
         /* EFLAGS.RF: the next instruction runs without instruction
          * breakpoints; the processor clears RF once it completes (SDM vol.
@@ -468,6 +532,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
              * mapping is then the source's own, whatever CR3 holds. */
             if (from->valid && from->mode == tb->mode && from->cs_base == tb->cs_base &&
                 from->exit[slot].target_eip == tb->eip &&
+                !(e->tc.n_bp && tc_is_bp(&e->tc, tb->lin_pc)) &&
                 (!(tb->mode & TMODE_PG) ||
                  (((from->lin_pc ^ tb->lin_pc) & PAGE_MASK) == 0 && tb->phys_page2 == ~0u)))
                 tc_link(from, slot, tb);
@@ -479,14 +544,28 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         e->current = tb;
         cpu->stop_block = false;
         d->aflags = cpu_pack_aflags(cpu->eflags);
+        if (e->ring_on) {
+            /* trace-last: one block per dispatch, so that every block
+             * executed is recorded (chained successors leave at entry). */
+            if (d->cpu.deadline_x > cpu->icount + 1) d->cpu.deadline_x = cpu->icount + 1;
+        }
+        tb->dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;
+        if (e->ring_on) dbt_ring_record(e, tb, r);
         last_exit = (cpu->stop_block || one_step) ? 0 : r;
         /* DR6.BS; delivered with any breakpoint bits of the same
          * instruction at the top of the loop. */
         if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
         if (step) stepped = true;
+        e->bp_resume = false;
+        if (cpu->watch_hit) {
+            cpu->watch_hit = false;
+            e->last_watch = (EngineWatchHit){cpu->watch_hit_lin, cpu->watch_hit_size, cpu->watch_hit_write};
+            stop = STOP_WATCHPOINT;
+            break;
+        }
     }
     running_here = NULL;
     return stop;

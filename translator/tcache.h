@@ -60,7 +60,10 @@ typedef struct TB {
     int in_slot;
     struct TB *hash_next;
     struct TB *page_next[2];
+    uint64_t dispatches;    /* entries from the run loop (not through chains) */
 } TB;
+
+#define TC_MAX_BP 64
 
 typedef struct TCache {
     uint8_t *buf;
@@ -80,7 +83,19 @@ typedef struct TCache {
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;
+    /* Debugger breakpoints (linear): a block ends before one, and a block
+     * starting at one is entered only from the run loop (never chained to,
+     * never in the jump cache), which stops there. */
+    int n_bp;
+    uint32_t bp[TC_MAX_BP];
 } TCache;
+
+static inline bool tc_is_bp(const TCache *tc, uint32_t lin)
+{
+    for (int i = 0; i < tc->n_bp; i++)
+        if (tc->bp[i] == lin) return true;
+    return false;
+}
 
 static inline uint32_t tc_jc_index(uint32_t lin_pc)
 {

@@ -95,7 +95,9 @@ bad "undefined chardev"   "chardev 'nope' is not defined" -device isa-debugcon,c
 bad "-icount 11"          '-icount 11' -icount 11
 bad "-accel kvm"          '^xlat86: -accel kvm: not available in this build$' -accel kvm
 bad "-display sdl"        '-display sdl: not available yet' -display sdl
-bad "-s"                  '-s: gdbstub not implemented yet' -s
+bad "-gdb foo"             "^xlat86: -gdb foo: use tcp::PORT, tcp:HOST:PORT or unix:PATH$" -gdb foo
+bad "-gdb tcp::0"          "^xlat86: -gdb tcp::0: bad port '0'$" -gdb tcp::0
+bad "-gdb tcp::99999"      "^xlat86: -gdb tcp::99999: bad port" -gdb tcp::99999
 bad "-monitor foo"        '^xlat86: -monitor foo: unknown monitor' -monitor foo
 bad "-monitor unix: client" '-monitor unix:/tmp/x.sock: only a listening socket' -monitor unix:/tmp/x.sock
 bad "-monitor bad param"  "unknown parameter 'bogus'" -monitor unix:/tmp/x.sock,server,bogus

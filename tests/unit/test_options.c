@@ -328,8 +328,18 @@ static void test_misc_flags(void **state)
     assert_int_equal(parse("--no-reboot", NULL), 0);
     assert_true(opt.no_reboot);
 
-    assert_fails_naming("-s", "-s");
-    assert_non_null(strstr(err, "gdbstub not implemented yet"));
+    /* -s is -gdb tcp::1234 (QEMU); -gdb takes QEMU's tcp/unix forms. */
+    assert_int_equal(parse("-s", NULL), 0);
+    assert_string_equal(opt.gdb, "tcp::1234");
+    assert_int_equal(parse("-gdb", "tcp::4321", NULL), 0);
+    assert_string_equal(opt.gdb, "tcp::4321");
+    assert_int_equal(parse("-gdb", "unix:/tmp/g.sock", NULL), 0);
+    assert_string_equal(opt.gdb, "unix:/tmp/g.sock");
+    assert_fails_naming("-gdb", "-gdb");
+    assert_fails_naming("-gdb", "-gdb", "tcp:nohostport", NULL);
+    assert_non_null(strstr(err, "use tcp::PORT"));
+    assert_fails_naming("-gdb", "-gdb", "tcp::70000", NULL);
+    assert_non_null(strstr(err, "bad port"));
 }
 
 static void test_monitor(void **state)

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""debug-monitor-test.py XLAT86 ROM MBTEST_ELF: the monitor's debugger
+commands (frontend/monitor_dbg.c) over -monitor unix:SOCK,server,nowait.
+
+- step N lands on the (N)th instruction after F000:0000 in objdump's
+  listing of the ROM (binutils is the reference, not xlat86's decoder);
+  stepb runs one translated block (the spin loop: inc ecx; jmp);
+- `break ADDR if ecx == 100` stops with ECX exactly 100; `watch 0x500 2`
+  stops right after `inc word [0x500]` (EIP 0xE); tbreak goes away after
+  its first stop; info break lists and counts them;
+- x and xp print what QEMU's monitor prints for the same commands on the
+  same ROM (when qemu-system-i386 is installed), and do not change the
+  guest (RAM and registers unchanged, MMIO not read);
+- print evaluates registers, [memory] and symbols; symbol-file loads
+  mbtest.elf's symbols (nm is the reference); disas marks CS:EIP."""
+import os, re, shutil, socket, subprocess, sys, tempfile, time
+
+XLAT86, ROM, ELF = sys.argv[1:4]
+HERE = os.path.dirname(os.path.abspath(__file__))
+src = open(os.path.join(HERE, "monitor-test.py")).read().split("\nfails = []")[0]
+ns = {"__name__": "monitor_client"}
+exec(compile(src, "monitor-test.py", "exec"), ns)
+Client = ns["Client"]
+
+fails = []
+tmp = tempfile.mkdtemp(prefix="xlat86-dbgmon-")
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        fails.append(what)
+
+
+def start(cmd_prefix, extra, sock):
+    p = subprocess.Popen(cmd_prefix + extra + ["-monitor", "unix:%s,server,nowait" % sock, "-S",
+                                               "-display", "none"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return p, Client(sock)
+
+
+def stop_proc(p, c):
+    try:
+        c.send_quit()
+    except Exception:
+        pass
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def wait_paused(c, limit=10):
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        if "paused" in c.cmd("info status"):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+# Instruction addresses of the ROM from 0 (F000:0000), by objdump.
+dis = subprocess.run(["objdump", "-D", "-b", "binary", "-mi8086", "--start-address=0", "--stop-address=0x19", ROM],
+                     capture_output=True, text=True).stdout
+addrs = [int(m.group(1), 16) for m in re.finditer(r"^\s+([0-9a-f]+):\t", dis, re.M)]
+check(len(addrs) >= 10, "objdump lists the ROM's first instructions (%d)" % len(addrs))
+
+sock = os.path.join(tmp, "m.sock")
+p, c = start([XLAT86], ["-bios", ROM], sock)
+check(c.cmd("step").strip() == "000f0000", "step: the far JMP at F000:FFF0 lands at F000:0000")
+ok = True
+for n in (1, 2, 3, 4, 5):
+    r = c.cmd("step").strip()
+    ok &= r == "%08x" % (0xf0000 + addrs[n])
+check(ok, "step 1 x5 follows objdump's instruction addresses")
+r = c.cmd("step 3").strip()
+check(r == "%08x" % (0xf0000 + addrs[8]), "step 3 lands on objdump's 8th instruction (%s)" % r)
+regs = c.cmd("info registers")
+r0 = c.cmd("print $eip").strip()
+check(r0 == "0x%x" % addrs[8], "print $eip = 0x%x" % addrs[8])
+check(c.cmd("print ecx + 2 * 3 == 6 && !(eax & 0)").strip() == "0x1", "print: arithmetic and logic over registers")
+check(c.cmd("print [0x500] & 0xffff").strip() == "0x1", "print [0x500]: the boot counter (1)")
+check(c.cmd("print nosuch").startswith("Error: unknown register or symbol"), "print: unknown symbol is an error")
+
+# x/xp: no side effects.
+before = c.cmd("xp /16xw 0x500") + c.cmd("info registers")
+for cmd in ("x /4xw 0x500", "x /8xb 0xf0000", "xp /3dh 0x500", "x /2c 0xf0000", "xp /4xw 0xfee00000",
+            "x /2i 0xf0000", "x /1xg 0xfffffff0", "xp /2ow 0x500", "x /3uw 0x4fc"):
+    c.cmd(cmd)
+after = c.cmd("xp /16xw 0x500") + c.cmd("info registers")
+check(before == after, "x/xp leave RAM and registers unchanged")
+check(c.cmd("x /4xw cs:0").startswith("000f0000: 0x"), "x SEG:OFF uses the segment's base")
+
+# Block step: the spin loop is one block (inc ecx; jmp spin).
+c.cmd("break 0xf0015")
+c.cmd("cont")
+check(wait_paused(c), "break at the spin loop stops the guest")
+e1 = int(c.cmd("print ecx"), 16)
+r = c.cmd("stepb").strip()
+e2 = int(c.cmd("print ecx"), 16)
+check(r == "000f0015" and e2 == e1 + 1, "stepb: one block (inc ecx; jmp) -> back at F000:0015, ECX+1")
+c.cmd("delete")
+c.cmd("break 0xf0017 if ecx == 100")
+c.cmd("cont")
+check(wait_paused(c), "conditional breakpoint stops the guest")
+check(c.cmd("print /d ecx").strip() == "100", "break ... if ecx == 100 stops with ECX = 100")
+info = c.cmd("info break")
+check(re.search(r"^\d+\s+break\s+000f0017\s+1\s+1\s+ecx == 100", info, re.M) is not None,
+      "info break: the conditional breakpoint, one hit")
+c.cmd("delete")
+check("No breakpoints" in c.cmd("info break"), "delete removes all")
+c.cmd("watch 0x500 2")
+c.cmd("system_reset")
+c.cmd("cont")
+check(wait_paused(c), "watch 0x500 2 stops the guest after a reset")
+check(c.cmd("print $eip").strip() == "0xe", "the watchpoint stops right after inc word [0x500] (EIP 0xE)")
+check(c.cmd("print [0x500] & 0xffff").strip() == "0x2", "the write has happened (counter 2)")
+c.cmd("delete")
+c.cmd("tbreak 0xf0010")
+c.cmd("cont")
+check(wait_paused(c) and c.cmd("print $eip").strip() == "0x10", "tbreak stops at F000:0010")
+check("No breakpoints" in c.cmd("info break"), "tbreak is gone after its stop")
+c.cmd("until 0xf0015")
+check(wait_paused(c) and c.cmd("print $eip").strip() == "0x15", "until 0xf0015")
+d = c.cmd("disas")
+check(d.splitlines()[0].startswith("=> 000f0015:"), "disas marks the current instruction")
+check("Error" in c.cmd("break"), "break without an address: an error")
+check(c.cmd("info tlb").strip() == "PG disabled" and c.cmd("info mem").strip() == "PG disabled",
+      "info tlb / info mem without paging: QEMU's 'PG disabled'")
+# info tb: the spin loop's block after one block step, against the golden
+# listing (guest side as objdump decodes it; host code by offset, host
+# addresses masked; the dispatch count masked).
+c.cmd("stepb")
+tb = re.sub(r", \d+ dispatches", ", N dispatches", c.cmd("info tb 0xf0015 noaddr"))
+golden = open(os.path.join(HERE, "golden", "info-tb-spin.txt")).read()
+check(tb == golden, "info tb 0xf0015 noaddr matches golden/info-tb-spin.txt" +
+      ("" if tb == golden else "\n---- got ----\n" + tb))
+guest = re.findall(r"^  ([0-9a-f]{8}): (\S+)", tb, re.M)
+check(guest == [("000f0015", "inc"), ("000f0017", "jmp")], "info tb: the guest instructions of the loop")
+check("1 valid blocks" in c.cmd("info tbs") or "valid blocks" in c.cmd("info tbs"), "info tbs lists blocks")
+check(c.cmd("tb-invalidate 0xf0015").strip() == "1 block(s) dropped", "tb-invalidate ADDR drops the block")
+check(c.cmd("info tb 0xf0015").strip() == "no translated block covers 000f0015", "... and it is gone")
+c.cmd("trace-last on")
+c.cmd("stepb 3")
+tl = c.cmd("trace-last 3").splitlines()
+check(len(tl) == 3 and all("TB 000f0015   2 insns" in l for l in tl), "trace-last 3: the last three blocks")
+stop_proc(p, c)
+
+# Symbols.
+syms = {}
+for line in subprocess.run(["nm", ELF], capture_output=True, text=True).stdout.splitlines():
+    f = line.split()
+    if len(f) == 3:
+        syms[f[2]] = int(f[0], 16)
+sock2 = os.path.join(tmp, "k.sock")
+p, c = start([XLAT86], ["-kernel", ELF], sock2)
+check(c.cmd("print mb_main").strip() == "0x%x" % syms["mb_main"], "-kernel ELF: its symbols (print mb_main)")
+c.cmd("break mb_main")
+c.cmd("cont")
+check(wait_paused(c), "break mb_main stops")
+d = c.cmd("disas mb_main 2")
+check(d.startswith("<mb_main>:") and "=> %08x" % syms["mb_main"] in d, "disas shows <mb_main> and marks EIP")
+check(c.cmd("info symbols $eip+1").strip() == "%08x <mb_main+0x1>" % (syms["mb_main"] + 1), "info symbols ADDR")
+check(c.cmd("print [esp+4] == 0x2badb002").strip() == "0x1", "print [esp+4]: the magic argument on the stack")
+c.cmd("symbol-file")
+check(c.cmd("print putdec").startswith("Error"), "symbol-file without a file drops the symbols")
+r = c.cmd("symbol-file %s 0x1000" % ELF)
+check(r.strip().endswith("symbols from %s" % ELF), "symbol-file FILE OFFSET")
+check(c.cmd("print putdec").strip() == "0x%x" % (syms["putdec"] + 0x1000), "symbol-file's offset moves the symbols")
+check(c.cmd("symbol-file /nonexistent").startswith("Error: /nonexistent"), "symbol-file of a missing file")
+stop_proc(p, c)
+
+# x/xp against QEMU's monitor on the same ROM at reset.
+if shutil.which("qemu-system-i386"):
+    cmds = ("x /4xw 0xf0000", "x /8xb 0xf0000", "xp /3dh 0xffff0", "x /4c 0xf0000", "xp /2ow 0xf0000",
+            "x /3uw 0xf0004", "xp /1xg 0xf0000", "x /5xh 0xffff0", "print 0x10 + 2")
+    outs = []
+    for prog in ([XLAT86], ["qemu-system-i386", "-M", "isapc"]):
+        s = os.path.join(tmp, "q%d.sock" % len(outs))
+        p, c = start(prog, ["-bios", ROM], s)
+        outs.append([c.cmd(x) for x in cmds])
+        stop_proc(p, c)
+    for cmd, a, b in zip(cmds, outs[0], outs[1]):
+        check(a == b, "%s: QEMU's text%s" % (cmd, "" if a == b else " (xlat86 %r, QEMU %r)" % (a, b)))
+else:
+    print("note: qemu-system-i386 not installed; x/xp not compared with QEMU")
+
+shutil.rmtree(tmp, ignore_errors=True)
+if fails:
+    print("%d check(s) failed" % len(fails))
+    sys.exit(1)
+print("all debugger monitor checks passed")
