@@ -117,7 +117,10 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         cfg.bios_path = opt.bios_path;
-    } else {
+    } else if (opt.kernel_path) {
+        /* -kernel: the loader starts the kernel itself; the demo ROM only
+         * sits at the reset vector. Without -kernel the board takes
+         * Debian's SeaBIOS (pc_init, bios_path NULL). */
         if (!find_default_rom(rom, sizeof rom)) {
             fprintf(stderr, "xlat86: default ROM " DEMO_ROM
                             " not found (build the roms target or pass -bios FILE)\n");
