@@ -124,6 +124,8 @@ static void pm_defaults(PIIX4PM *pm)
     d->wmask[0x90] = 0xf0;
     d->wmask[0x91] = 0xff;
     d->wmask[0xd2] = 0x0f;               /* SMBHSTCFG */
+    for (int i = 0x58; i < 0x5c; i++)
+        d->wmask[i] = 0xff;              /* DEVACTB: bit 25 APMC_EN */
     d->write_hook = pm_write_hook;
     d->opaque = pm;
     pm->apm_cnt = pm->apm_sts = 0;
@@ -143,6 +145,12 @@ static void apm_write(void *opaque, uint16_t port, uint32_t val, int size)
     if (port == 0xb2) {
         pm->apm_cnt = (uint8_t)val;
         acpi_smi_command(pm->acpi, (uint8_t)val);
+        /* With APMC_EN the write raises an SMI. There is no SMM here; the
+         * one effect firmware waits for is its SMI handler clearing the
+         * status port (Bochs's rombios32 smm_init spins until 0xB3 reads
+         * 0), so that is done in its place. */
+        if (pm->dev.config[0x5b] & 0x02)
+            pm->apm_sts = 0;
     } else {
         pm->apm_sts = (uint8_t)val;
     }

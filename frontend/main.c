@@ -143,6 +143,15 @@ int main(int argc, char **argv)
     cfg.kernel = opt.kernel_path;
     cfg.initrd = opt.initrd;
     cfg.append = opt.append;
+    cfg.nographic = opt.nographic;
+    static PCFwCfgFile fw_items[OPT_MAX_FW_CFG];
+    static uint8_t *fw_bufs[OPT_MAX_FW_CFG];
+    if (!opt_fw_cfg_load(&opt, fw_items, fw_bufs, err, sizeof err)) {
+        fprintf(stderr, "xlat86: %s\n", err);
+        return EXIT_USAGE;
+    }
+    cfg.fw_cfg = fw_items;
+    cfg.n_fw_cfg = opt.n_fw_cfg;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;
