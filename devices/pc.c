@@ -252,8 +252,13 @@ static bool load_bios(PC *pc, const char *path, char *err, size_t errlen)
     return ok;
 }
 
+/* $XLAT86_SEABIOS names another default firmware file (a relocated
+ * install; the CLI test of the missing-firmware message). */
 static const char *find_default_bios(void)
 {
+    const char *env = getenv("XLAT86_SEABIOS");
+    if (env && env[0])
+        return env;
     for (size_t i = 0; i < sizeof(default_bios) / sizeof(default_bios[0]); i++) {
         if (access(default_bios[i], R_OK) == 0)
             return default_bios[i];
@@ -276,9 +281,9 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         return false;
     }
     const char *bios = cfg->bios_path ? cfg->bios_path : find_default_bios();
-    if (!bios) {
+    if (!bios || (!cfg->bios_path && access(bios, R_OK) != 0)) {
         snprintf(err, errlen, "default firmware %s not found: install the seabios package "
-                              "or give -bios FILE", default_bios[0]);
+                              "or give -bios FILE", bios ? bios : default_bios[0]);
         goto fail;
     }
     if (!load_bios(pc, bios, err, errlen))
