@@ -12,6 +12,9 @@ seabios-nographic  the same with -nographic: SeaBIOS's serial console
                    as under QEMU, and the 0x402 logs must match.
 bochs              /usr/share/bochs/BIOS-bochs-latest (-bios) to "No bootable
                    device." on its info port 0x402: identical to QEMU's log.
+seabios-reset      after "No bootable device." the monitor's system_reset:
+                   SeaBIOS must POST again from scratch (PAM back to ROM, the
+                   shadow copied anew) and print exactly the first boot's log.
 fwcfg              fwcfg_rom.asm (no BIOS) reads -fw_cfg items through the
                    ports and by DMA; its port 0xE9 text must equal QEMU's for
                    the same options, and expected/fwcfg.txt (QEMU's capture).
@@ -203,13 +206,55 @@ def test_fwcfg(xlat, tmp, rom):
           (" and ".join(sorted(results)), expected.count("\n")))
 
 
+def test_reset(xlat, tmp):
+    import socket
+    need(SEABIOS, "seabios")
+    log, sock = os.path.join(tmp, "reset.log"), os.path.join(tmp, "mon.sock")
+    p = subprocess.Popen(xlat_cmd(xlat, None, log, ["-monitor", "unix:%s,server,nowait" % sock]),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def wait(n):
+        end = time.time() + 60
+        while time.time() < end:
+            if os.path.exists(log) and open(log, "rb").read().count(DONE) >= n:
+                return True
+            time.sleep(0.05)
+        return False
+    try:
+        if not wait(1):
+            sys.exit("FAIL: first boot never printed %r" % DONE.decode())
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(sock)
+        s.sendall(b"system_reset\n")
+        if not wait(2):
+            sys.exit("FAIL: no second POST after system_reset:\n" + open(log).read()[-1500:])
+        s.close()
+    finally:
+        p.terminate()
+        p.wait()
+    text = open(log).read()
+    d = DONE.decode()
+    first, rest = text.split(d, 1)
+    second = rest.split(d, 1)[0]
+    first += d
+    second = second.lstrip("\n") + d
+    if first.replace("\r", "") != second.replace("\r", ""):
+        import difflib
+        sys.stdout.writelines(difflib.unified_diff(first.splitlines(True), second.splitlines(True),
+                                                   "boot 1", "boot 2"))
+        sys.exit("FAIL: the boot after system_reset differs from the first")
+    print("seabios-reset: the second POST printed the first one's %d lines" % first.count("\n"))
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     xlat, mode = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="xlat86-fw-")
     try:
-        if mode == "fwcfg":
+        if mode == "seabios-reset":
+            test_reset(xlat, tmp)
+        elif mode == "fwcfg":
             test_fwcfg(xlat, tmp, sys.argv[3])
         else:
             test_firmware(xlat, tmp, mode)
