@@ -153,6 +153,12 @@ static void dma_run(FWCfg *f, uint64_t addr)
         status = FW_CFG_DMA_ERROR;
     } else if (ctl & (FW_CFG_DMA_READ | FW_CFG_DMA_SKIP)) {
         while (len) {
+            /* Past the item only zeros remain: a skip ends there, and a read
+             * past the end of RAM has nowhere to go (bulk writes are clipped
+             * to RAM; this bounds a guest's huge length). */
+            bool past = !it || f->offset >= it->len;
+            if (past && (!(ctl & FW_CFG_DMA_READ) || dst >= m->ram_size))
+                break;
             uint8_t buf[256];
             uint32_t n = len < sizeof buf ? len : (uint32_t)sizeof buf;
             for (uint32_t i = 0; i < n; i++)
