@@ -26,7 +26,7 @@ static uint8_t read_byte(ACPI *a, unsigned off)
     case 1: return (uint8_t)(a->pm1_sts >> 8);
     case 2: return (uint8_t)a->pm1_en;
     case 3: return (uint8_t)(a->pm1_en >> 8);
-    case 4: return (uint8_t)(a->pm1_cnt | ACPI_PM1_SCI_EN);
+    case 4: return (uint8_t)(a->pm1_cnt | (a->smi_cmd ? 0 : ACPI_PM1_SCI_EN));
     case 5: return (uint8_t)((a->pm1_cnt & ~ACPI_PM1_SLP_EN) >> 8);
     case 8: case 9: case 10: case 11:
         return (uint8_t)(acpi_pm_timer(a) >> (8 * (off - 8)));
@@ -41,7 +41,8 @@ static void write_byte(ACPI *a, unsigned off, uint8_t v)
     case 1: a->pm1_sts &= (uint16_t)~(v << 8); break;
     case 2: a->pm1_en = (uint16_t)((a->pm1_en & 0xff00) | v); break;
     case 3: a->pm1_en = (uint16_t)((a->pm1_en & 0x00ff) | v << 8); break;
-    case 4: a->pm1_cnt = (uint16_t)((a->pm1_cnt & 0xff00) | v | ACPI_PM1_SCI_EN); break;
+    case 4: a->pm1_cnt = (uint16_t)((a->pm1_cnt & 0xff00) | v | (a->smi_cmd ? 0 : ACPI_PM1_SCI_EN));
+        break;
     case 5: {
         uint16_t cnt = (uint16_t)((a->pm1_cnt & 0x00ff) | v << 8);
         /* SLP_EN starts the transition to the sleep state in SLP_TYP
@@ -57,10 +58,15 @@ static void write_byte(ACPI *a, unsigned off, uint8_t v)
     }
 }
 
+static void update_sci(ACPI *a)
+{
+    irq_set(a->sci, (a->pm1_sts & a->pm1_en) != 0);
+}
+
 static uint32_t io_rd(void *opaque, uint16_t port, int size)
 {
     ACPI *a = opaque;
-    unsigned off = (unsigned)(port - ACPI_PM_BASE);
+    unsigned off = (unsigned)(port - a->base);
     uint32_t v = 0;
     /* Read the timer once for a multi-byte access so its bytes agree. */
     if (off == 8 && size == 4)
@@ -73,9 +79,38 @@ static uint32_t io_rd(void *opaque, uint16_t port, int size)
 static void io_wr(void *opaque, uint16_t port, uint32_t val, int size)
 {
     ACPI *a = opaque;
-    unsigned off = (unsigned)(port - ACPI_PM_BASE);
+    unsigned off = (unsigned)(port - a->base);
     for (int i = 0; i < size; i++)
         write_byte(a, off + (unsigned)i, (uint8_t)(val >> (8 * i)));
+    update_sci(a);
+}
+
+static void place(ACPI *a, uint16_t base)
+{
+    if (!a->io)
+        return;
+    if (a->base != base)
+        io_unregister(a->io, a->base, ACPI_PM_PORTS, a);
+    io_register(a->io, base, ACPI_PM_PORTS, io_rd, io_wr, a, IO_SIZE_1 | IO_SIZE_2 | IO_SIZE_4);
+    a->base = base;
+}
+
+void acpi_set_base(ACPI *a, uint16_t base, bool smi_cmd)
+{
+    if (smi_cmd && !a->smi_cmd)
+        a->pm1_cnt &= (uint16_t)~ACPI_PM1_SCI_EN;   /* legacy mode until ACPI_ENABLE */
+    a->smi_cmd = smi_cmd;
+    place(a, base);
+}
+
+void acpi_smi_command(ACPI *a, uint8_t cmd)
+{
+    if (!a->smi_cmd)
+        return;
+    if (cmd == ACPI_ENABLE_CMD)
+        a->pm1_cnt |= ACPI_PM1_SCI_EN;
+    else if (cmd == ACPI_DISABLE_CMD)
+        a->pm1_cnt &= (uint16_t)~ACPI_PM1_SCI_EN;
 }
 
 void acpi_reset(ACPI *a)
@@ -83,6 +118,9 @@ void acpi_reset(ACPI *a)
     a->pm1_sts = 0;
     a->pm1_en = 0;
     a->pm1_cnt = ACPI_PM1_SCI_EN;
+    a->smi_cmd = false;
+    place(a, ACPI_PM_BASE);
+    update_sci(a);
 }
 
 void acpi_init(ACPI *a, IOBus *io, Clock *clock, void (*power_off)(void *opaque), void *opaque)
@@ -91,10 +129,9 @@ void acpi_init(ACPI *a, IOBus *io, Clock *clock, void (*power_off)(void *opaque)
     a->clock = clock;
     a->power_off = power_off;
     a->opaque = opaque;
+    a->io = io;
+    a->base = ACPI_PM_BASE;
     acpi_reset(a);
-    if (io)
-        io_register(io, ACPI_PM_BASE, ACPI_PM_PORTS, io_rd, io_wr, a,
-                    IO_SIZE_1 | IO_SIZE_2 | IO_SIZE_4);
 }
 
 /* ---- tables ---- */
@@ -219,7 +256,24 @@ size_t acpi_build_tables(uint8_t *buf, size_t cap, uint32_t base)
 
 static void acpi_reset_vm(void *opaque) { acpi_reset(opaque); }
 
+/* The saved base was the block's place: register the ports there again. */
+static void acpi_pre_load_place(void *opaque)
+{
+    ACPI *a = opaque;
+    uint16_t saved = a->base;
+    a->base = ACPI_PM_BASE;
+    if (a->io) {
+        io_unregister(a->io, ACPI_PM_BASE, ACPI_PM_PORTS, a);
+        for (unsigned p = 0; p < 0x10000; p++)
+            if (io_owner(a->io, (uint16_t)p) == a)
+                io_unregister(a->io, (uint16_t)p, 1, a);
+    }
+    place(a, saved);
+    update_sci(a);
+}
+
 static const VMField acpi_fields[] = {
-    VMF(ACPI, pm1_sts), VMF(ACPI, pm1_en), VMF(ACPI, pm1_cnt), VMF_END,
+    VMF(ACPI, pm1_sts), VMF(ACPI, pm1_en), VMF(ACPI, pm1_cnt), VMF(ACPI, base),
+    VMF(ACPI, smi_cmd), VMF_END,
 };
-const VMStateDesc acpi_vmstate = {1, acpi_fields, acpi_reset_vm, NULL, NULL};
+const VMStateDesc acpi_vmstate = {2, acpi_fields, acpi_reset_vm, NULL, acpi_pre_load_place};

@@ -23,6 +23,8 @@
 
 #include "clock.h"
 #include "iobus.h"
+#include "irq.h"
+#include <stdbool.h>
 #include "vmstate.h"
 
 #define ACPI_PM_BASE 0x600
@@ -46,6 +48,10 @@
 
 typedef struct ACPI {
     uint16_t pm1_sts, pm1_en, pm1_cnt;
+    uint16_t base;                /* where the block sits (ACPI_PM_BASE, or the PIIX4's PMBA) */
+    bool smi_cmd;                 /* SCI_EN follows the SMI command port (PIIX4 mode) */
+    IOBus *io;
+    IRQ *sci;                     /* SCI: PM1_STS & PM1_EN, level (IRQ 9) */
     Clock *clock;
     void (*power_off)(void *opaque);
     void *opaque;
@@ -53,6 +59,15 @@ typedef struct ACPI {
 
 void acpi_init(ACPI *a, IOBus *io, Clock *clock, void (*power_off)(void *opaque), void *opaque);
 void acpi_reset(ACPI *a);
+/* The PIIX4 PM function places the block at base (PMBA) once its I/O space
+ * is enabled; from then SCI_EN is set and cleared through the SMI command
+ * port (acpi_smi_command) instead of reading 1 always. */
+void acpi_set_base(ACPI *a, uint16_t base, bool smi_cmd);
+/* A byte written to the APM control port 0xB2: ACPI_ENABLE sets SCI_EN,
+ * ACPI_DISABLE clears it (the values SeaBIOS's FADT names). */
+#define ACPI_ENABLE_CMD 0xf1
+#define ACPI_DISABLE_CMD 0xf0
+void acpi_smi_command(ACPI *a, uint8_t cmd);
 /* The PM timer's current 24-bit value. */
 uint32_t acpi_pm_timer(const ACPI *a);
 

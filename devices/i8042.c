@@ -183,9 +183,13 @@ void i8042_write_data(I8042 *k, uint8_t v)
     case 0xd3:                          /* as if from the aux device (loopback) */
         push(k, v, true, false);
         return;
-    case 0xd4:                          /* to the aux device: there is none */
-        push(k, KBD_RESEND, true, true);
+    case 0xd4: {                        /* to the aux device: the mouse */
+        uint8_t out[4];
+        int n = ps2mouse_write(&k->mouse, v, out);
+        for (int i = 0; i < n; i++)
+            push(k, out[i], true, false);
         return;
+    }
     default:                            /* 0x61..0x7F: controller RAM, not kept */
         return;
     }
@@ -316,6 +320,7 @@ void i8042_reset(I8042 *k)
     k->leds = 0;
     k->kbd_scanning = true;
     kbd_defaults(k);
+    ps2mouse_reset(&k->mouse);
     update_irq(k);
 }
 
@@ -348,6 +353,6 @@ static const VMField i8042_fields[] = {
     VMF(I8042, ctr), VMF(I8042, status_extra), VMF(I8042, pending_cmd), VMF(I8042, kbd_pending),
     VMF(I8042, scancode_set), VMF(I8042, kbd_scanning), VMF(I8042, outport), VMF(I8042, q),
     VMF(I8042, q_head), VMF(I8042, q_len), VMF(I8042, last), VMF(I8042, leds),
-    VMF(I8042, irq1), VMF(I8042, irq12), VMF_END,
+    VMF(I8042, irq1), VMF(I8042, irq12), VMF(I8042, mouse), VMF_END,
 };
-const VMStateDesc i8042_vmstate = {1, i8042_fields, i8042_reset_vm, NULL, i8042_post_load};
+const VMStateDesc i8042_vmstate = {2, i8042_fields, i8042_reset_vm, NULL, i8042_post_load};

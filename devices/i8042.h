@@ -9,10 +9,9 @@
  * came from the aux port) and raises IRQ1 (keyboard) or IRQ12 (aux) when
  * the command byte enables that interrupt.
  *
- * The aux port: loopback (0xD3) works and the port can be enabled and
- * disabled, but no device answers: a byte sent with 0xD4 comes back as
- * 0xFE with the status timeout bit, as a PS/2 controller reports a
- * missing device, so a guest concludes there is no mouse.
+ * The aux port: loopback (0xD3) works, the port can be enabled and
+ * disabled, and a PS/2 mouse (devices/ps2mouse.c) answers the bytes sent
+ * with 0xD4; its responses arrive as aux data (IRQ12).
  */
 #ifndef XLAT86_I8042_H
 #define XLAT86_I8042_H
@@ -24,6 +23,7 @@
 #include "vmstate.h"
 #include "memory.h"
 #include "irq.h"
+#include "ps2mouse.h"
 
 /* Status register (port 0x64 read). */
 #define I8042_STR_OBF 0x01      /* output buffer full */
@@ -59,6 +59,7 @@ typedef struct I8042 {
     int q_head, q_len;
     uint8_t last;               /* last byte read (re-read when the queue is empty) */
     uint8_t leds;               /* keyboard LEDs (0xED) */
+    PS2Mouse mouse;             /* on the aux port */
 
     IRQ *kbd_irq, *aux_irq;     /* IRQ1 and IRQ12 on the PC */
     Memory *mem;                /* A20 gate; NULL in tests */

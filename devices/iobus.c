@@ -23,6 +23,15 @@ void io_init(IOBus *bus)
 void io_register(IOBus *bus, uint16_t base, uint16_t count, io_read_fn rd,
                  io_write_fn wr, void *opaque, uint8_t sizes)
 {
+    uint8_t sz = sizes ? sizes : IO_SIZE_1;
+    for (int i = 0; i < bus->n_handlers; i++) {
+        const IOHandler *h = &bus->handlers[i];
+        if (h->read == rd && h->write == wr && h->opaque == opaque && h->sizes == sz) {
+            for (uint32_t j = 0; j < count; j++)
+                bus->map[(uint16_t)(base + j)] = (uint16_t)(i + 1);
+            return;
+        }
+    }
     if (bus->n_handlers >= (int)(sizeof(bus->handlers) / sizeof(bus->handlers[0]))) {
         /* A board-construction bug, never guest-triggered. */
         fprintf(stderr, "xlat86: internal error: too many I/O handlers (port %#x)\n", base);
@@ -35,6 +44,20 @@ void io_register(IOBus *bus, uint16_t base, uint16_t count, io_read_fn rd,
     h->sizes = sizes ? sizes : IO_SIZE_1;
     for (uint32_t i = 0; i < count; i++)
         bus->map[(uint16_t)(base + i)] = (uint16_t)bus->n_handlers;
+}
+
+void io_unregister(IOBus *bus, uint16_t base, uint16_t count, void *opaque)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint16_t p = (uint16_t)(base + i);
+        if (bus->map[p] && bus->handlers[bus->map[p] - 1].opaque == opaque)
+            bus->map[p] = 0;
+    }
+}
+
+void *io_owner(const IOBus *bus, uint16_t port)
+{
+    return bus->map[port] ? bus->handlers[bus->map[port] - 1].opaque : NULL;
 }
 
 static const IOHandler *handler_of(const IOBus *bus, uint16_t port)

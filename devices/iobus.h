@@ -27,7 +27,7 @@ typedef struct IOHandler {
 
 typedef struct IOBus {
     uint16_t map[65536];      /* handler index + 1 per port, 0 = unclaimed */
-    IOHandler handlers[64];
+    IOHandler handlers[128];
     int n_handlers;
 } IOBus;
 
@@ -35,6 +35,12 @@ void io_init(IOBus *bus);
 /* Claim ports [base, base+count). Later registrations override earlier ones. */
 void io_register(IOBus *bus, uint16_t base, uint16_t count, io_read_fn rd,
                  io_write_fn wr, void *opaque, uint8_t sizes);
+/* Release ports [base, base+count) that opaque's handler holds (a device
+ * moving its registers, as a PCI function whose base is reprogrammed).
+ * Registering the same handler again reuses its slot. */
+void io_unregister(IOBus *bus, uint16_t base, uint16_t count, void *opaque);
+/* The opaque of the handler claiming port, or NULL. */
+void *io_owner(const IOBus *bus, uint16_t port);
 uint32_t io_read(IOBus *bus, uint16_t port, int size);
 void io_write(IOBus *bus, uint16_t port, uint32_t val, int size);
 

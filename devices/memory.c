@@ -47,11 +47,12 @@ static void notify_map_changed(Memory *m)
 
 /* Follow aliases from region r at byte offset off to the region that
  * answers; NULL when the window runs past its target (unmapped). */
-static MemRegion *resolve(MemRegion *r, uint64_t *off)
+static MemRegion *resolve(MemRegion *r, uint64_t *off, bool *ro)
 {
     for (int depth = 0; r && r->kind == MR_ALIAS; depth++) {
         if (depth >= MAX_ALIAS_DEPTH || !r->target)
             return NULL;
+        *ro |= r->readonly;
         *off += r->offset;
         r = r->target;
     }
@@ -99,14 +100,15 @@ static void rebuild_range(Memory *m, uint64_t start, uint64_t end)
             if (!covers(cand[i], a))
                 continue;
             uint64_t off = a - cand[i]->base;
-            MemRegion *leaf = resolve(cand[i], &off);
+            bool ro = false;
+            MemRegion *leaf = resolve(cand[i], &off, &ro);
             if (leaf) {
                 m->owner[p] = (uint16_t)leaf->index;
                 m->leaf_page[p] = (uint32_t)(off / PAGE_SIZE);
                 if (leaf->kind == MR_MMIO) {
                     m->kind[p] = PG_MMIO;
                 } else {
-                    m->kind[p] = leaf->kind == MR_RAM ? PG_RAM : PG_ROM;
+                    m->kind[p] = leaf->kind == MR_RAM && !ro ? PG_RAM : PG_ROM;
                     m->host[p] = leaf->host + (off & ~(uint64_t)(PAGE_SIZE - 1));
                 }
             }
@@ -281,6 +283,15 @@ void mem_region_set_enabled(Memory *m, MemRegion *r, bool enabled)
     if (r->enabled == enabled)
         return;
     r->enabled = enabled;
+    if (r->mapped)
+        changed(m, r->base, r->size);
+}
+
+void mem_region_set_readonly(Memory *m, MemRegion *r, bool readonly)
+{
+    if (r->readonly == readonly)
+        return;
+    r->readonly = readonly;
     if (r->mapped)
         changed(m, r->base, r->size);
 }

@@ -76,6 +76,7 @@ typedef struct MemRegion {
     /* alias: [offset, offset + size) of target */
     struct MemRegion *target;
     uint64_t offset;
+    bool readonly;            /* alias: a RAM target shows as ROM (writes dropped) */
 } MemRegion;
 
 /* A run of guest-physical RAM or ROM backed by contiguous host memory. */
@@ -158,6 +159,9 @@ void mem_region_set_enabled(Memory *m, MemRegion *r, bool enabled);
 void mem_region_set_priority(Memory *m, MemRegion *r, int priority);
 /* Alias: show another window of the target. */
 void mem_region_set_alias_offset(Memory *m, MemRegion *r, uint64_t offset);
+/* Alias: writes through it are dropped (RAM seen read-only, as PAM's
+ * read-enable-only mode of the i440FX). */
+void mem_region_set_readonly(Memory *m, MemRegion *r, bool readonly);
 /* Remove (if mapped) and free. */
 void mem_region_free(Memory *m, MemRegion *r);
 MemRegion *mem_region_find(Memory *m, const char *name);

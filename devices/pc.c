@@ -1,7 +1,8 @@
 /* pc.c - the PC/AT board: memory, BIOS, port bus, clock, PICs, PIT, two
  * UARTs, QEMU's debug console / exit devices, the RTC/CMOS, the keyboard
  * controller, ACPI PM registers, ports 0x92, 0xCF9 and 0x80, and the
- * wiring of the interrupt line to the CPU.
+ * wiring of the interrupt line to the CPU; the PCI platform, fw_cfg and
+ * DMA are devices/pc_platform.c.
  */
 #include "pc.h"
 
@@ -18,8 +19,8 @@
 #define BIOS_MAX (256u * 1024u)
 #define BIOS_GRAIN (2u * 1024u)
 
+/* Debian's SeaBIOS without SMM (bios-256k.bin needs SMM on the i440FX). */
 static const char *const default_bios[] = {
-    "/usr/share/seabios/bios-256k.bin",
     "/usr/share/seabios/bios.bin",
 };
 
@@ -251,8 +252,13 @@ static bool load_bios(PC *pc, const char *path, char *err, size_t errlen)
     return ok;
 }
 
+/* $XLAT86_SEABIOS names another default firmware file (a relocated
+ * install; the CLI test of the missing-firmware message). */
 static const char *find_default_bios(void)
 {
+    const char *env = getenv("XLAT86_SEABIOS");
+    if (env && env[0])
+        return env;
     for (size_t i = 0; i < sizeof(default_bios) / sizeof(default_bios[0]); i++) {
         if (access(default_bios[i], R_OK) == 0)
             return default_bios[i];
@@ -275,9 +281,9 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         return false;
     }
     const char *bios = cfg->bios_path ? cfg->bios_path : find_default_bios();
-    if (!bios) {
-        snprintf(err, errlen, "no BIOS found (looked for %s; install seabios or use -bios FILE)",
-                 default_bios[0]);
+    if (!bios || (!cfg->bios_path && access(bios, R_OK) != 0)) {
+        snprintf(err, errlen, "default firmware %s not found: install the seabios package "
+                              "or give -bios FILE", bios ? bios : default_bios[0]);
         goto fail;
     }
     if (!load_bios(pc, bios, err, errlen))
@@ -336,6 +342,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     vm_register(&pc->vm, "i8042", &i8042_vmstate, &pc->kbc);
     vm_register(&pc->vm, "acpi", &acpi_vmstate, &pc->acpi);
     vm_register(&pc->vm, "cmos", &cmos_vmstate, &pc->cmos);
+    if (!pc_platform_init(pc, err, errlen))
+        goto fail;
     return true;
 
 fail:
@@ -378,6 +386,7 @@ void pc_free(PC *pc)
         pc->debugcon_dev[i] = NULL;
     }
     pc->n_debugcon = 0;
+    pc_platform_free(pc);
     mem_free(&pc->mem);
 }
 

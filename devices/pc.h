@@ -14,11 +14,17 @@
 #include "clock.h"
 #include "cmos.h"
 #include "debugcon.h"
+#include "dma.h"
+#include "fwcfg.h"
+#include "i440fx.h"
 #include "i8042.h"
 #include "iobus.h"
 #include "irq.h"
 #include "memory.h"
+#include "pc_platform.h"
+#include "pci.h"
 #include "pic.h"
+#include "piix.h"
 #include "pit.h"
 #include "uart.h"
 #include "vmstate.h"
@@ -48,6 +54,13 @@ typedef struct PCConfig {
     const char *kernel;
     const char *initrd;
     const char *append;
+    /* Platform (devices/pc_platform.c). */
+    bool nographic;               /* -nographic: fw_cfg NOGRAPHIC, SeaBIOS serial console */
+    const PCFwCfgFile *fw_cfg;    /* -fw_cfg items */
+    int n_fw_cfg;
+    const char *boot_order;       /* -boot order= (NULL: "cad") */
+    bool boot_menu;               /* -boot menu=on */
+    int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
 } PCConfig;
 
 typedef struct PC {
@@ -67,6 +80,12 @@ typedef struct PC {
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
     VMRegistry vm;                /* every device: reset, state save/load */
+    PCIBus pci;                   /* bus 0, 0xCF8/0xCFC */
+    I440FX i440fx;                /* 00.0 host bridge, PAM */
+    PIIX3 piix3;                  /* 01.0 ISA bridge, 01.1 IDE */
+    PIIX4PM pm;                   /* 01.3 power management (ACPI block, APM ports) */
+    FWCfg fwcfg;                  /* 0x510/0x511, DMA 0x514 */
+    DMA dma;                      /* 8237 pair and page registers */
     struct Engine *engine;        /* what runs the CPU (pc_attach_engine), or NULL */
     int intr_level;               /* the PIC's INT output, the CPU's INTR input */
     uint64_t no_cpu_icount;       /* instruction counter before a CPU is connected */
@@ -86,9 +105,9 @@ typedef struct PC {
  * one-line reason into err (the board is then already freed). No CPU is
  * connected yet: an engine connects its CPU (pc_connect_cpu) and attaches
  * itself (pc_attach_engine).
- * bios_path NULL: Debian's SeaBIOS (/usr/share/seabios/bios-256k.bin,
- * then bios.bin); frontend/main.c passes the project's demo ROM unless
- * -bios is given. A BIOS image must be 2 KiB to 256 KiB, a multiple of
+ * bios_path NULL: Debian's SeaBIOS (/usr/share/seabios/bios.bin);
+ * frontend/main.c passes the project's demo ROM with -kernel and no
+ * -bios. A BIOS image must be 2 KiB to 256 KiB, a multiple of
  * 2 KiB. */
 bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen);
 void pc_free(PC *pc);

@@ -31,7 +31,9 @@ static uint8_t bit(int n)
 
 uint8_t pic_irr(const PICChip *c)
 {
-    return c->ltim ? c->level : (uint8_t)(c->edge & c->level);
+    if (c->ltim)
+        return c->level;
+    return (uint8_t)((c->edge & c->level & ~c->elcr) | (c->level & c->elcr));
 }
 
 /* The level a fully nested chip would deliver now, or -1. */
@@ -315,8 +317,30 @@ void pic_init(PIC *p, IOBus *io, IRQ *intr_out)
     io_register(io, 0xa0, 2, pic_read, pic_write, p, IO_SIZE_1);
 }
 
+static const uint8_t elcr_mask[2] = {0xf8, 0xde};
+
+static uint32_t elcr_read(void *opaque, uint16_t port, int size)
+{
+    (void)size;
+    PIC *p = opaque;
+    return p->chip[port & 1].elcr;
+}
+
+static void elcr_write(void *opaque, uint16_t port, uint32_t val, int size)
+{
+    (void)size;
+    PIC *p = opaque;
+    p->chip[port & 1].elcr = (uint8_t)(val & elcr_mask[port & 1]);
+    pic_post_load(p);   /* a line that became level may now request */
+}
+
+void pic_init_elcr(PIC *p, IOBus *io)
+{
+    io_register(io, 0x4d0, 2, elcr_read, elcr_write, p, IO_SIZE_1);
+}
+
 static void pic_reset_vm(void *opaque) { pic_reset(opaque); }
 static void pic_post_load_vm(void *opaque) { pic_post_load(opaque); }
 
 static const VMField pic_fields[] = {VMF(PIC, chip), VMF(PIC, intr), VMF_END};
-const VMStateDesc pic_vmstate = {1, pic_fields, pic_reset_vm, NULL, pic_post_load_vm};
+const VMStateDesc pic_vmstate = {2, pic_fields, pic_reset_vm, NULL, pic_post_load_vm};

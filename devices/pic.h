@@ -32,6 +32,7 @@ typedef struct PICChip {
     bool poll;            /* OCW3 P: next command-port read is a poll */
     bool special_mask;    /* OCW3 special mask mode */
     bool is_master;
+    uint8_t elcr;         /* PIIX edge/level control (ports 0x4D0/0x4D1): 1 = level */
 } PICChip;
 
 typedef struct PIC {
@@ -42,6 +43,10 @@ typedef struct PIC {
 } PIC;
 
 void pic_init(PIC *p, IOBus *io, IRQ *intr_out);
+/* The PIIX ELCR at 0x4D0 (IRQ 0-7) and 0x4D1 (IRQ 8-15): a line with its
+ * bit set is level-triggered whatever ICW1's LTIM says. IRQ 0, 1, 2, 8
+ * and 13 are always edge (PIIX3 datasheet, 2.4.4.7). */
+void pic_init_elcr(PIC *p, IOBus *io);
 void pic_reset(PIC *p);
 /* Input line n (0-15), to hand to a device as its interrupt output. */
 IRQ *pic_input(PIC *p, int n);

@@ -121,7 +121,10 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         cfg.bios_path = opt.bios_path;
-    } else {
+    } else if (opt.kernel_path) {
+        /* -kernel: the loader starts the kernel itself; the demo ROM only
+         * sits at the reset vector. Without -kernel the board takes
+         * Debian's SeaBIOS (pc_init, bios_path NULL). */
         if (!find_default_rom(rom, sizeof rom)) {
             fprintf(stderr, "xlat86: default ROM " DEMO_ROM
                             " not found (build the roms target or pass -bios FILE)\n");
@@ -144,6 +147,15 @@ int main(int argc, char **argv)
     cfg.kernel = opt.kernel_path;
     cfg.initrd = opt.initrd;
     cfg.append = opt.append;
+    cfg.nographic = opt.nographic;
+    static PCFwCfgFile fw_items[OPT_MAX_FW_CFG];
+    static uint8_t *fw_bufs[OPT_MAX_FW_CFG];
+    if (!opt_fw_cfg_load(&opt, fw_items, fw_bufs, err, sizeof err)) {
+        fprintf(stderr, "xlat86: %s\n", err);
+        return EXIT_USAGE;
+    }
+    cfg.fw_cfg = fw_items;
+    cfg.n_fw_cfg = opt.n_fw_cfg;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;

@@ -538,6 +538,7 @@ enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
     O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM, O_GDBDEV,
+    O_FW_CFG,
 };
 
 static const struct {
@@ -553,6 +554,7 @@ static const struct {
     { "icount", O_ICOUNT, true },  { "accel", O_ACCEL, true },
     { "display", O_DISPLAY, true }, { "nographic", O_NOGRAPHIC, false },
     { "d", O_D, true },            { "D", O_DFILE, true },
+    { "fw_cfg", O_FW_CFG, true },
     { "no-reboot", O_NOREBOOT, false }, { "snapshot", O_SNAPSHOT, false },
     { "s", O_GDB, false },         { "S", O_FREEZE, false },
     { "kernel", O_KERNEL, true },  { "initrd", O_INITRD, true },
@@ -583,8 +585,10 @@ void options_usage(FILE *f)
 "                        follow the host's, sleep=off jumps straight to the next timer\n"
 "\n"
 "Firmware:\n"
-"-bios FILE              BIOS ROM image (default: roms/demo.bin beside the\n"
-"                        executable, else demo.bin in $XLAT86_ROM_DIR)\n"
+"-bios FILE              BIOS ROM image (default: Debian's SeaBIOS,\n"
+"                        /usr/share/seabios/bios.bin; with -kernel the demo ROM)\n"
+"-fw_cfg name=NAME,file=FILE | name=NAME,string=STR\n"
+"                        add a fw_cfg file for the firmware (as QEMU)\n"
 "-kernel FILE            boot a Linux bzImage or a Multiboot kernel directly\n"
 "-initrd FILE[,FILE...]  initial ramdisk (Linux: concatenated; Multiboot: modules)\n"
 "-append CMDLINE         the kernel command line\n"
@@ -769,6 +773,9 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             break;
         case O_NOREBOOT:
             out->no_reboot = true;
+            break;
+        case O_FW_CFG:
+            rc = opt_fw_cfg(out, arg, err, errlen);
             break;
         case O_SNAPSHOT:
             out->snapshot = true;

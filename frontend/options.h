@@ -40,6 +40,14 @@ typedef struct OptDebugcon {
     char spec[OPT_SPEC_MAX];
 } OptDebugcon;
 
+#define OPT_MAX_FW_CFG 16
+
+typedef struct OptFwCfg {
+    char name[56];                     /* fw_cfg file name */
+    char value[OPT_SPEC_MAX];          /* file path or the string's bytes */
+    bool is_file;
+} OptFwCfg;
+
 typedef struct Options {
     uint32_t ram_mib;                  /* -m */
     const char *bios_path;             /* -bios FILE (points into argv), NULL = default ROM */
@@ -67,6 +75,9 @@ typedef struct Options {
     const char *gdb;                   /* -gdb SPEC / -s (tcp::1234), NULL = no GDB stub */
     const char *loadvm;                /* -loadvm FILE: saved state to start from */
 
+    int n_fw_cfg;                      /* -fw_cfg name=NAME,file=F|string=S */
+    OptFwCfg fw_cfg[OPT_MAX_FW_CFG];
+
     unsigned trace_mask;               /* -d ITEMS (TRACE_* bits of translator/trace.h) */
     const char *trace_path;            /* -D FILE (points into argv), NULL = stderr */
 } Options;
@@ -80,6 +91,14 @@ typedef struct Options {
  *       names the offending option; exit with status 2.
  */
 int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen);
+
+/* -fw_cfg ARG into o (frontend/opt_fwcfg.c): 0, or -1 with err set. */
+int opt_fw_cfg(Options *o, const char *arg, char *err, size_t errlen);
+/* Read the -fw_cfg items into items[0..n_fw_cfg) for the board; file
+ * contents go to bufs[i] (malloc'd, the caller frees them). */
+struct PCFwCfgFile;
+bool opt_fw_cfg_load(const Options *o, struct PCFwCfgFile *items, uint8_t **bufs, char *err,
+                     size_t errlen);
 
 /* The --help text (also printed by parse_options). */
 void options_usage(FILE *out);

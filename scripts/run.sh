@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/scripts/build.sh" >/dev/null || exit 1
 if [ "${1:-}" = "--demo" ]; then
     shift
-    "$ROOT/build/xlat86" "$@"
+    "$ROOT/build/xlat86" -bios "$ROOT/build/roms/demo.bin" "$@"
     status=$?
     # The demo ends by writing 0 to the isa-debug-exit port: status 1.
     [ $status -eq 1 ] && exit 0

@@ -117,10 +117,11 @@ bad "-bios empty file"    'empty.bin' -bios "$TMP/empty.bin" -serial none
 bad "-bios directory"     '-bios .*not a regular file' -bios "$TMP" -serial none
 
 # --- the default ROM cannot be found -------------------------------------------
-# A copy of the executable with no roms/ beside it and no XLAT86_ROM_DIR.
+# A copy of the executable with no roms/ beside it and no XLAT86_ROM_DIR: the
+# demo ROM is what -kernel runs with when no -bios is given.
 mkdir "$TMP/bin" && cp "$XLAT86" "$TMP/bin/xlat86"
 total=$((total + 1))
-(unset XLAT86_ROM_DIR; run "$TMP/bin/xlat86" -serial none; echo "$status" >"$TMP/status")
+(unset XLAT86_ROM_DIR; run "$TMP/bin/xlat86" -kernel "$TMP/rom.bin" -serial none; echo "$status" >"$TMP/status")
 status=$(cat "$TMP/status")
 problem=
 if [ "$status" -ne 2 ]; then
@@ -129,6 +130,27 @@ elif [ "$(cat "$TMP/err")" != "xlat86: default ROM demo.bin not found (build the
     problem="unexpected message"
 fi
 report "default ROM missing" "$problem"
+
+# --- the default firmware (SeaBIOS) cannot be found ------------------------------
+total=$((total + 1))
+(export XLAT86_SEABIOS="$TMP/no-seabios.bin"; run "$XLAT86" -serial none; echo "$status" >"$TMP/status")
+status=$(cat "$TMP/status")
+problem=
+if [ "$status" -ne 2 ]; then
+    problem="exit status $status, expected 2"
+elif [ "$(cat "$TMP/err")" != "xlat86: default firmware $TMP/no-seabios.bin not found: install the seabios package or give -bios FILE" ]; then
+    problem="unexpected message: $(cat "$TMP/err")"
+fi
+report "default SeaBIOS missing" "$problem"
+
+# --- -fw_cfg ----------------------------------------------------------------------
+bad "-fw_cfg no name"       '-fw_cfg file=x: name= is required' -fw_cfg file=x -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg file+string"   'exactly one of file= and string=' -fw_cfg name=opt/a,file=x,string=y -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg no value"      'exactly one of file= and string=' -fw_cfg name=opt/a -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg unknown key"   "unknown parameter 'size'" -fw_cfg name=opt/a,size=3 -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg long name"     'name longer than 55' -fw_cfg name=opt/0123456789012345678901234567890123456789012345678901234,string=x -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg missing file"  '-fw_cfg name=opt/a,file=.*nothere: No such file' -fw_cfg name=opt/a,file="$TMP/nothere" -bios "$TMP/rom.bin" -serial none
+bad "-fw_cfg directory"     'not a regular file' -fw_cfg name=opt/a,file="$TMP" -bios "$TMP/rom.bin" -serial none
 
 echo "$((total - fails))/$total passed"
 [ "$fails" -eq 0 ]

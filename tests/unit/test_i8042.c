@@ -170,8 +170,8 @@ static void test_keyboard_commands(void **state)
     EXPECT_EQ(read_obf("bad"), 0xfe, "unknown command: resend");
 }
 
-/* Linux's probe: loopback through the AUX port, then a byte for the mouse
- * that nobody answers (0xFE with timeout, from the AUX port). */
+/* Linux's probe: loopback through the AUX port, then the PS/2 mouse
+ * behind it answering its ID (0xFA, 0x00) as aux data, not a timeout. */
 static void test_aux(void **state)
 {
     (void)state;
@@ -184,13 +184,82 @@ static void test_aux(void **state)
     outb(0x60, 0xf2);              /* "identify" to the mouse */
     uint8_t st = inb(0x64);
     EXPECT_EQ(st & (I8042_STR_OBF | I8042_STR_AUXB | I8042_STR_TIMEOUT),
-              I8042_STR_OBF | I8042_STR_AUXB | I8042_STR_TIMEOUT, "timeout from the AUX port");
-    EXPECT_EQ(inb(0x60), 0xfe, "no device");
-    EXPECT_EQ(inb(0x64) & I8042_STR_TIMEOUT, 0, "timeout cleared with the byte");
+              I8042_STR_OBF | I8042_STR_AUXB, "mouse answers from the AUX port, no timeout");
+    EXPECT_EQ(inb(0x60), 0xfa, "ack");
+    EXPECT_EQ(inb(0x60), 0x00, "standard PS/2 mouse ID");
     outb(0x64, 0xd2);
     outb(0x60, 0x9c);
     EXPECT_EQ(inb(0x64) & I8042_STR_AUXB, 0, "0xD2 is keyboard data");
     EXPECT_EQ(inb(0x60), 0x9c, "0xD2 value");
+}
+
+static void mouse_cmd(uint8_t b)
+{
+    outb(0x64, 0xd4);
+    outb(0x60, b);
+}
+
+/* The PS/2 mouse command set (IBM PS/2 Technical Reference; IntelliMouse
+ * wheel knock: rates 200, 100, 80 -> ID 3). */
+static void test_mouse_commands(void **state)
+{
+    (void)state;
+    mouse_cmd(0xff);                                   /* reset */
+    EXPECT_EQ(inb(0x60), 0xfa, "reset ack");
+    EXPECT_EQ(inb(0x60), 0xaa, "self-test passed");
+    EXPECT_EQ(inb(0x60), 0x00, "ID after reset");
+    mouse_cmd(0xe9);                                   /* status request: defaults */
+    EXPECT_EQ(inb(0x60), 0xfa, "status ack");
+    EXPECT_EQ(inb(0x60), 0x00, "stream mode, disabled, 1:1");
+    EXPECT_EQ(inb(0x60), 0x02, "resolution 4 counts/mm");
+    EXPECT_EQ(inb(0x60), 100, "100 samples/s");
+    static const uint8_t knock[3] = {200, 100, 80};
+    for (int i = 0; i < 3; i++) {
+        mouse_cmd(0xf3);
+        EXPECT_EQ(inb(0x60), 0xfa, "rate ack");
+        mouse_cmd(knock[i]);
+        EXPECT_EQ(inb(0x60), 0xfa, "rate argument ack");
+    }
+    mouse_cmd(0xf2);
+    EXPECT_EQ(inb(0x60), 0xfa, "id ack");
+    EXPECT_EQ(inb(0x60), 0x03, "wheel mouse after the knock");
+    mouse_cmd(0xe8);
+    inb(0x60);
+    mouse_cmd(0x07);
+    EXPECT_EQ(inb(0x60), 0xfe, "resolution 7 refused");
+    mouse_cmd(0xe8);
+    inb(0x60);
+    mouse_cmd(0x03);
+    EXPECT_EQ(inb(0x60), 0xfa, "resolution 3");
+    mouse_cmd(0xf4);                                   /* enable reporting */
+    inb(0x60);
+    mouse_cmd(0xe7);                                   /* scaling 2:1 */
+    inb(0x60);
+    mouse_cmd(0xe9);
+    inb(0x60);
+    EXPECT_EQ(inb(0x60), 0x30, "enabled, 2:1");
+    EXPECT_EQ(inb(0x60), 0x03, "resolution 3");
+    EXPECT_EQ(inb(0x60), 80, "rate 80");
+    mouse_cmd(0xeb);                                   /* read data: a packet */
+    EXPECT_EQ(inb(0x60), 0xfa, "read data ack");
+    EXPECT_EQ(inb(0x60), 0x08, "packet byte 1 (bit 3 always set)");
+    EXPECT_EQ(inb(0x60), 0, "dx");
+    EXPECT_EQ(inb(0x60), 0, "dy");
+    mouse_cmd(0xee);                                   /* wrap mode echoes */
+    inb(0x60);
+    mouse_cmd(0x42);
+    EXPECT_EQ(inb(0x60), 0x42, "wrap echo");
+    mouse_cmd(0xec);
+    EXPECT_EQ(inb(0x60), 0xfa, "wrap off");
+    mouse_cmd(0x12);
+    EXPECT_EQ(inb(0x60), 0xfe, "unknown command: resend");
+    mouse_cmd(0xf6);                                   /* defaults */
+    inb(0x60);
+    EXPECT_EQ(kbc.mouse.rate, 100, "defaults: rate");
+    EXPECT_EQ(kbc.mouse.reporting, 0, "defaults: disabled");
+    EXPECT_EQ(kbc.mouse.id, 3, "defaults keep the ID");
+    i8042_reset(&kbc);
+    EXPECT_EQ(kbc.mouse.id, 0, "machine reset: plain mouse");
 }
 
 static void test_irqs(void **state)
@@ -250,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_self_tests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyboard_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aux, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mouse_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_irqs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a20_and_reset, setup, teardown),
     };
