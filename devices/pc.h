@@ -21,6 +21,7 @@
 #include "pic.h"
 #include "pit.h"
 #include "uart.h"
+#include "vga.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -48,6 +49,7 @@ typedef struct PCConfig {
     const char *kernel;
     const char *initrd;
     const char *append;
+    bool no_vga;                  /* -vga none (default: -vga std, ISA form) */
 } PCConfig;
 
 typedef struct PC {
@@ -66,6 +68,7 @@ typedef struct PC {
     CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
+    VGA *vga;                     /* -vga std (NULL with -vga none) */
     VMRegistry vm;                /* every device: reset, state save/load */
     struct Engine *engine;        /* what runs the CPU (pc_attach_engine), or NULL */
     int intr_level;               /* the PIC's INT output, the CPU's INTR input */

@@ -140,6 +140,7 @@ int main(int argc, char **argv)
     cfg.kernel = opt.kernel_path;
     cfg.initrd = opt.initrd;
     cfg.append = opt.append;
+    cfg.no_vga = opt.no_vga;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;

@@ -537,6 +537,7 @@ enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
     O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM,
+    O_VGA,
 };
 
 static const struct {
@@ -557,6 +558,7 @@ static const struct {
     { "kernel", O_KERNEL, true },  { "initrd", O_INITRD, true },
     { "append", O_APPEND, true },  { "monitor", O_MONITOR, true },
     { "loadvm", O_LOADVM, true },
+    { "vga", O_VGA, true },
 };
 
 void options_usage(FILE *f)
@@ -572,7 +574,9 @@ void options_usage(FILE *f)
 "\n"
 "Machine:\n"
 "-m SIZE                 guest RAM in MiB, 1..3072; suffix M or G (default 128)\n"
-"-display none           no display (the only display in this build)\n"
+"-vga std|none           standard VGA with Bochs VBE (default), or no VGA\n"
+"-display sdl|curses|none  SDL window (default with a VGA and $DISPLAY set),\n"
+"                        text modes in the terminal, or no display\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images (accepted; no disks yet)\n"
@@ -722,8 +726,23 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             rc = opt_accel(out, arg, err, errlen);
             break;
         case O_DISPLAY:
-            if (strcmp(arg, "none"))
-                rc = fail(err, errlen, "-display %s: not available yet (only -display none)", arg);
+            /* QEMU's -display TYPE[,options]: the type is what counts. */
+            if (!strcmp(arg, "none"))
+                out->display = OPT_DISPLAY_NONE;
+            else if (!strcmp(arg, "sdl") || !strncmp(arg, "sdl,", 4))
+                out->display = OPT_DISPLAY_SDL;
+            else if (!strcmp(arg, "curses") || !strncmp(arg, "curses,", 7))
+                out->display = OPT_DISPLAY_CURSES;
+            else
+                rc = fail(err, errlen, "-display %s: unknown display (use none, sdl or curses)", arg);
+            break;
+        case O_VGA:
+            if (!strcmp(arg, "std"))
+                out->no_vga = false;
+            else if (!strcmp(arg, "none"))
+                out->no_vga = true;
+            else
+                rc = fail(err, errlen, "-vga %s: unknown VGA type (use std or none)", arg);
             break;
         case O_NOGRAPHIC:
             /* No display, serial on the terminal: the default COM1 already

@@ -5,7 +5,8 @@
 set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
-qemu-system-x86 bochs bochs-term bochsbios"
+qemu-system-x86 bochs bochs-term bochsbios
+libpng-dev"
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
 # never shows it)
