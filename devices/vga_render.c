@@ -152,7 +152,9 @@ static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
     int dbl = (v->sr[1] & 8) ? 2 : 1;
     int vde = (v->cr[0x12] | ((v->cr[7] & 2) << 7) | ((v->cr[7] & 0x40) << 3)) + 1;
     int ch_h = (v->cr[9] & 0x1f) + 1;
-    int rows = (vde + ch_h - 1) / ch_h;
+    int rows = vde / ch_h;          /* whole character rows, as QEMU shows */
+    if (rows < 1)
+        rows = 1;
     if (cols * rows > (int)(sizeof v->last_text / sizeof v->last_text[0]))
         rows = (int)(sizeof v->last_text / sizeof v->last_text[0]) / cols;
     int pw = cw * dbl;
@@ -352,7 +354,7 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
     int height = (v->cr[0x12] | ((v->cr[7] & 2) << 7) | ((v->cr[7] & 0x40) << 3)) + 1;
     int sc = (v->gr[5] >> 5) & 3;
     int dscan = v->cr[9] >> 7;
-    int multi = sc != 1 ? (((v->cr[9] & 0x1f) + 1) << dscan) - 1 : dscan;
+    int max_scan = v->cr[9] & 0x1f;
     int dbl = (sc < 2 && (v->sr[1] & 8)) ? 2 : 1;
     int out_w = width * dbl;
     if (set_size(f, out_w, height))
@@ -368,17 +370,22 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
     uint32_t line_bytes = (uint32_t)v->cr[0x13] << 3;
     int line_compare = v->cr[0x18] | ((v->cr[7] & 0x10) << 4) | ((v->cr[9] & 0x40) << 3);
     uint32_t addr1 = (uint32_t)(v->cr[0x0c] << 8 | v->cr[0x0d]) * 4;
-    uint32_t src_bytes = sc < 2 ? (uint32_t)width / 2 : (uint32_t)width / 2;
-    int run = multi, y1 = 0;
+    uint32_t src_bytes = (uint32_t)width / 2;   /* 4 bytes per 8 dots; 1 per 2 at 256 colours */
+    /* The CRT controller: each scan line (each two with double scan)
+     * advances the row scan counter; after CR09's maximum scan line the
+     * address counter advances by the offset. With CR17 bit 0 (bit 1)
+     * clear, row scan bit 0 (bit 1) replaces memory address bit 13
+     * (bit 14): the CGA/Hercules interleave. */
+    int rs = 0;
     bool changed = false;
     for (int y = 0; y < f->height; y++) {
         uint32_t addr = addr1;
         if (!(v->cr[0x17] & 1)) {
             int shift = 14 + ((v->cr[0x17] >> 6) & 1);
-            addr = (addr & ~(1u << shift)) | ((uint32_t)(y1 & 1) << shift);
+            addr = (addr & ~(1u << shift)) | ((uint32_t)(rs & 1) << shift);
         }
         if (!(v->cr[0x17] & 2))
-            addr = (addr & ~0x8000u) | ((uint32_t)(y1 & 2) << 14);
+            addr = (addr & ~0x8000u) | ((uint32_t)(rs & 2) << 14);
         addr &= VGA_PLANAR_SIZE - 1;
         if (full || page_dirty(dirty, addr, src_bytes)) {
             uint32_t *d = f->pixels + (size_t)y * f->width;
@@ -391,17 +398,16 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
             f->line_dirty[y] = 1;
             changed = true;
         }
-        if (!run) {
-            int mask = (v->cr[0x17] & 3) ^ 3;
-            if ((y1 & mask) == mask)
+        if (!dscan || (y & 1)) {
+            if (++rs > max_scan) {
+                rs = 0;
                 addr1 += line_bytes;
-            y1++;
-            run = multi;
-        } else {
-            run--;
+            }
         }
-        if (y == line_compare)
+        if (y == line_compare) {
             addr1 = 0;
+            rs = 0;
+        }
     }
     return changed;
 }

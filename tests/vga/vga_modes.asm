@@ -360,9 +360,10 @@ planar_draw:
         out dx, ax
         mov al, [es:di]           ; load latches
         mov ax, di
-        mov bl, LINE
-        div bl
-        add al, ah
+        xor dx, dx
+        mov bx, LINE
+        div bx
+        add al, dl
         and al, 15
         mov [es:di], al
         inc di
