@@ -302,10 +302,15 @@ static void draw_vbe(const VGA *v, uint32_t *d, uint32_t addr, int w, unsigned b
         case 16:
             a = (addr + (uint32_t)x * 2) & (VGA_VRAM_SIZE - 2);
             c = (uint32_t)(m[a] | m[a + 1] << 8);
-            if (bpp == 15)
+            /* 16 bpp: 5/6-bit components widened by repeating their top
+             * bits (31 -> 255), as QEMU's pixman conversion does; 15 bpp
+             * shifted with zero low bits, as QEMU's 15-bit line drawer. */
+            if (bpp == 15) {
                 c = ((c >> 7) & 0xf8) << 16 | ((c >> 2) & 0xf8) << 8 | ((c << 3) & 0xf8);
-            else
-                c = ((c >> 8) & 0xf8) << 16 | ((c >> 3) & 0xfc) << 8 | ((c << 3) & 0xf8);
+            } else {
+                uint32_t r = (c >> 11) & 31, g = (c >> 5) & 63, b = c & 31;
+                c = ((r << 3) | (r >> 2)) << 16 | ((g << 2) | (g >> 4)) << 8 | ((b << 3) | (b >> 2));
+            }
             break;
         case 24:
             a = (addr + (uint32_t)x * 3) % (VGA_VRAM_SIZE - 2);
