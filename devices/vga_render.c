@@ -420,7 +420,8 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
 bool vga_render(VGA *v, VGAFrame *f, int64_t now, bool force)
 {
     static uint8_t dirty[VGA_VRAM_SIZE / 4096 / 8];
-    bool full = force || v->full_redraw || regs_changed(v);
+    bool full = regs_changed(v);     /* always: it also records the snapshot */
+    full = full || force || v->full_redraw;
     v->full_redraw = false;
     if (mem_dirty_get_and_clear(v->mem, v->lfb, dirty) < 0)
         memset(dirty, 0xff, sizeof dirty);

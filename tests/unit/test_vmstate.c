@@ -87,7 +87,7 @@ static void registry_lists_every_device(void **state)
 {
     (void)state;
     static const char *const want[] = {"clock", "pic", "pit", "uart0", "uart1",
-                                       "a20", "board", "i8042", "acpi", "cmos"};
+                                       "a20", "board", "i8042", "acpi", "cmos", "vga"};
     assert_int_equal(pc.vm.n, (int)(sizeof want / sizeof want[0]));
     for (int i = 0; i < pc.vm.n; i++)
         assert_string_equal(pc.vm.dev[i].name, want[i]);
