@@ -328,6 +328,15 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     i8042_init(&pc->kbc, &pc->io, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12), &pc->mem,
                pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
+    /* The standard VGA, ISA form: frame buffer at VGA_ISA_LFB (a PCI bus
+     * moves it to BAR0 with vga_map_lfb). */
+    if (!cfg->no_vga) {
+        pc->vga = calloc(1, sizeof *pc->vga);
+        if (!pc->vga || !vga_isa_init(pc->vga, &pc->mem, &pc->io, &pc->clock)) {
+            snprintf(err, errlen, "cannot allocate the VGA's video memory");
+            goto fail;
+        }
+    }
 
     /* The registry, in reset order. The clock comes first so that it is
      * rebased before any device's post_load runs. */
@@ -344,6 +353,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     vm_register(&pc->vm, "cmos", &cmos_vmstate, &pc->cmos);
     if (!pc_platform_init(pc, err, errlen))
         goto fail;
+    if (pc->vga)
+        vm_register(&pc->vm, "vga", &vga_vmstate, pc->vga);
     return true;
 
 fail:
@@ -388,6 +399,8 @@ void pc_free(PC *pc)
     pc->n_debugcon = 0;
     pc_platform_free(pc);
     mem_free(&pc->mem);
+    free(pc->vga);
+    pc->vga = NULL;
 }
 
 void pc_reset(PC *pc)

@@ -27,6 +27,7 @@
 #include "piix.h"
 #include "pit.h"
 #include "uart.h"
+#include "vga.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -61,6 +62,7 @@ typedef struct PCConfig {
     const char *boot_order;       /* -boot order= (NULL: "cad") */
     bool boot_menu;               /* -boot menu=on */
     int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
+    bool no_vga;                  /* -vga none (default: -vga std, ISA form) */
 } PCConfig;
 
 typedef struct PC {
@@ -79,6 +81,7 @@ typedef struct PC {
     CMOS cmos;                    /* RTC + CMOS RAM, 0x70/0x71, IRQ8 */
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
+    VGA *vga;                     /* -vga std (NULL with -vga none) */
     VMRegistry vm;                /* every device: reset, state save/load */
     PCIBus pci;                   /* bus 0, 0xCF8/0xCFC */
     I440FX i440fx;                /* 00.0 host bridge, PAM */

@@ -156,6 +156,7 @@ int main(int argc, char **argv)
     }
     cfg.fw_cfg = fw_items;
     cfg.n_fw_cfg = opt.n_fw_cfg;
+    cfg.no_vga = opt.no_vga;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;

@@ -26,6 +26,7 @@
 #include "cpu/state.h"
 #include "debugger.h"
 #include "devices/memory.h"
+#include "display.h"
 
 #define MON_LINE_MAX 4096
 
@@ -303,6 +304,14 @@ static void do_info_registers(Machine *m, Cmd *c)
     }
 }
 
+/* Display commands (frontend/display.h). */
+static void do_screendump(Machine *m, Cmd *c)
+{
+    char err[512] = "";
+    if (!display_screendump(m->pc, c->arg, err, sizeof err))
+        out_printf(&c->out, "%s\n", err);
+}
+
 static const CmdDef commands[] = {
     {"cont|c", "", "resume emulation", 0, do_cont},
     {"help|?", "[cmd]", "show the help", 0, NULL},
@@ -310,6 +319,7 @@ static const CmdDef commands[] = {
     {"loadvm", "file", "restore the machine state saved in a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
     {"quit|q", "", "quit the emulator", 0, do_quit},
     {"savevm", "file", "save the machine state to a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
+    {"screendump", "filename", "save screen to a PNG file (PPM when it ends in .ppm)", 1, do_screendump},
     {"stop|s", "", "stop emulation", 0, do_stop},
     {"system_reset", "", "reset the system", 0, do_reset},
 };

@@ -539,6 +539,7 @@ enum {
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
     O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM, O_GDBDEV,
     O_FW_CFG,
+    O_VGA,
 };
 
 static const struct {
@@ -561,6 +562,7 @@ static const struct {
     { "append", O_APPEND, true },  { "monitor", O_MONITOR, true },
     { "loadvm", O_LOADVM, true },
     { "gdb", O_GDBDEV, true },
+    { "vga", O_VGA, true },
 };
 
 void options_usage(FILE *f)
@@ -576,7 +578,8 @@ void options_usage(FILE *f)
 "\n"
 "Machine:\n"
 "-m SIZE                 guest RAM in MiB, 1..3072; suffix M or G (default 128)\n"
-"-display none           no display (the only display in this build)\n"
+"-vga std|none           standard VGA with Bochs VBE (default), or no VGA\n"
+"-display none           no display window (the VGA still runs: monitor screendump)\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images (accepted; no disks yet)\n"
@@ -729,8 +732,20 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             rc = opt_accel(out, arg, err, errlen);
             break;
         case O_DISPLAY:
-            if (strcmp(arg, "none"))
+            /* The VGA renders (screendump works); the SDL window and the
+             * curses display are not written yet (issue 12). */
+            if (!strcmp(arg, "none"))
+                out->display = OPT_DISPLAY_NONE;
+            else
                 rc = fail(err, errlen, "-display %s: not available yet (only -display none)", arg);
+            break;
+        case O_VGA:
+            if (!strcmp(arg, "std"))
+                out->no_vga = false;
+            else if (!strcmp(arg, "none"))
+                out->no_vga = true;
+            else
+                rc = fail(err, errlen, "-vga %s: unknown VGA type (use std or none)", arg);
             break;
         case O_NOGRAPHIC:
             /* No display, serial on the terminal: the default COM1 already

@@ -35,6 +35,9 @@
 #define OPT_DEBUGCON_PORT 0xE9u  /* Bochs/QEMU debug console port */
 #define OPT_EXIT_PORT 0xF4u      /* isa-debug-exit, always present */
 
+/* -display TYPE; DEFAULT: SDL when a VGA is present and $DISPLAY is set. */
+enum { OPT_DISPLAY_DEFAULT, OPT_DISPLAY_NONE, OPT_DISPLAY_SDL, OPT_DISPLAY_CURSES };
+
 typedef struct OptDebugcon {
     uint16_t port;
     char spec[OPT_SPEC_MAX];
@@ -70,6 +73,8 @@ typedef struct Options {
     bool snapshot;                     /* -snapshot (no disks yet: nothing to protect) */
 
     bool nographic;                    /* -nographic */
+    int display;                       /* -display: OPT_DISPLAY_* */
+    bool no_vga;                       /* -vga none */
     const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
     bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
     const char *gdb;                   /* -gdb SPEC / -s (tcp::1234), NULL = no GDB stub */

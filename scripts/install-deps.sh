@@ -6,10 +6,10 @@ set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios seabios
-gdb"
+gdb libpng-dev"
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # seabios: xlat86's default firmware (bios.bin) and tests boot/seabios*;
-# bochsbios: test boot/bochs-bios
+# bochsbios: test boot/bochs-bios; libpng-dev: screendump PNGs
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
 # never shows it)
