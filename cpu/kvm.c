@@ -53,6 +53,9 @@ typedef struct Kvm {
     int sig;
     MemSlot slots[MAX_SLOTS];
     int nslots;
+    /* ROM runs are mapped through private copies (see rom_copy). */
+    struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
+    int nroms;
     uint64_t msr_ok;                /* bit i: kvm_msr_index[i] is supported */
     void (*prev_map_changed)(void *);
     void *prev_map_opaque;
@@ -96,7 +99,7 @@ static void set_slot(Kvm *k, int i, const MemSlot *s)
 {
     struct kvm_userspace_memory_region r = {
         .slot = (uint32_t)i,
-        .flags = s && s->readonly ? KVM_MEM_READONLY : 0,
+        .flags = 0,
         .guest_phys_addr = s ? s->gpa : 0,
         .memory_size = s ? s->size : 0,
         .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
@@ -106,11 +109,34 @@ static void set_slot(Kvm *k, int i, const MemSlot *s)
                 (unsigned long long)r.guest_phys_addr, strerror(errno));
 }
 
+/* ROM is given to KVM as a writable private copy, not as a read-only
+ * slot: on this project's development host (nested KVM on AMD) the
+ * processor's own write of a descriptor's accessed bit into a GDT held in
+ * a read-only slot never completes (KVM re-enters the guest forever
+ * without an exit), and ROM test guests keep their GDT in ROM. Guest
+ * writes to ROM therefore stick until the next machine reset, which
+ * copies the ROM again (the translator drops them; docs/VIRTUALISATION.md). */
+static uint8_t *rom_copy(Kvm *k, uint8_t *orig, uint64_t size)
+{
+    for (int i = 0; i < k->nroms; i++)
+        if (k->roms[i].orig == orig && k->roms[i].size == size) return k->roms[i].copy;
+    if (k->nroms == MAX_SLOTS) return orig;
+    void *c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c == MAP_FAILED) return orig;
+    memcpy(c, orig, size);
+    k->roms[k->nroms].orig = orig;
+    k->roms[k->nroms].copy = c;
+    k->roms[k->nroms++].size = size;
+    return c;
+}
+
 /* Make KVM's slots what the region map shows now. */
 static void sync_slots(Kvm *k)
 {
     SlotList l = {.n = 0};
     mem_for_each_ram_slot(&k->pc->mem, collect_slot, &l);
+    for (int i = 0; i < l.n; i++)
+        if (l.s[i].readonly) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
     if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
     if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n)) return;
     for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL);
@@ -307,6 +333,7 @@ static void kvm_reset(Engine *e)
     s.fpu.ferr_opaque = NULL;
     s.tsc_offset = (uint64_t)0 - (uint64_t)clock_now(&k->pc->clock);
     k->nmi = 0;
+    for (int i = 0; i < k->nroms; i++) memcpy(k->roms[i].copy, k->roms[i].orig, k->roms[i].size);
     set_state(k, &s, true);
 }
 
@@ -567,6 +594,7 @@ static void kvm_destroy(Engine *e)
     if (k->have_timer) timer_delete(k->timer);
     if (tls_kvm == k) tls_kvm = NULL;
     if (k->run) munmap(k->run, k->run_size);
+    for (int i = 0; i < k->nroms; i++) munmap(k->roms[i].copy, k->roms[i].size);
     if (k->vcpu_fd >= 0) close(k->vcpu_fd);
     if (k->vm_fd >= 0) close(k->vm_fd);
     if (k->sys_fd >= 0) close(k->sys_fd);
@@ -621,7 +649,6 @@ static bool open_kvm(Kvm *k, char *err, size_t errlen)
     static const struct { int cap; const char *name; } need[] = {
         {KVM_CAP_USER_MEMORY, "user memory"},
         {KVM_CAP_IMMEDIATE_EXIT, "immediate exit"},
-        {KVM_CAP_READONLY_MEM, "read-only memory slots"},
         {KVM_CAP_SET_TSS_ADDR, "TSS address"},
     };
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)

@@ -2,8 +2,8 @@
  *
  * kvm_create() opens /dev/kvm, creates a VM with one vCPU on a board
  * (devices/pc.h), maps the board's RAM and ROM regions as memory slots
- * (ROM read-only, so that guest writes exit as MMIO and are dropped) and
- * keeps them in step with the region map. Its run() enters the guest with
+ * (ROM through a private copy refreshed at reset: see kvm.c) and keeps
+ * them in step with the region map. Its run() enters the guest with
  * KVM_RUN for a time slice and serves the exits: port I/O on the board's
  * IOBus, MMIO through mem_read/mem_write, HLT, shutdown, system events.
  * Interrupts come from the board's own PIC (the same device code as under
@@ -33,7 +33,7 @@ typedef struct KvmConfig {
 } KvmConfig;
 
 /* NULL with a one-line reason in err: no /dev/kvm, no permission, a KVM
- * without what the engine needs (read-only slots, immediate exit). The
+ * without what the engine needs (immediate exit, TSS address). The
  * CPU is in its reset state. */
 Engine *kvm_create(struct PC *pc, const KvmConfig *cfg, char *err, size_t errlen);
 
