@@ -93,7 +93,7 @@ bad "-serial bogus"       '-serial bogus' -serial bogus
 bad "-chardev bad"        '-chardev pty,id=x' -chardev pty,id=x
 bad "undefined chardev"   "chardev 'nope' is not defined" -device isa-debugcon,chardev=nope
 bad "-icount 11"          '-icount 11' -icount 11
-bad "-accel kvm"          '^xlat86: -accel kvm: not available in this build$' -accel kvm
+bad "-accel kvm -icount" '^xlat86: -icount: not with -accel kvm' -accel kvm -icount 0
 bad "-display sdl"        '-display sdl: not available yet' -display sdl
 bad "-s"                  '-s: gdbstub not implemented yet' -s
 bad "-monitor foo"        '^xlat86: -monitor foo: unknown monitor' -monitor foo
