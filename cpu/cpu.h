@@ -202,6 +202,11 @@ void cpu_set_state(CPU *cpu, const CPUState *in);
  * reported (SEP): on family 6 below model 3 stepping 3 the SEP bit is an
  * erratum that software ignores (SDM vol. 2, CPUID, SEP note). */
 #define CPU_SIGNATURE 0x00000633u
+/* CPUID leaf 1 EDX of that part (cpu/ops_system.c op_cpuid; the KVM
+ * engine gives the guest the same): FPU DE PSE TSC MSR CX8 SEP MTRR PGE
+ * CMOV. */
+#define CPU_CPUID_1_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | \
+                         (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15))
 
 /* Reset the CPU to the architectural power-on state (SDM vol. 3, 9.1.1):
  * CS=F000 base FFFF0000, EIP=FFF0, EDX=family/model/stepping, CR0=60000010. */

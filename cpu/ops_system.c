@@ -80,8 +80,6 @@ static int op_hlt(CPU *cpu, const Insn *in)
  * MTRR (12), PGE (13), CMOV (15).
  * Leaves above the maximum return the highest basic leaf (SDM vol. 2,
  * CPUID). */
-#define CPUID_1_EDX ((1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | \
-                     (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15))
 static int op_cpuid(CPU *cpu, const Insn *in)
 {
     (void)in;
@@ -95,7 +93,7 @@ static int op_cpuid(CPU *cpu, const Insn *in)
         cpu->regs[R_EAX] = CPU_SIGNATURE;
         cpu->regs[R_EBX] = 0;
         cpu->regs[R_ECX] = 0;
-        cpu->regs[R_EDX] = CPUID_1_EDX;
+        cpu->regs[R_EDX] = CPU_CPUID_1_EDX;
     }
     return OPR_NEXT;
 }

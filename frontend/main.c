@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cpu/engine.h"
+#include "cpu/kvm.h"
 #include "loader.h"
 #include "machine.h"
 #include "debugger.h"
@@ -187,7 +188,20 @@ int main(int argc, char **argv)
     }
 
     dcfg.inline_code = opt.inline_code;
-    engine = dbt_create(pc, &dcfg, err, sizeof err);
+    if (opt.kvm) {
+        /* No /dev/kvm, no permission, a KVM too old: the user's choice
+         * cannot be honoured, reported like a bad option. */
+        KvmConfig kcfg = {.kernel_irqchip = opt.kvm_irqchip};
+        engine = kvm_create(pc, &kcfg, err, sizeof err);
+        if (!engine) {
+            fprintf(stderr, "xlat86: %s\n", err);
+            pc_free(pc);
+            status = EXIT_USAGE;
+            goto out;
+        }
+    } else {
+        engine = dbt_create(pc, &dcfg, err, sizeof err);
+    }
     if (!engine || !machine_init(&machine, pc, engine)) {
         fprintf(stderr, "xlat86: %s\n", engine ? "cannot create the machine loop" : err);
         engine_destroy(engine);

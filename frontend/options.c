@@ -352,6 +352,24 @@ static int opt_icount(Options *o, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
+/* -accel kvm[,kernel-irqchip=on|off]: the parameters after "kvm". */
+static int opt_accel_kvm(Options *o, const char *arg, const KVList *l, char *err, size_t errlen)
+{
+    bool irqchip = false;
+    for (int i = 1; i < l->n; i++) {
+        const KV *kv = &l->kv[i];
+        int b = kv->val ? parse_onoff(kv->val) : 1;
+        if (strcmp(kv->key, "kernel-irqchip"))
+            return fail(err, errlen, "-accel %s: unknown parameter '%s' (kvm takes kernel-irqchip=on|off)",
+                        arg, kv->key);
+        if (b < 0) return fail(err, errlen, "-accel %s: kernel-irqchip must be on or off", arg);
+        irqchip = b;
+    }
+    o->kvm = true;
+    o->kvm_irqchip = irqchip;
+    return 0;
+}
+
 /* -accel dbt[,inline=on|off] | -accel kvm */
 static int opt_accel(Options *o, const char *arg, char *err, size_t errlen)
 {
@@ -366,7 +384,7 @@ static int opt_accel(Options *o, const char *arg, char *err, size_t errlen)
         goto out;
     }
     if (!strcmp(l->kv[0].key, "kvm") && !l->kv[0].val) {
-        fail(err, errlen, "-accel %s: not available in this build", arg);
+        rc = opt_accel_kvm(o, arg, l, err, errlen);
         goto out;
     }
     if (strcmp(l->kv[0].key, "dbt") || l->kv[0].val) {
@@ -389,6 +407,7 @@ static int opt_accel(Options *o, const char *arg, char *err, size_t errlen)
         inl = b;
     }
     o->inline_code = inl;
+    o->kvm = false;
     rc = 0;
 out:
     free(l);
@@ -540,6 +559,7 @@ enum {
     O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM, O_GDBDEV,
     O_FW_CFG,
     O_VGA,
+    O_ENABLE_KVM,
 };
 
 static const struct {
@@ -563,6 +583,7 @@ static const struct {
     { "loadvm", O_LOADVM, true },
     { "gdb", O_GDBDEV, true },
     { "vga", O_VGA, true },
+    { "enable-kvm", O_ENABLE_KVM, false },
 };
 
 void options_usage(FILE *f)
@@ -614,7 +635,11 @@ void options_usage(FILE *f)
 "-accel dbt[,inline=on|off]\n"
 "                        binary translation (default); inline=off routes every\n"
 "                        instruction through the C reference helpers\n"
-"-accel kvm              hardware virtualisation (not available in this build)\n"
+"-accel kvm[,kernel-irqchip=on|off]\n"
+"                        hardware virtualisation through /dev/kvm on the same\n"
+"                        board; kernel-irqchip=on uses KVM's PIC and PIT instead\n"
+"                        of the board's (default off); not with -icount\n"
+"-enable-kvm             the same as -accel kvm\n"
 "\n"
 "Debugging:\n"
 "-monitor SPEC           QEMU's human monitor (HMP) on SPEC: stdio (not with a\n"
@@ -821,9 +846,17 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 out->gdb = arg;
             break;
         }
+        case O_ENABLE_KVM:
+            out->kvm = true;
+            break;
         }
     }
 
+    /* KVM runs the guest at the host's pace: it cannot count guest
+     * instructions, so there is no instruction-driven clock. */
+    if (rc == 0 && out->kvm && out->icount)
+        rc = fail(err, errlen, "-icount: not with -accel kvm (KVM cannot count guest instructions; "
+                               "use -accel dbt for a deterministic clock)");
     if (rc == 0 && !out->kernel_path && out->initrd)
         rc = fail(err, errlen, "-initrd %s: only allowed with -kernel", out->initrd);
     if (rc == 0 && !out->kernel_path && out->append)

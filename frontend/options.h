@@ -69,6 +69,8 @@ typedef struct Options {
     int icount_shift;
     bool icount_sleep;                 /* halted: sleep the host while virtual time jumps */
     bool inline_code;                  /* -accel dbt[,inline=on|off] */
+    bool kvm;                          /* -accel kvm / -enable-kvm */
+    bool kvm_irqchip;                  /* -accel kvm,kernel-irqchip=on */
     bool no_reboot;                    /* -no-reboot */
     bool snapshot;                     /* -snapshot (no disks yet: nothing to protect) */
 

@@ -290,8 +290,19 @@ static void test_accel(void **state)
     assert_int_equal(parse("--accel", "dbt,inline=off", "-accel", "dbt", NULL), 0);
     assert_true(opt.inline_code);
 
-    assert_int_equal(parse("-accel", "kvm", NULL), -1);
-    assert_string_equal(err, "-accel kvm: not available in this build");
+    assert_int_equal(parse("-accel", "kvm", NULL), 0);
+    assert_true(opt.kvm);
+    assert_false(opt.kvm_irqchip);
+    assert_int_equal(parse("-accel", "kvm,kernel-irqchip=on", NULL), 0);
+    assert_true(opt.kvm_irqchip);
+    assert_int_equal(parse("-enable-kvm", NULL), 0);
+    assert_true(opt.kvm);
+    assert_int_equal(parse("-accel", "kvm", "-accel", "dbt", NULL), 0);
+    assert_false(opt.kvm);
+    assert_fails_naming("-accel kvm,kernel-irqchip=maybe", "-accel", "kvm,kernel-irqchip=maybe");
+    assert_fails_naming("-accel kvm,inline=off", "-accel", "kvm,inline=off");
+    assert_int_equal(parse("-accel", "kvm", "-icount", "0", NULL), -1);
+    assert_non_null(strstr(err, "-icount"));
     assert_fails_naming("-accel tcg", "-accel", "tcg");
     assert_fails_naming("-accel dbt,inline=maybe", "-accel", "dbt,inline=maybe");
     assert_fails_naming("-accel dbt,foo=1", "-accel", "dbt,foo=1");
