@@ -155,6 +155,8 @@ static bool is_rel_branch(unsigned id, const uint8_t *opc)
 
 bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out)
 {
+    int hint = decode_hint_nop(code, n, eip, code32, out);
+    if (hint) return hint > 0;
     memset(out, 0, sizeof *out);
     if (!ensure_open()) return false;
     csh h = code32 ? cs32 : cs16;
