@@ -27,10 +27,13 @@ import caselib  # noqa: E402
 import cases_rm  # noqa: E402
 import cases_pm  # noqa: E402
 import cases_sdm  # noqa: E402
+import cases_stack  # noqa: E402
 
 # every random group: (prefix, module dict)
 RANDOM_GROUPS = [("rm", g, f) for g, f in cases_rm.GROUPS.items()] + \
-                [("pm", g, f) for g, f in cases_pm.GROUPS.items()]
+                [("pm", g, f) for g, f in cases_pm.GROUPS.items()] + \
+                [("rm", g, f) for g, f in cases_stack.RM_GROUPS.items()] + \
+                [("pm", g, f) for g, f in cases_stack.PM_GROUPS.items()]
 # real-mode code may use file offsets up to TEXT32_START; protected-mode
 # ROMs keep a small real-mode part
 RM_TEXT32 = 0xE000
@@ -128,7 +131,7 @@ def main():
         for p, g, _ in RANDOM_GROUPS:
             print("%s.%s" % (p, g))
         print("sdm (fixed, --sdm)")
-        for g in cases_pm.SKIPPED:
+        for g in cases_pm.SKIPPED + cases_stack.SKIPPED:
             print("%s (skipped: %s)" % g)
         return
     want = set(x for x in a.groups.split(",") if x)
