@@ -55,7 +55,10 @@ def _sel_pm(rng):
 
 def _body(rng, c, kind, o32, bits, dst, align):
     """The instruction(s) under test. o32: operand size 32; bits: code size;
-    dst: a linear scratch address for memory operands (DS-relative)."""
+    dst: a linear scratch address for memory operands (DS-relative); align:
+    2 where SP wraps harmlessly, 4 where the stack must stay dword-aligned
+    and inside its limit for the exception frames and the dump that follow
+    on it (no RET imm16 there: it could leave ESP past the limit)."""
     w = "dword" if o32 else "word"
     o = "o32 " if o32 else "o16 "
     # not ESP: a random stack pointer would break the dump (see gen_rm)
@@ -91,19 +94,21 @@ def _body(rng, c, kind, o32, bits, dst, align):
     if kind == "call":
         return ["call %s .t" % w]
     if kind == "ret":
-        n = rng.choice([0, 0, 2, 4, 6, 0x100, rng.r16() & ~1])
+        n = rng.choice([0, 0, 2, 4, 6, 0x100, rng.r16() & ~1]) if align == 2 else 0
         return ["push %s .t" % w, "%sret %s" % (o, hexv(n)) if n else "%sret" % o]
     if kind == "callf":
         cs = SEL_CODE32 if bits == 32 else 0xF000
         return ["call %s %s:.t" % (w, hexv(cs))]
     if kind == "retf":
         cs = SEL_CODE32 if bits == 32 else 0xF000
-        n = rng.choice([0, 0, 2, 4, 8, 0x100, rng.r16() & ~1])
+        n = rng.choice([0, 0, 2, 4, 8, 0x100, rng.r16() & ~1]) if align == 2 else 0
         return ["push %s %s" % (w, hexv(cs)), "push %s .t" % w,
                 "%sretf %s" % (o, hexv(n)) if n else "%sretf" % o]
     if kind == "enter":
         lvl = rng.choice([0, 1, 2, rng.randrange(0, 32), rng.randrange(0, 256)])
         alloc = rng.choice([0, 4, 8, rng.randrange(0, 0x100), rng.r16()]) & ~(align - 1)
+        if align == 4:
+            alloc &= 0x3C       # keep room below for the dump (ESP >= 0x100 here)
         return ["%senter %s, %s" % (o, hexv(alloc), hexv(lvl))]
     if kind == "leave":
         return ["%sleave" % o]
@@ -115,7 +120,7 @@ def _body(rng, c, kind, o32, bits, dst, align):
         return ["into"]
     if kind == "iret":
         cs = SEL_CODE32 if bits == 32 else 0xF000
-        fl = rng.r32() & POPF_SAFE & 0x003F0FD7 | 0x2
+        fl = rng.r32() & POPF_SAFE & 0x00240CD7 | 0x2     # AC ID, never VM/RF/VIF/VIP
         return ["push %s %s" % (w, hexv(fl if o32 else fl & 0xFFFF)),
                 "push %s %s" % (w, hexv(cs)), "push %s .t" % w,
                 "iretd" if o32 else "iretw"]
@@ -183,7 +188,7 @@ def gen_pm(rng, name):
         # cross the top (#SS)
         sp = [limit + 1 + rng.randrange(0x40, 0x48), limit + 1 + rng.randrange(0x40, 0x200),
               rng.randrange(limit + 0x40, 0xFF00), 0x10000 - rng.randrange(1, 0x10)][k]
-        esp = (rng.r16() << 16) | sp
+        esp = sp
         tag = "ed%d" % k
         access = 0x97           # present, DPL 0, data, expand-down, writable, accessed
     else:
@@ -196,6 +201,10 @@ def gen_pm(rng, name):
             sp = [rng.randrange(0, 0x10), 0x10000 - rng.randrange(1, 0x10),
                   rng.randrange(0x100, 0xFF00), rng.randrange(0, 0x80) * 4,
                   rng.randrange(0x10, 0x40)][k] & ~3
+            if kind in ("int", "int3", "into", "ud") and sp < 0x40:
+                # a frame wrapping at 0 would be read by the runtime's
+                # handler as [esp+n] past the limit (its own #SS)
+                sp += 0x40
             if not o32 and (sp < 0x40 or sp > 0xFFC0):
                 sp = 0 if kind in ("push_r", "push_i", "push_m", "push_s", "pushf",
                                    "pusha") else 0x1000
@@ -205,8 +214,8 @@ def gen_pm(rng, name):
             # stack (CPL 0), and a frame past the limit would be #DF
             sp = [limit + 1 - rng.randrange(0, 4), limit + 1,
                   rng.randrange(0x100, limit), limit + 1 - rng.randrange(4, 0x20),
-                  rng.randrange(0x40, 0x100)][k]
-        esp = ((rng.r16() << 16) | sp) if not b else sp
+                  rng.randrange(0x100, 0x200)][k]
+        esp = sp
         tag = "%s%s%d" % ("b" if b else "w", "f" if limit == 0xFFFF else "l", k)
         access = 0x93
     lo = ((base & 0xFFFF) << 16) | (limit & 0xFFFF)
@@ -214,6 +223,9 @@ def gen_pm(rng, name):
         ((0x4 if b else 0) << 20) | (base & 0xFF000000)
     c["pre"] += poke32(GDT_BASE + SLOT, lo, 4) + poke32(GDT_BASE + SLOT + 4, hi, 4)
     c["pre"] += poke32(0x4FFE0, esp, 4) + poke32(0x4FFE4, SLOT, 2)
+    # ESP's upper half stays 0 here (real mode covers a random one): the
+    # runtime's exception handler and dump address the stack as [esp+n]
+    # with 32-bit addressing, which a 16-bit SS does not change
     sp16 = esp & 0xFFFF
     ebp = (esp + rng.choice([0, 4, 8, rng.randrange(0, 0x100)])) & (0xFFFFFFFC if b else 0xFFFC)
     if not b:
@@ -224,7 +236,8 @@ def gen_pm(rng, name):
         _wins(c, base, ebp & 0xFFFF)
     dst = 0x4F800 + rng.randrange(0, 0x40) * 4
     add_fill(c, win_around(dst), rng.randrange(1, 256))
-    body = ["lss esp, [0x4FFE0]"] + _body(rng, c, kind, o32, 32, dst, 4)
+    body = ["lss esp, [0x4FFE0]"] + _body(rng, c, kind, o32, 32, dst,
+                                          2 if not b and limit == 0xFFFF and not edown else 4)
     if kind in ("pop_r", "popa", "pop_m", "ret", "retf", "leave"):
         c["fills"] = [(lin, rng.randrange(1, 256) if lin != win_around(dst) else s)
                       for lin, s in c["fills"]]
