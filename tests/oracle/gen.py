@@ -137,17 +137,21 @@ def main():
     want = set(x for x in a.groups.split(",") if x)
     os.makedirs(a.out, exist_ok=True)
     roms = []
-    for mode in ("rm", "pm"):
+    # the stack groups go into ROMs of their own, so that adding them did
+    # not move the other groups' cases (some depend on their addresses)
+    for mode, base in (("rm", "rm"), ("pm", "pm"), ("rm", "rmstack"), ("pm", "pmstack")):
         cases = []
         for p, g, fn in RANDOM_GROUPS:
             full = "%s.%s" % (p, g)
             if p != mode or (want and full not in want and g not in want):
                 continue
+            if (g == "stack") != base.endswith("stack"):
+                continue
             rng = caselib.Rng("%d/%s" % (a.seed, full))
             for i in range(a.count):
                 cases.append(fn(rng, "%s.%s.KIND.s%d_%d" % (p, g, a.seed, i)))
         if cases:
-            write_roms(a.out, "%s-s%d" % (mode, a.seed), cases, mode == "pm", roms)
+            write_roms(a.out, "%s-s%d" % (base, a.seed), cases, mode == "pm", roms)
     if a.sdm:
         write_roms(a.out, "sdm", cases_sdm.cases(), True, roms)
     with open(os.path.join(a.out, "roms.txt"), "w") as f:
