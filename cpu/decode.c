@@ -155,6 +155,8 @@ static bool is_rel_branch(unsigned id, const uint8_t *opc)
 
 bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out)
 {
+    int hint = decode_hint_nop(code, n, eip, code32, out);
+    if (hint) return hint > 0;
     memset(out, 0, sizeof *out);
     if (!ensure_open()) return false;
     csh h = code32 ? cs32 : cs16;
@@ -165,6 +167,36 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
     if (!cs_disasm_iter(h, &p, &left, &addr, ci)) return false;
 
     const cs_x86 *x = &ci->detail->x86;
+    /* F2/F3 before a relative branch (the MPX BND prefix on newer CPUs, a
+     * prefix the branch ignores before them): Capstone 4 then drops a 66
+     * prefix's rel16 and reads rel32. Decode without the F2/F3 bytes and
+     * count them back into the length. */
+    if (ci->size > 1 && ((x->opcode[0] >= 0x70 && x->opcode[0] <= 0x7f) || x->opcode[0] == 0xe8 ||
+                         x->opcode[0] == 0xe9 || x->opcode[0] == 0xeb ||
+                         (x->opcode[0] == 0x0f && (x->opcode[1] & 0xf0) == 0x80))) {
+        uint8_t strip[15];
+        size_t m = 0, k = 0, lim = n > 15 ? 15 : n;
+        for (; k < lim; k++) {
+            uint8_t b = code[k];
+            if (b == 0xf2 || b == 0xf3) continue;
+            if (b != 0x66 && b != 0x67 && b != 0xf0 && b != 0x26 && b != 0x2e &&
+                b != 0x36 && b != 0x3e && b != 0x64 && b != 0x65)
+                break;
+            strip[m++] = b;
+        }
+        size_t removed = k - m;
+        bool branch = k < lim && (code[k] == 0xe8 || code[k] == 0xe9 || code[k] == 0xeb ||
+                                  (code[k] >= 0x70 && code[k] <= 0x7f) ||
+                                  (code[k] == 0x0f && k + 1 < lim && (code[k + 1] & 0xf0) == 0x80));
+        if (branch && removed > 0) {
+            memcpy(strip + m, code + k, lim - k);
+            if (!decode_insn(strip, m + lim - k, eip + (uint32_t)removed, code32, out)) return false;
+            out->len = (uint8_t)(out->len + removed);
+            out->eip = eip;
+            memcpy(out->raw, code, out->len <= n ? out->len : n);
+            return true;
+        }
+    }
     out->id = (uint16_t)ci->id;
     out->len = (uint8_t)ci->size;
 
@@ -176,6 +208,15 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
     if (x->prefix[0] == 0xf3) out->flags |= INSN_REP;
     if (x->prefix[0] == 0xf2) out->flags |= INSN_REPNE;
     if (x->prefix[0] == 0xf0) out->flags |= INSN_LOCK;
+    /* Capstone keeps one byte of the LOCK/REP group: LOCK next to F2/F3
+     * is lost there, so look at the prefix bytes themselves. */
+    for (size_t i = 0; i < ci->size && i < 14; i++) {
+        uint8_t b = code[i];
+        if (b == 0xf0) out->flags |= INSN_LOCK;
+        else if (b != 0x66 && b != 0x67 && b != 0xf2 && b != 0xf3 && b != 0x26 &&
+                 b != 0x2e && b != 0x36 && b != 0x3e && b != 0x64 && b != 0x65)
+            break;
+    }
     out->segovr = (uint8_t)seg_from_prefix(x->prefix[1]);
     if (out->segovr != S_NONE) out->flags |= INSN_SEGOVR;
     memcpy(out->opcode, x->opcode, 4);

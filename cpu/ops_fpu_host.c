@@ -159,6 +159,7 @@ unsigned fpu_host_run(const FPU *in, FPU *out, uint8_t op, uint8_t modrm, FPUHos
         if (fpu_host_mem_bytes(op, (modrm >> 3) & 7) > (int)sizeof mem->b) {
             fprintf(stderr, "fpu_host_run: operand of %02x /%d exceeds the buffer\n", op,
                     (modrm >> 3) & 7);
+            fflush(NULL);   /* keep the -D log */
             abort();
         }
         stub = (uintptr_t)&xlat86_fpu_stub_mem + ((op & 7u) * 8u + ((modrm >> 3) & 7u)) * 32u;

@@ -12,6 +12,9 @@ static int op_mov(CPU *cpu, const Insn *in)
 {
     const Operand *d = &in->op[0], *s = &in->op[1];
     if (in->nops != 2) cpu_raise(cpu, EXC_UD);
+    /* MOV CS, r/m and the reserved Sreg encodings are #UD before the
+     * source operand is read (an encoding check: SDM vol. 2, MOV). */
+    if (d->kind == OPK_SREG && (d->reg == S_CS || d->reg > S_GS)) cpu_raise(cpu, EXC_UD);
     if (d->kind == OPK_CREG || d->kind == OPK_DREG || s->kind == OPK_CREG || s->kind == OPK_DREG)
         return sys_mov_ctl(cpu, in);
     /* MOV r32, Sreg zero-extends on P6 and later; to memory it is always a

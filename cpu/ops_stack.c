@@ -155,8 +155,14 @@ static int op_popf(CPU *cpu, const Insn *in)
 
 /* ENTER alloc, level (SDM vol. 2, ENTER): push (E)BP, copy level-1 frame
  * pointers from the enclosing frame, push the new frame pointer, then
- * allocate. All stores go through a local stack pointer; ESP and EBP are
- * committed at the end. */
+ * allocate. StackSize (SS.B) decides SP or ESP for every stack address and
+ * which part of (E)BP walks the enclosing frame; FrameTemp is the stack
+ * pointer register after the first push, so with SS.B = 0 and a 32-bit
+ * operand size EBP receives ESP's upper half and the new SP (Bochs; QEMU
+ * agrees), and the frame-pointer slot holds that 32-bit value. All stores
+ * go through a local stack pointer; ESP and EBP are committed at the end,
+ * after the new stack top was checked for a write of one operand (#SS),
+ * as Bochs does. */
 static int op_enter(CPU *cpu, const Insn *in)
 {
     int size = in->opsize;
@@ -167,12 +173,11 @@ static int op_enter(CPU *cpu, const Insn *in)
     uint32_t ebp = cpu->regs[R_EBP];
     uint32_t sp = (esp - (uint32_t)size) & mask;
     cpu_st(cpu, S_SS, sp, ebp, size);
-    uint32_t frame = sp;
+    uint32_t frame = (esp & ~mask) | sp;
     if (level > 0) {
         uint32_t bp = ebp;
         for (unsigned i = 1; i < level; i++) {
-            bp = (mask == 0xffffu) ? ((bp & ~0xffffu) | ((bp - (uint32_t)size) & 0xffffu))
-                                   : bp - (uint32_t)size;
+            bp = (bp & ~mask) | ((bp - (uint32_t)size) & mask);
             uint32_t v = cpu_ld(cpu, S_SS, bp & mask, size);
             sp = (sp - (uint32_t)size) & mask;
             cpu_st(cpu, S_SS, sp, v, size);
@@ -181,8 +186,7 @@ static int op_enter(CPU *cpu, const Insn *in)
         cpu_st(cpu, S_SS, sp, frame, size);
     }
     sp = (sp - alloc) & mask;
-    /* #SS(0) if the new stack top is outside the stack segment. */
-    if (alloc) cpu_check_seg(cpu, S_SS, sp, 1, true);
+    cpu_check_seg(cpu, S_SS, sp, size, true);
     reg_write(cpu, R_EBP, size, frame);
     cpu->regs[R_ESP] = (esp & ~mask) | sp;
     return OPR_NEXT;

@@ -23,6 +23,7 @@
 #include "monitor.h"
 #include "options.h"
 #include "pc.h"
+#include "sigexit.h"
 #include "trace.h"
 #include "translator/dbt.h"
 
@@ -256,7 +257,11 @@ int main(int argc, char **argv)
         }
     }
 
+    sigexit_install(&machine);
     status = machine_run(&machine);
+    sigexit_detach();
+    if (sigexit_signal())   /* QEMU says the same ("terminating on signal N") */
+        fprintf(stderr, "xlat86: terminating on signal %d\n", sigexit_signal());
     monitor_close(mon);
 out_machine:
     gdbstub_close(gdb);

@@ -7,7 +7,8 @@
 # Cache: $XLAT86_CACHE, else $HOME/.cache/xlat86 (always outside the repo).
 # Output (printed at the end, one "name=path" per line):
 #   bzimage=CACHE/linux/bzImage        the kernel
-#   initramfs=CACHE/linux/initramfs.gz the root file system (cpio newc, gzip)
+#   initramfs=CACHE/linux/initramfs-V.gz the root file system (cpio newc, gzip);
+#                                      V = INIT_VERSION, bumped when /init changes
 #   testfile=CACHE/linux/testdata.bin  a copy of /testdata.bin in the guest
 # Everything is rebuilt only when missing (or with --force).
 #
@@ -21,6 +22,10 @@ OUT=$CACHE/linux
 DEBS=$CACHE/debs
 FORCE=0
 [ "${1:-}" = "--force" ] && FORCE=1
+# Bump when the initramfs contents change: a new file name, so a cache
+# filled by an older version of this script is not used (nor replaced).
+INIT_VERSION=2
+INITRAMFS=$OUT/initramfs-$INIT_VERSION.gz
 
 die() { echo "build-linux-guest: $*" >&2; exit 1; }
 say() { echo "build-linux-guest: $*" >&2; }
@@ -73,7 +78,7 @@ if [ $FORCE = 1 ] || [ ! -s "$OUT/bzImage" ]; then
 fi
 
 # --- the initramfs --------------------------------------------------------
-if [ $FORCE = 1 ] || [ ! -s "$OUT/initramfs.gz" ] || [ ! -s "$OUT/testdata.bin" ]; then
+if [ $FORCE = 1 ] || [ ! -s "$INITRAMFS" ] || [ ! -s "$OUT/testdata.bin" ]; then
     ensure_i386
     fetch busybox-static:i386
     tmp=$(mktemp -d)
@@ -115,8 +120,27 @@ echo
 export PS1='xlat86# '
 export HOME=/root
 cd /root
+# busybox's poweroff, reboot and halt without -f signal PID 1 (SIGUSR2,
+# SIGTERM, SIGUSR1) and leave the rest to init. A shell runs a trap only
+# between commands or when the `wait` builtin is interrupted, so the login
+# shell runs in the background and /init waits for it.
+act=
+trap 'act=poweroff' USR2
+trap 'act=reboot' TERM
+trap 'act=halt' USR1
 while true; do
-    setsid cttyhack sh -l || sh
+    setsid cttyhack sh -l </dev/console >/dev/console 2>&1 &
+    pid=$!
+    while [ -z "$act" ] && kill -0 "$pid" 2>/dev/null; do
+        wait "$pid"
+    done
+    if [ -n "$act" ]; then
+        echo "init: $act"
+        kill -HUP -- "-$pid" 2>/dev/null
+        sync
+        "$act" -f
+        sleep 5
+    fi
     echo "shell exited; starting a new one"
 done
 EOF
@@ -135,7 +159,7 @@ EOF
     # cpio "newc" (the format the kernel's initramfs unpacker reads) written
     # by python so no cpio tool is needed and /dev/console can be a device
     # node (the kernel opens it before /init runs). All files owned by root.
-    python3 - "$root" "$OUT/initramfs.tmp" <<'EOF'
+    python3 - "$root" "$INITRAMFS.tmp.$$" <<'EOF'
 import os, stat, sys, gzip
 root, out = sys.argv[1], sys.argv[2]
 ino = [300000]
@@ -170,10 +194,10 @@ data += b"\0" * (-len(data) % 512)
 with gzip.GzipFile(out, "wb", mtime=0) as g:
     g.write(data)
 EOF
-    mv "$OUT/initramfs.tmp" "$OUT/initramfs.gz"
+    mv "$INITRAMFS.tmp.$$" "$INITRAMFS"
     rm -rf "$tmp"
 fi
 
 echo "bzimage=$OUT/bzImage"
-echo "initramfs=$OUT/initramfs.gz"
+echo "initramfs=$INITRAMFS"
 echo "testfile=$OUT/testdata.bin"

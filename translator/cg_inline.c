@@ -5,7 +5,7 @@
  * needs to know about it:
  *   accepts  which operand forms the emitter handles (others go to the C
  *            helper, as do all forms with a LOCK/REP/REPNE prefix, except
- *            for branches, which ignore prefixes);
+ *            for branches and NOPs (ENDBR32), which ignore REP/REPNE);
  *   emit     the emitter;
  *   reads/writes (+ attr CGI_COND/CGI_SHIFT)  the guest status flags the
  *            inlined form reads and writes, for the liveness pass;
@@ -504,7 +504,10 @@ const CGInline *cg_inline_lookup(const Insn *in)
 {
     if (in->id >= X86_INS_ENDING || !by_id[in->id]) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
-    if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) return NULL;
+    if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) {
+        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing; LOCK is #UD. */
+        if (in->id != X86_INS_NOP || (in->flags & INSN_LOCK)) return NULL;
+    }
     return d->accepts(in) ? d : NULL;
 }
 

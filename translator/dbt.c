@@ -114,6 +114,7 @@ static TB *find_block(Dbt *e, uint32_t mode)
             tb = cg_translate(&e->tc, &e->rt, cpu, mode);
             if (!tb) {
                 fprintf(stderr, "xlat86: internal error: block at %08x does not fit the code buffer\n", lin);
+                fflush(NULL);   /* keep the -D log */
                 abort();
             }
         }

@@ -11,10 +11,16 @@
 #                            inline=off under -icount, between the start of
 #                            the run and now)
 #   awk (floating point)     same output as the host's awk
-#   poweroff -f              ACPI soft-off: xlat86 exits with status 0
+#   /bin/cet-test            (when XLAT86_CET_TEST names it: a static
+#                            i386 program from gcc -fcf-protection, ENDBR32
+#                            everywhere, added to the initramfs as a second
+#                            cpio archive) prints what it prints on the host
+#   poweroff                 busybox signals /init (SIGUSR2), which powers
+#                            off: ACPI soft-off, xlat86 exits with status 0
 # (one boot, with -no-reboot).
 # --reboot checks the machine reset instead: booted without -no-reboot,
-#   `reboot -f` must reset the machine and xlat86 must load the same kernel
+#   `reboot` (SIGTERM to /init) must reset the machine and xlat86 must
+#   load the same kernel
 #   and initrd again (the kernel's banner and /init's appear a second time;
 #   uname, /proc/interrupts and md5sum are checked before and after), then
 #   poweroff -f ends it with status 0; booted with -no-reboot, `reboot -f`
@@ -63,12 +69,35 @@ boot_timeout = float(os.environ.get("BOOT_TIMEOUT", "900"))
 cmd_timeout = float(os.environ.get("CMD_TIMEOUT", "300"))
 mem = os.environ.get("XLAT86_MEM", "256")
 log_base = os.environ.get("SERIAL_LOG")
+cet_test = os.environ.get("XLAT86_CET_TEST")
 PROMPT = "xlat86# "
 BANNER = "xlat86 Linux guest"
 t_all = time.time()
 failures = []
 n_sessions = 0
 timings = []
+
+def cpio_newc(files):
+    """A cpio "newc" archive of (name, mode, data), padded to 512 bytes."""
+    out = b""
+    for i, (name, mode, data) in enumerate(files + [("TRAILER!!!", 0, b"")]):
+        hdr = "070701" + "".join("%08X" % v for v in (
+            400000 + i, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0))
+        b = hdr.encode() + name.encode() + b"\0"
+        b += b"\0" * (-len(b) % 4)
+        out += b + data + b"\0" * (-len(data) % 4)
+    return out + b"\0" * (-len(out) % 512)
+
+if cet_test:
+    # The kernel unpacks concatenated archives: the cached initramfs, zero
+    # padding to a 4-byte boundary, then an uncompressed one with the test
+    # program (the cache stays as it is).
+    base = open(initramfs, "rb").read()
+    extra = cpio_newc([("bin/cet-test", 0o100755, open(cet_test, "rb").read())])
+    fd, combined = tempfile.mkstemp(prefix="linux-initrd-", suffix=".img")
+    os.write(fd, base + b"\0" * (-len(base) % 512) + extra)
+    os.close(fd)
+    initramfs = combined
 
 def check(cond, what):
     print(("ok:   " if cond else "FAIL: ") + what, flush=True)
@@ -194,10 +223,10 @@ class Session:
         except subprocess.TimeoutExpired:
             return None
 
-    def poweroff(self):
-        self.send("poweroff -f")
+    def poweroff(self, cmd="poweroff -f"):
+        self.send(cmd)
         status = self.wait_exit(cmd_timeout)
-        check(status == 0, "%s: poweroff: exit status %s (expected 0)" % (self.name, status))
+        check(status == 0, "%s: %s: exit status %s (expected 0)" % (self.name, cmd, status))
 
 def checks_basic(s):
     out = s.run("uname -a")
@@ -240,6 +269,18 @@ def checks_full(s):
     host = subprocess.run(["awk", prog.replace("\\\\", "\\")], capture_output=True,
                           text=True).stdout.strip()
     check(out.strip() == host, "awk: guest %r, host %r" % (out.strip(), host))
+    if cet_test:
+        checks_cet(s)
+
+def checks_cet(s):
+    """A CET-enabled static binary (ENDBR32 at every function entry, the C
+    runtime's frame_dummy first) prints what the host CPU prints."""
+    data = open(cet_test, "rb").read()
+    check(data.count(b"\xf3\x0f\x1e\xfb") >= 10, "cet-test holds ENDBR32 instructions")
+    host = subprocess.run([cet_test], capture_output=True, text=True).stdout.strip()
+    out = s.run("/bin/cet-test; echo status=$?")
+    check(host.startswith("cet-test: ") and out.strip() == host + "\nstatus=0",
+          "cet-test: guest %r, host %r" % (out.strip(), host))
 
 def checks_long(s):
     out = s.run("i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; echo $i")
@@ -265,20 +306,21 @@ def session(accel, no_reboot, body):
     timings.append((s.name, "whole run", dt))
     print("%s: %.1f s in all" % (s.name, dt), flush=True)
 
-def poweroff_after(checks):
+def poweroff_after(checks, cmd="poweroff -f"):
     def body(s):
         for c in checks:
             c(s)
-        s.poweroff()
+        s.poweroff(cmd)
     return body
 
 def reboot_then_poweroff(checks):
-    """reboot -f resets the machine; xlat86 loads the same kernel and
-    initrd again, which boot to the shell a second time."""
+    """reboot (busybox signals /init, which runs reboot -f) resets the
+    machine; xlat86 loads the same kernel and initrd again, which boot to
+    the shell a second time."""
     def body(s):
         for c in checks:
             c(s)
-        s.send("reboot -f")
+        s.send("reboot")
         s.boot("after reboot")
         checks_basic(s)
         s.poweroff()
@@ -294,7 +336,7 @@ def reboot_stops(s):
           % (s.name, status, time.time() - t0))
 
 if mode == "":
-    session("dbt", True, poweroff_after([checks_full]))
+    session("dbt", True, poweroff_after([checks_full], "poweroff"))
 elif mode == "--reboot":
     session("dbt", False, reboot_then_poweroff([checks_basic]))
     session("dbt", True, reboot_stops)
@@ -306,6 +348,8 @@ else:
     for name, what, dt in timings:
         print("  %-36s %-14s %6.1f s" % (name, what, dt))
 
+if cet_test:
+    os.unlink(initramfs)
 if failures:
     print("FAIL: %d check(s) failed" % len(failures))
     sys.exit(1)

@@ -525,6 +525,42 @@ static void enter_and_leave_with_nesting(void **state)
     EQ(cpu.regs[R_ESP], 0xda, "SP");
 }
 
+/* o32 ENTER on a 16-bit stack (SS.B = 0, real mode), nesting 36 & 31 = 4:
+ * SP addresses the stack and BP walks the enclosing frame, FrameTemp is
+ * the whole ESP after the first push (upper half kept), which EBP and the
+ * frame-pointer slot receive (Bochs' ENTER_IdIb; the issue-16 case). */
+static void enter_o32_on_16bit_stack(void **state)
+{
+    (void)state;
+    real_mode();
+    cpu.regs[R_ESP] = 0x12340100;
+    cpu.regs[R_EBP] = 0xabcd0110;
+    poke32(SSB + 0x10c, 0x11111111);
+    poke32(SSB + 0x108, 0x22222222);
+    poke32(SSB + 0x104, 0x33333333);
+    EQ(RUN("\x66\xc8\x08\x00\x24"), OPR_NEXT, "o32 enter 8, 36");
+    EQ(peek(SSB + 0xfc, 4), 0xabcd0110, "old EBP");
+    EQ(peek(SSB + 0xf8, 4), 0x11111111, "display 1 from BP-4");
+    EQ(peek(SSB + 0xf4, 4), 0x22222222, "display 2");
+    EQ(peek(SSB + 0xf0, 4), 0x33333333, "display 3");
+    EQ(peek(SSB + 0xec, 4), 0x123400fc, "frame pointer: ESP after the first push");
+    EQ(cpu.regs[R_EBP], 0x123400fc, "EBP = FrameTemp (ESP's upper half, new SP)");
+    EQ(cpu.regs[R_ESP], 0x123400e4, "only SP moved: FC - 4*4 - 8");
+    EQ(RUN("\x66\xc9"), OPR_NEXT, "o32 leave");
+    EQ(cpu.regs[R_ESP], 0x12340100, "SP = BP + 4");
+    EQ(cpu.regs[R_EBP], 0xabcd0110, "EBP popped");
+    /* SP wraps: o16 enter at SP = 2 with nesting 2 */
+    cpu.regs[R_ESP] = 0x56780002;
+    cpu.regs[R_EBP] = 0x9abc0004;
+    poke16(SSB + 0x0002, 0x4444);
+    EQ(RUN("\xc8\x02\x00\x02"), OPR_NEXT, "enter 2, 2 at SP = 2");
+    EQ(peek(SSB + 0x0000, 2), 0x0004, "old BP at SP 0");
+    EQ(peek(SSB + 0xfffe, 2), 0x4444, "display from BP-2, pushed at FFFE");
+    EQ(peek(SSB + 0xfffc, 2), 0x0000, "frame pointer 0000");
+    EQ(cpu.regs[R_EBP], 0x9abc0000, "BP = 0, upper EBP kept");
+    EQ(cpu.regs[R_ESP], 0x5678fffa, "SP wrapped: 0 - 4 - 2");
+}
+
 static void data_movement(void **state)
 {
     (void)state;
@@ -696,6 +732,7 @@ int main(void)
         cmocka_unit_test(rep_bulk_keeps_element_semantics),
         cmocka_unit_test(rep_fault_leaves_registers_at_the_completed_iterations),
         cmocka_unit_test(enter_and_leave_with_nesting),
+        cmocka_unit_test(enter_o32_on_16bit_stack),
         cmocka_unit_test(data_movement),
         cmocka_unit_test(in_out_and_string_io),
         cmocka_unit_test(system_instructions_in_real_mode),
