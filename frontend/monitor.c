@@ -411,6 +411,7 @@ static void execute(Monitor *mon, const char *line, Out *out)
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
             help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+            help_list(out, "info ", mon_sys_info_commands, mon_sys_n_info);
         } else if ((h = find(commands, N_COMMANDS, sub)) || (h = find(mon_dbg_commands, mon_dbg_n_commands, sub)) ||
                    (h = find(mon_tb_commands, mon_tb_n_commands, sub))) {
             help_line(out, "", h);
@@ -423,10 +424,12 @@ static void execute(Monitor *mon, const char *line, Out *out)
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
             help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+            help_list(out, "info ", mon_sys_info_commands, mon_sys_n_info);
             return;
         }
         if (!(d = find(info_commands, N_INFO, sub)) && !(d = find(mon_dbg_info_commands, mon_dbg_n_info, sub)) &&
-            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub))) {
+            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub)) &&
+            !(d = find(mon_sys_info_commands, mon_sys_n_info, sub))) {
             out_printf(out, "unknown command: 'info %s'\n", sub);
             return;
         }
