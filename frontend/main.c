@@ -20,6 +20,7 @@
 #include "debugger.h"
 #include "gdbstub.h"
 #include "monitor.h"
+#include "mux.h"
 #include "options.h"
 #include "pc.h"
 #include "trace.h"
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
     PC *pc;
     Engine *engine = NULL;
     Monitor *mon = NULL;
+    Mux *mux = NULL;
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
     int rc, status;
@@ -100,6 +102,13 @@ int main(int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "xlat86: %s\n", err);
         return EXIT_USAGE;
+    }
+
+    /* -nographic on a terminal: the monitor shares it with COM1, as in
+     * QEMU (Ctrl-A c; frontend/mux.c). */
+    if (opt.nographic && !opt.monitor && !strcmp(opt.serial[0], "stdio") && isatty(STDIN_FILENO)) {
+        opt.monitor = "stdio";
+        opt.mux_stdio = true;
     }
 
     /* A closed pipe on a serial "stdio" or a -D log must not kill the
@@ -221,8 +230,9 @@ int main(int argc, char **argv)
     }
     if (opt.monitor) {
         err[0] = '\0';
-        mon = monitor_open(opt.monitor, &machine, err, sizeof err);
-        if (!mon) {
+        if (opt.mux_stdio) mux = mux_open(&machine, err, sizeof err);   /* Ctrl-A c */
+        else mon = monitor_open(opt.monitor, &machine, err, sizeof err);
+        if (!mon && !mux) {
             fprintf(stderr, "xlat86: -monitor %s: %s\n", opt.monitor, err);
             status = EXIT_USAGE;
             goto out_machine;
@@ -231,6 +241,7 @@ int main(int argc, char **argv)
 
     status = machine_run(&machine);
     monitor_close(mon);
+    mux_close(mux);
 out_machine:
     gdbstub_close(gdb);
     dbg_free(debugger);

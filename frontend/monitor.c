@@ -39,6 +39,7 @@ struct Monitor {
     bool thread_started;
     bool prelaunch;    /* started paused, no `cont` yet (vCPU thread) */
     bool done;         /* `quit`, or the machine is gone: read no more */
+    bool no_banner;    /* on the mux: it prints the banner */
 };
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -481,7 +482,7 @@ static void serve(Monitor *mon)
     size_t len = 0;
     bool overlong = false;
 
-    if (!SEND_LIT(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
+    if (!mon->no_banner && !SEND_LIT(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
     while (!mon->done) {
         char buf[1024];
         struct pollfd pf[2] = {{mon->fd_in, POLLIN, 0}, {mon->stop_fd[0], POLLIN, 0}};
@@ -573,7 +574,8 @@ static int listen_unix(const char *path, char *err, size_t errlen)
     return fd;
 }
 
-Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
+/* mux_fd >= 0: a stdio monitor reading the mux's pipe. */
+static Monitor *open_monitor(const char *spec, Machine *m, int mux_fd, char *err, size_t errlen)
 {
     MonitorSpec ms;
     if (!monitor_parse_spec(spec, &ms, err, errlen) || ms.kind == MONITOR_NONE) return NULL;
@@ -592,7 +594,8 @@ Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
         return NULL;
     }
     if (ms.kind == MONITOR_STDIO) {
-        mon->fd_in = 0;
+        mon->fd_in = mux_fd >= 0 ? mux_fd : 0;
+        mon->no_banner = mux_fd >= 0;
         mon->fd_out = 1;
     } else {
         mon->listen_fd = listen_unix(ms.path, err, errlen);
@@ -615,6 +618,16 @@ Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
 fail:
     monitor_close(mon);
     return NULL;
+}
+
+Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
+{
+    return open_monitor(spec, m, -1, err, errlen);
+}
+
+Monitor *monitor_open_fd(Machine *m, int fd_in, char *err, size_t errlen)
+{
+    return open_monitor("stdio", m, fd_in, err, errlen);
 }
 
 void monitor_close(Monitor *mon)

@@ -161,7 +161,7 @@ static int parse_spec(const char *opt, const char *spec, char *dst, char *err, s
         return 0;
     }
     if (!strcmp(spec, "mon:stdio")) {
-        /* QEMU habit; there is no monitor to multiplex, Ctrl-A x still quits. */
+        /* The caller marks the mux (Options.mux_stdio). */
         strcpy(dst, "stdio");
         return 0;
     }
@@ -701,6 +701,8 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                           OPT_MAX_SERIAL);
                 break;
             }
+            if (!strcmp(arg, "mon:stdio"))
+                out->mux_stdio = true;   /* the monitor multiplexed with it */
             rc = parse_spec("-serial", arg, out->serial[out->n_serial], err, errlen);
             if (rc == 0)
                 out->n_serial++;
@@ -826,13 +828,16 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 snprintf(what, sizeof what, "-debugcon %s", out->debugcon[i].spec);
             rc = resolve_spec(st, out->debugcon[i].spec, what, err, errlen);
         }
-        /* One reader of the terminal: the monitor or a serial port. */
+        /* One reader of the terminal: with a serial port there too, the
+         * monitor and the port share it (QEMU's mux, Ctrl-A c). */
         for (int i = 0; mon_stdio && rc == 0 && i < OPT_MAX_SERIAL; i++) {
             if (!strcmp(out->serial[i], "stdio"))
-                rc = fail(err, errlen, "-monitor stdio: the terminal is already COM%d's (%s); "
-                          "use -serial file:PATH or -monitor unix:PATH,server,nowait",
-                          i + 1, out->n_serial ? "-serial stdio" : "-nographic");
+                out->mux_stdio = true;
         }
+        if (rc == 0 && out->mux_stdio && !out->monitor)
+            out->monitor = "stdio";   /* -serial mon:stdio */
+        if (out->mux_stdio && strcmp(out->monitor, "stdio"))
+            out->mux_stdio = false;   /* mon:stdio with the monitor elsewhere */
         for (int i = 0; mon_stdio && rc == 0 && i < out->n_debugcon; i++) {
             if (!strcmp(out->debugcon[i].spec, "stdio"))
                 rc = fail(err, errlen, "-monitor stdio: the terminal is already a debug console's "
