@@ -21,6 +21,7 @@
 #include "gdbstub.h"
 #include "monitor.h"
 #include "mux.h"
+#include "tui.h"
 #include "options.h"
 #include "pc.h"
 #include "trace.h"
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
     Engine *engine = NULL;
     Monitor *mon = NULL;
     Mux *mux = NULL;
+    Tui *tui = NULL;
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
     int rc, status;
@@ -106,7 +108,8 @@ int main(int argc, char **argv)
 
     /* -nographic on a terminal: the monitor shares it with COM1, as in
      * QEMU (Ctrl-A c; frontend/mux.c). */
-    if (opt.nographic && !opt.monitor && !strcmp(opt.serial[0], "stdio") && isatty(STDIN_FILENO)) {
+    if (opt.nographic && !opt.monitor && !opt.debugger_tui && !strcmp(opt.serial[0], "stdio") &&
+        isatty(STDIN_FILENO)) {
         opt.monitor = "stdio";
         opt.mux_stdio = true;
     }
@@ -239,7 +242,16 @@ int main(int argc, char **argv)
         }
     }
 
+    if (opt.debugger_tui && !(tui = tui_open(&machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -debugger tui: %s\n", err);
+        status = EXIT_USAGE;
+        monitor_close(mon);
+        mux_close(mux);
+        goto out_machine;
+    }
+
     status = machine_run(&machine);
+    tui_close(tui);
     monitor_close(mon);
     mux_close(mux);
 out_machine:

@@ -26,6 +26,7 @@
 #include "cpu/state.h"
 #include "debugger.h"
 #include "devices/memory.h"
+#include "tui.h"
 
 #define MON_LINE_MAX 4096
 
@@ -313,6 +314,7 @@ static const CmdDef commands[] = {
     {"savevm", "file", "save the machine state to a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
     {"stop|s", "", "stop emulation", 0, do_stop},
     {"system_reset", "", "reset the system", 0, do_reset},
+    {"tui", "", "the full-screen debugger on the terminal (q comes back)", 0, NULL},
 };
 
 static const CmdDef info_commands[] = {
@@ -396,6 +398,12 @@ static void execute(Monitor *mon, const char *line, Out *out)
     const CmdDef *d;
 
     if (!next_word(&p, word, sizeof word)) return;
+    if (!strcmp(word, "tui")) {
+        /* The full-screen debugger takes the terminal until its q. */
+        if (mon->spec.kind == MONITOR_STDIO && !mon->no_banner && mon->thread_started) tui_run_from_monitor(mon->m);
+        else out_printf(out, "Error: tui needs the monitor on the terminal (-monitor stdio) or -debugger tui\n");
+        return;
+    }
     if (!(d = find(commands, N_COMMANDS, word)) && !(d = find(mon_dbg_commands, mon_dbg_n_commands, word)) &&
         !(d = find(mon_tb_commands, mon_tb_n_commands, word))) {
         out_printf(out, "unknown command: '%s'\n", word);

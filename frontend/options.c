@@ -538,6 +538,7 @@ enum {
     O_HELP, O_VERSION, O_M, O_BIOS, O_SERIAL, O_DEBUGCON, O_CHARDEV, O_DEVICE,
     O_ICOUNT, O_ACCEL, O_DISPLAY, O_NOGRAPHIC, O_D, O_DFILE, O_NOREBOOT,
     O_SNAPSHOT, O_GDB, O_FREEZE, O_KERNEL, O_INITRD, O_APPEND, O_MONITOR, O_LOADVM, O_GDBDEV,
+    O_DEBUGGER,
 };
 
 static const struct {
@@ -559,6 +560,7 @@ static const struct {
     { "append", O_APPEND, true },  { "monitor", O_MONITOR, true },
     { "loadvm", O_LOADVM, true },
     { "gdb", O_GDBDEV, true },
+    { "debugger", O_DEBUGGER, true },
 };
 
 void options_usage(FILE *f)
@@ -614,6 +616,7 @@ void options_usage(FILE *f)
 "                        serial port on stdio), unix:PATH,server,nowait (or\n"
 "                        server=on,wait=off; without nowait the run waits for\n"
 "                        the first client), or none (default); see docs/MONITOR.md\n"
+"-debugger tui           the full-screen debugger on the terminal (docs/DEBUGGER.md)\n"
 "-S                      start with the CPU stopped (the monitor's cont starts it)\n"
 "-loadvm FILE            start from the machine state saved in FILE (monitor\n"
 "                        `savevm FILE`); QEMU's -loadvm/savevm/loadvm take a\n"
@@ -735,6 +738,12 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
              * is stdio when no -serial is given, and there is no display. */
             out->nographic = true;
             break;
+        case O_DEBUGGER:
+            if (strcmp(arg, "tui"))
+                rc = fail(err, errlen, "-debugger %s: unknown debugger (use tui)", arg);
+            else
+                out->debugger_tui = true;
+            break;
         case O_MONITOR: {
             MonitorSpec ms;
             char why[256];
@@ -838,6 +847,9 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             out->monitor = "stdio";   /* -serial mon:stdio */
         if (out->mux_stdio && strcmp(out->monitor, "stdio"))
             out->mux_stdio = false;   /* mon:stdio with the monitor elsewhere */
+        if (rc == 0 && out->debugger_tui && out->monitor && !strcmp(out->monitor, "stdio"))
+            rc = fail(err, errlen, "-debugger tui: the terminal is the TUI's; use -monitor unix:PATH,server,nowait "
+                      "(or the monitor's tui command without -debugger)");
         for (int i = 0; mon_stdio && rc == 0 && i < out->n_debugcon; i++) {
             if (!strcmp(out->debugcon[i].spec, "stdio"))
                 rc = fail(err, errlen, "-monitor stdio: the terminal is already a debug console's "

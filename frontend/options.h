@@ -68,6 +68,7 @@ typedef struct Options {
      * switches): -monitor stdio with a serial port on stdio, or
      * -serial mon:stdio. frontend/mux.c. */
     bool mux_stdio;
+    bool debugger_tui;                 /* -debugger tui (frontend/tui.c) */
     const char *gdb;                   /* -gdb SPEC / -s (tcp::1234), NULL = no GDB stub */
     const char *loadvm;                /* -loadvm FILE: saved state to start from */
 

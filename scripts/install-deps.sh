@@ -6,7 +6,8 @@ set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios
-gdb"
+gdb libncurses-dev tmux"
+# libncurses-dev: the TUI debugger; tmux: its test (ctest boot/tui)
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
