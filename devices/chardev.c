@@ -37,6 +37,7 @@ struct CharDev {
 };
 
 static bool stdin_taken;
+static int input_fd = STDIN_FILENO;   /* the mux's pipe when it owns stdin */
 static bool tty_saved;
 static struct termios saved_tio;
 static void (*quit_fn)(void *);
@@ -147,7 +148,7 @@ static void print_help(void)
         "C-a h    print this help\n"
         "C-a x    exit emulator\n"
         "C-a n    raise an NMI (as the QEMU monitor's nmi command)\n"
-        "C-a c    switch between console and monitor (not available)\n"
+        "C-a c    switch between console and monitor (with a multiplexed monitor)\n"
         "C-a C-a  sends C-a\n";
     ssize_t r = write(STDOUT_FILENO, help, sizeof(help) - 1);
     (void)r;
@@ -174,7 +175,7 @@ static bool claim_stdin(CharDev *c)
     if (!c->reader && !stdin_taken) {
         stdin_taken = true;
         c->reader = true;
-        c->is_tty = isatty(STDIN_FILENO);
+        c->is_tty = input_fd == STDIN_FILENO && isatty(STDIN_FILENO);
         if (c->is_tty)
             tty_raw();
     }
@@ -186,11 +187,11 @@ int chardev_read_byte(CharDev *c)
     if (!claim_stdin(c) || c->eof)
         return -1;
     for (;;) {
-        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        struct pollfd pfd = {.fd = input_fd, .events = POLLIN};
         if (poll(&pfd, 1, 0) <= 0)
             return -1;
         uint8_t b;
-        ssize_t n = read(STDIN_FILENO, &b, 1);
+        ssize_t n = read(input_fd, &b, 1);
         if (n == 0) {
             c->eof = true;   /* end of input: nothing more will come */
             return -1;
@@ -200,29 +201,15 @@ int chardev_read_byte(CharDev *c)
                 c->eof = true;
             return -1;
         }
-        if (!c->is_tty)
-            return b;
+        if (!c->is_tty || input_fd != STDIN_FILENO)
+            return b;   /* a pipe, or the mux's pipe (escapes done there) */
         /* QEMU's mux escape: Ctrl-A then a command key. Unknown keys after
          * the escape are swallowed, as QEMU does. */
         if (c->got_escape) {
             c->got_escape = false;
-            switch (b) {
-            case ESCAPE_CHAR:
+            if (b == ESCAPE_CHAR)
                 return b;
-            case 'x':
-                do_quit();
-                return -1;
-            case 'h':
-            case '?':
-                print_help();
-                break;
-            case 'n':
-                if (nmi_fn)
-                    nmi_fn(nmi_opaque);
-                break;
-            default:   /* 'c' and anything else: nothing for now */
-                break;
-            }
+            chardev_escape(b);   /* 'c' (no monitor to switch to) and others: swallowed */
             continue;
         }
         if (b == ESCAPE_CHAR) {
@@ -231,6 +218,36 @@ int chardev_read_byte(CharDev *c)
         }
         return b;
     }
+}
+
+bool chardev_escape(int key)
+{
+    switch (key) {
+    case 'x':
+        do_quit();
+        return true;
+    case 'h':
+    case '?':
+        print_help();
+        return true;
+    case 'n':
+        if (nmi_fn)
+            nmi_fn(nmi_opaque);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void chardev_set_input_fd(int fd)
+{
+    input_fd = fd;
+}
+
+void chardev_terminal_raw(void)
+{
+    if (!tty_saved && isatty(STDIN_FILENO))
+        tty_raw();
 }
 
 bool chardev_can_read(CharDev *c)

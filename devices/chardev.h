@@ -35,4 +35,15 @@ void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
 /* Called on Ctrl-A n (the board raises an NMI). */
 void chardev_set_nmi_handler(void (*fn)(void *opaque), void *opaque);
 
+/* The terminal multiplexer (frontend/mux.c) owns stdin: stdio backends
+ * then read fd instead (bytes already past the Ctrl-A escapes) and leave
+ * the terminal mode to it. Call before any backend reads. */
+void chardev_set_input_fd(int fd);
+/* Put the terminal (stdin) in the raw mode the stdio backend uses; the
+ * previous mode comes back at exit. */
+void chardev_terminal_raw(void);
+/* Carry out the escape command Ctrl-A key (x quit, h help, n NMI); false
+ * for a key it does not know. */
+bool chardev_escape(int key);
+
 #endif

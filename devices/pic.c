@@ -134,8 +134,15 @@ void pic_set_irq(PIC *p, int irq, int level)
 {
     if (irq < 0 || irq > 15)
         return;
+    if (level && !(p->chip[irq >> 3].level & bit(irq & 7)))
+        p->irq_count[irq]++;
     chip_set_level(&p->chip[irq >> 3], irq & 7, level != 0);
     update(p);
+}
+
+const uint64_t *pic_irq_counts(const PIC *p)
+{
+    return p->irq_count;
 }
 
 int pic_ack(PIC *p)

@@ -40,6 +40,9 @@ typedef struct PIC {
     bool intr;            /* master INT output as last reported */
     IRQ in[16];           /* the IR input lines (8-15 on the slave) */
     IRQ *intr_out;        /* master INT -> the board; NULL = unconnected */
+    /* Rising edges seen on each input line (statistics for the monitor's
+     * `info irq`, as QEMU keeps them: not state, not saved, not reset). */
+    uint64_t irq_count[16];
 } PIC;
 
 void pic_init(PIC *p, IOBus *io, IRQ *intr_out);
@@ -59,6 +62,9 @@ int pic_ack(PIC *p);
 bool pic_intr_pending(const PIC *p);
 /* Visible IRR (for tests and the monitor). */
 uint8_t pic_irr(const PICChip *c);
+
+/* Read-only view for the monitor: rising edges per input line (16). */
+const uint64_t *pic_irq_counts(const PIC *p);
 
 /* Registry entry (registered as "pic"). */
 extern const VMStateDesc pic_vmstate;

@@ -224,6 +224,19 @@ uint16_t pit_get_count(PIT *p, int ch)
     return count_at(&p->ch[ch], t);
 }
 
+void pit_peek(const PIT *p, int ch, PITPeek *out)
+{
+    out->count = 0;
+    out->out = 0;
+    if (ch < 0 || ch > 2)
+        return;
+    PITChannel c = p->ch[ch];
+    int64_t t = now_ticks(p);
+    sync(&c, t);
+    out->count = count_at(&c, t);
+    out->out = out_at(&c, t);
+}
+
 void pit_set_gate(PIT *p, int ch, bool level)
 {
     if (ch < 0 || ch > 2)

@@ -66,6 +66,15 @@ uint16_t pit_get_count(PIT *p, int ch);
 /* Channel 2 gate (port 0x61 bit 0), also reachable through the port. */
 void pit_set_gate(PIT *p, int ch, bool level);
 
+/* Read-only view of channel ch for the monitor (`info pit`): the count a
+ * latch would capture and the OUT level now, computed on a copy (the
+ * channel is not brought up to date, nothing changes). */
+typedef struct PITPeek {
+    uint16_t count;
+    int out;
+} PITPeek;
+void pit_peek(const PIT *p, int ch, PITPeek *out);
+
 /* Registry entry (registered as "pit"). */
 extern const VMStateDesc pit_vmstate;
 

@@ -21,6 +21,8 @@
 #include "debugger.h"
 #include "gdbstub.h"
 #include "monitor.h"
+#include "mux.h"
+#include "tui.h"
 #include "options.h"
 #include "pc.h"
 #include "sigexit.h"
@@ -92,6 +94,8 @@ int main(int argc, char **argv)
     PC *pc;
     Engine *engine = NULL;
     Monitor *mon = NULL;
+    Mux *mux = NULL;
+    Tui *tui = NULL;
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
     int rc, status;
@@ -102,6 +106,14 @@ int main(int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "xlat86: %s\n", err);
         return EXIT_USAGE;
+    }
+
+    /* -nographic on a terminal: the monitor shares it with COM1, as in
+     * QEMU (Ctrl-A c; frontend/mux.c). */
+    if (opt.nographic && !opt.monitor && !opt.debugger_tui && !strcmp(opt.serial[0], "stdio") &&
+        isatty(STDIN_FILENO)) {
+        opt.monitor = "stdio";
+        opt.mux_stdio = true;
     }
 
     /* A closed pipe on a serial "stdio" or a -D log must not kill the
@@ -249,20 +261,31 @@ int main(int argc, char **argv)
     }
     if (opt.monitor) {
         err[0] = '\0';
-        mon = monitor_open(opt.monitor, &machine, err, sizeof err);
-        if (!mon) {
+        if (opt.mux_stdio) mux = mux_open(&machine, err, sizeof err);   /* Ctrl-A c */
+        else mon = monitor_open(opt.monitor, &machine, err, sizeof err);
+        if (!mon && !mux) {
             fprintf(stderr, "xlat86: -monitor %s: %s\n", opt.monitor, err);
             status = EXIT_USAGE;
             goto out_machine;
         }
     }
 
+    if (opt.debugger_tui && !(tui = tui_open(&machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -debugger tui: %s\n", err);
+        status = EXIT_USAGE;
+        monitor_close(mon);
+        mux_close(mux);
+        goto out_machine;
+    }
+
     sigexit_install(&machine);
     status = machine_run(&machine);
     sigexit_detach();
+    tui_close(tui);
     if (sigexit_signal())   /* QEMU says the same ("terminating on signal N") */
         fprintf(stderr, "xlat86: terminating on signal %d\n", sigexit_signal());
     monitor_close(mon);
+    mux_close(mux);
 out_machine:
     gdbstub_close(gdb);
     dbg_free(debugger);

@@ -27,6 +27,7 @@
 #include "debugger.h"
 #include "devices/memory.h"
 #include "display.h"
+#include "tui.h"
 
 #define MON_LINE_MAX 4096
 
@@ -40,6 +41,7 @@ struct Monitor {
     bool thread_started;
     bool prelaunch;    /* started paused, no `cont` yet (vCPU thread) */
     bool done;         /* `quit`, or the machine is gone: read no more */
+    bool no_banner;    /* on the mux: it prints the banner */
 };
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -322,6 +324,7 @@ static const CmdDef commands[] = {
     {"screendump", "filename", "save screen to a PNG file (PPM when it ends in .ppm)", 1, do_screendump},
     {"stop|s", "", "stop emulation", 0, do_stop},
     {"system_reset", "", "reset the system", 0, do_reset},
+    {"tui", "", "the full-screen debugger on the terminal (q comes back)", 0, NULL},
 };
 
 static const CmdDef info_commands[] = {
@@ -405,6 +408,12 @@ static void execute(Monitor *mon, const char *line, Out *out)
     const CmdDef *d;
 
     if (!next_word(&p, word, sizeof word)) return;
+    if (!strcmp(word, "tui")) {
+        /* The full-screen debugger takes the terminal until its q. */
+        if (mon->spec.kind == MONITOR_STDIO && !mon->no_banner && mon->thread_started) tui_run_from_monitor(mon->m);
+        else out_printf(out, "Error: tui needs the monitor on the terminal (-monitor stdio) or -debugger tui\n");
+        return;
+    }
     if (!(d = find(commands, N_COMMANDS, word)) && !(d = find(mon_dbg_commands, mon_dbg_n_commands, word)) &&
         !(d = find(mon_tb_commands, mon_tb_n_commands, word))) {
         out_printf(out, "unknown command: '%s'\n", word);
@@ -421,6 +430,7 @@ static void execute(Monitor *mon, const char *line, Out *out)
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
             help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+            help_list(out, "info ", mon_sys_info_commands, mon_sys_n_info);
         } else if ((h = find(commands, N_COMMANDS, sub)) || (h = find(mon_dbg_commands, mon_dbg_n_commands, sub)) ||
                    (h = find(mon_tb_commands, mon_tb_n_commands, sub))) {
             help_line(out, "", h);
@@ -433,10 +443,12 @@ static void execute(Monitor *mon, const char *line, Out *out)
             help_list(out, "info ", info_commands, N_INFO);
             help_list(out, "info ", mon_dbg_info_commands, mon_dbg_n_info);
             help_list(out, "info ", mon_tb_info_commands, mon_tb_n_info);
+            help_list(out, "info ", mon_sys_info_commands, mon_sys_n_info);
             return;
         }
         if (!(d = find(info_commands, N_INFO, sub)) && !(d = find(mon_dbg_info_commands, mon_dbg_n_info, sub)) &&
-            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub))) {
+            !(d = find(mon_tb_info_commands, mon_tb_n_info, sub)) &&
+            !(d = find(mon_sys_info_commands, mon_sys_n_info, sub))) {
             out_printf(out, "unknown command: 'info %s'\n", sub);
             return;
         }
@@ -488,7 +500,7 @@ static void serve(Monitor *mon)
     size_t len = 0;
     bool overlong = false;
 
-    if (!SEND_LIT(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
+    if (!mon->no_banner && !SEND_LIT(mon, MONITOR_BANNER "\n" MONITOR_PROMPT)) return;
     while (!mon->done) {
         char buf[1024];
         struct pollfd pf[2] = {{mon->fd_in, POLLIN, 0}, {mon->stop_fd[0], POLLIN, 0}};
@@ -580,7 +592,8 @@ static int listen_unix(const char *path, char *err, size_t errlen)
     return fd;
 }
 
-Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
+/* mux_fd >= 0: a stdio monitor reading the mux's pipe. */
+static Monitor *open_monitor(const char *spec, Machine *m, int mux_fd, char *err, size_t errlen)
 {
     MonitorSpec ms;
     if (!monitor_parse_spec(spec, &ms, err, errlen) || ms.kind == MONITOR_NONE) return NULL;
@@ -599,7 +612,8 @@ Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
         return NULL;
     }
     if (ms.kind == MONITOR_STDIO) {
-        mon->fd_in = 0;
+        mon->fd_in = mux_fd >= 0 ? mux_fd : 0;
+        mon->no_banner = mux_fd >= 0;
         mon->fd_out = 1;
     } else {
         mon->listen_fd = listen_unix(ms.path, err, errlen);
@@ -622,6 +636,16 @@ Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
 fail:
     monitor_close(mon);
     return NULL;
+}
+
+Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen)
+{
+    return open_monitor(spec, m, -1, err, errlen);
+}
+
+Monitor *monitor_open_fd(Machine *m, int fd_in, char *err, size_t errlen)
+{
+    return open_monitor("stdio", m, fd_in, err, errlen);
 }
 
 void monitor_close(Monitor *mon)

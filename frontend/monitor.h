@@ -43,6 +43,11 @@ bool monitor_parse_spec(const char *spec, MonitorSpec *out, char *err, size_t er
  * QEMU's "paused (prelaunch)" until the first `cont`. */
 Monitor *monitor_open(const char *spec, Machine *m, char *err, size_t errlen);
 
+/* A monitor on the terminal multiplexer (frontend/mux.c): reads lines
+ * from fd_in, writes to stdout, and prints no banner (the mux does on the
+ * first Ctrl-A c). */
+Monitor *monitor_open_fd(Machine *m, int fd_in, char *err, size_t errlen);
+
 /* One command line carried out as the monitor would (the GDB stub's
  * `monitor CMD`), from any thread but the vCPU thread. Returns the reply
  * (malloc'd, "\n" line ends). */

@@ -161,7 +161,7 @@ static int parse_spec(const char *opt, const char *spec, char *dst, char *err, s
         return 0;
     }
     if (!strcmp(spec, "mon:stdio")) {
-        /* QEMU habit; there is no monitor to multiplex, Ctrl-A x still quits. */
+        /* The caller marks the mux (Options.mux_stdio). */
         strcpy(dst, "stdio");
         return 0;
     }
@@ -560,6 +560,7 @@ enum {
     O_FW_CFG,
     O_VGA,
     O_ENABLE_KVM,
+    O_DEBUGGER,
 };
 
 static const struct {
@@ -584,6 +585,7 @@ static const struct {
     { "gdb", O_GDBDEV, true },
     { "vga", O_VGA, true },
     { "enable-kvm", O_ENABLE_KVM, false },
+    { "debugger", O_DEBUGGER, true },
 };
 
 void options_usage(FILE *f)
@@ -646,6 +648,7 @@ void options_usage(FILE *f)
 "                        serial port on stdio), unix:PATH,server,nowait (or\n"
 "                        server=on,wait=off; without nowait the run waits for\n"
 "                        the first client), or none (default); see docs/MONITOR.md\n"
+"-debugger tui           the full-screen debugger on the terminal (docs/DEBUGGER.md)\n"
 "-S                      start with the CPU stopped (the monitor's cont starts it)\n"
 "-loadvm FILE            start from the machine state saved in FILE (monitor\n"
 "                        `savevm FILE`); QEMU's -loadvm/savevm/loadvm take a\n"
@@ -733,6 +736,8 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                           OPT_MAX_SERIAL);
                 break;
             }
+            if (!strcmp(arg, "mon:stdio"))
+                out->mux_stdio = true;   /* the monitor multiplexed with it */
             rc = parse_spec("-serial", arg, out->serial[out->n_serial], err, errlen);
             if (rc == 0)
                 out->n_serial++;
@@ -776,6 +781,12 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             /* No display, serial on the terminal: the default COM1 already
              * is stdio when no -serial is given, and there is no display. */
             out->nographic = true;
+            break;
+        case O_DEBUGGER:
+            if (strcmp(arg, "tui"))
+                rc = fail(err, errlen, "-debugger %s: unknown debugger (use tui)", arg);
+            else
+                out->debugger_tui = true;
             break;
         case O_MONITOR: {
             MonitorSpec ms;
@@ -881,13 +892,19 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 snprintf(what, sizeof what, "-debugcon %s", out->debugcon[i].spec);
             rc = resolve_spec(st, out->debugcon[i].spec, what, err, errlen);
         }
-        /* One reader of the terminal: the monitor or a serial port. */
+        /* One reader of the terminal: with a serial port there too, the
+         * monitor and the port share it (QEMU's mux, Ctrl-A c). */
         for (int i = 0; mon_stdio && rc == 0 && i < OPT_MAX_SERIAL; i++) {
             if (!strcmp(out->serial[i], "stdio"))
-                rc = fail(err, errlen, "-monitor stdio: the terminal is already COM%d's (%s); "
-                          "use -serial file:PATH or -monitor unix:PATH,server,nowait",
-                          i + 1, out->n_serial ? "-serial stdio" : "-nographic");
+                out->mux_stdio = true;
         }
+        if (rc == 0 && out->mux_stdio && !out->monitor)
+            out->monitor = "stdio";   /* -serial mon:stdio */
+        if (out->mux_stdio && strcmp(out->monitor, "stdio"))
+            out->mux_stdio = false;   /* mon:stdio with the monitor elsewhere */
+        if (rc == 0 && out->debugger_tui && out->monitor && !strcmp(out->monitor, "stdio"))
+            rc = fail(err, errlen, "-debugger tui: the terminal is the TUI's; use -monitor unix:PATH,server,nowait "
+                      "(or the monitor's tui command without -debugger)");
         for (int i = 0; mon_stdio && rc == 0 && i < out->n_debugcon; i++) {
             if (!strcmp(out->debugcon[i].spec, "stdio"))
                 rc = fail(err, errlen, "-monitor stdio: the terminal is already a debug console's "

@@ -79,6 +79,11 @@ typedef struct Options {
     bool no_vga;                       /* -vga none */
     const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
     bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
+    /* The terminal is shared by COM1 and the monitor (QEMU's mux: Ctrl-A c
+     * switches): -monitor stdio with a serial port on stdio, or
+     * -serial mon:stdio. frontend/mux.c. */
+    bool mux_stdio;
+    bool debugger_tui;                 /* -debugger tui (frontend/tui.c) */
     const char *gdb;                   /* -gdb SPEC / -s (tcp::1234), NULL = no GDB stub */
     const char *loadvm;                /* -loadvm FILE: saved state to start from */
 

@@ -243,6 +243,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
                 ended = true;
             }
         }
+        tb->fl_after[i] = (uint16_t)((g->live_after[i] & F_ARITH) | (g->floc == FL_HOST ? TB_FL_HOST : 0));
         if (s->nj || s->miss_jf) {
             s->rc_resume = g->rc;
             s->resume = cb->p;

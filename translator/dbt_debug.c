@@ -45,6 +45,26 @@ static void host_listing(FILE *f, const TB *tb, uint32_t s, uint32_t e, bool add
     }
 }
 
+/* Where the guest status flags are after instruction i and which are live:
+ * "[flags: host ZF SF]" (in host EFLAGS), "[flags: aflags CF]" (spilled to
+ * DbtCPU.aflags), "[flags: none live]". */
+static void flags_note(const TB *tb, int i, char *buf, size_t len)
+{
+    static const struct { uint16_t bit; const char *name; } fl[] = {
+        {F_CF, "CF"}, {F_PF, "PF"}, {F_AF, "AF"}, {F_ZF, "ZF"}, {F_SF, "SF"}, {F_OF, "OF"},
+    };
+    uint16_t v = tb->fl_after[i];
+    size_t o = 0;
+    if (!(v & F_ARITH)) {
+        snprintf(buf, len, "[flags: none live]");
+        return;
+    }
+    o += (size_t)snprintf(buf, len, "[flags: %s", (v & TB_FL_HOST) ? "host" : "aflags");
+    for (size_t k = 0; k < sizeof fl / sizeof fl[0] && o < len; k++)
+        if (v & fl[k].bit) o += (size_t)snprintf(buf + o, len - o, " %s", fl[k].name);
+    if (o < len) snprintf(buf + o, len - o, "]");
+}
+
 static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, void *opaque)
 {
     char nm[160];
@@ -62,7 +82,10 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
         int len;
         decode_disasm(bits, in->raw, in->len, in->eip, txt, sizeof txt, &len);
         name(sym, opaque, tb->cs_base + in->eip, nm, sizeof nm);
-        fprintf(f, "  %08x: %-32s%s%s%s\n", tb->cs_base + in->eip, txt, nm[0] ? " <" : "", nm, nm[0] ? ">" : "");
+        char fln[64];
+        flags_note(tb, i, fln, sizeof fln);
+        if (nm[0]) fprintf(f, "  %08x: %-32s %-24s <%s>\n", tb->cs_base + in->eip, txt, fln, nm);
+        else fprintf(f, "  %08x: %-32s %s\n", tb->cs_base + in->eip, txt, fln);
         host_listing(f, tb, tb->host_off[i], tb->host_off[i + 1], addr);
     }
     fprintf(f, "  exits and slow paths:\n");

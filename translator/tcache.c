@@ -27,13 +27,14 @@ bool tc_init(TCache *tc, size_t code_bytes, Memory *mem, CPU *cpu)
     tc->insn_pool = calloc(tc->max_insn, sizeof(Insn));
     tc->max_off = tc->max_insn + tc->max_tbs;
     tc->off_pool = calloc(tc->max_off, sizeof(uint32_t));
+    tc->fl_pool = calloc(tc->max_off, sizeof(uint16_t));
     tc->hash_size = 1u << 16;
     tc->hash = calloc(tc->hash_size, sizeof(TB *));
     tc->mem = mem;
     tc->cpu = cpu;
     tc->n_pages = PHYS_PAGES;
     tc->page_head = calloc(tc->n_pages, sizeof(TB *));
-    return tc->tbs && tc->insn_pool && tc->off_pool && tc->hash && tc->page_head;
+    return tc->tbs && tc->insn_pool && tc->off_pool && tc->fl_pool && tc->hash && tc->page_head;
 }
 
 void tc_free(TCache *tc)
@@ -42,6 +43,7 @@ void tc_free(TCache *tc)
     free(tc->tbs);
     free(tc->insn_pool);
     free(tc->off_pool);
+    free(tc->fl_pool);
     free(tc->hash);
     free(tc->page_head);
     memset(tc, 0, sizeof *tc);
@@ -76,6 +78,7 @@ TB *tc_alloc(TCache *tc, int n_insns)
     tb->insns = &tc->insn_pool[tc->n_insn];
     tc->n_insn += (size_t)n_insns;
     tb->host_off = &tc->off_pool[tc->n_off];
+    tb->fl_after = &tc->fl_pool[tc->n_off];
     tc->n_off += (size_t)n_insns + 1;
     tb->phys_page2 = ~0u;
     return tb;

@@ -55,6 +55,10 @@ typedef struct TB {
     uint32_t code_size;
     Insn *insns;            /* decoded guest instructions */
     uint32_t *host_off;     /* host code offset of each instruction (n_insns + 1 entries) */
+    /* Per instruction, for the debugger (info tb): where the guest status
+     * flags are after its host code (TB_FL_HOST: host EFLAGS, else
+     * DbtCPU.aflags) and which of them are live there (F_CF..F_OF bits). */
+    uint16_t *fl_after;
     TBExit exit[2];
     struct TB *in_list;     /* exits of other blocks chained to this one */
     int in_slot;
@@ -62,6 +66,8 @@ typedef struct TB {
     struct TB *page_next[2];
     uint64_t dispatches;    /* entries from the run loop (not through chains) */
 } TB;
+
+#define TB_FL_HOST 0x8000u
 
 #define TC_MAX_BP 64
 
@@ -74,6 +80,7 @@ typedef struct TCache {
     Insn *insn_pool;
     size_t n_insn, max_insn;
     uint32_t *off_pool;
+    uint16_t *fl_pool;      /* TB.fl_after, indexed like off_pool */
     size_t n_off, max_off;
     TB **hash;              /* buckets */
     size_t hash_size;

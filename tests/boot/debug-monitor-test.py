@@ -12,10 +12,14 @@ commands (frontend/monitor_dbg.c) over -monitor unix:SOCK,server,nowait.
   same ROM (when qemu-system-i386 is installed), and do not change the
   guest (RAM and registers unchanged, MMIO not read);
 - print evaluates registers, [memory] and symbols; symbol-file loads
-  mbtest.elf's symbols (nm is the reference); disas marks CS:EIP."""
+  mbtest.elf's symbols (nm is the reference); disas marks CS:EIP;
+- info pic / info irq on tables_rom.asm print what QEMU's monitor prints
+  (irq: the same lines; counts are timing); info pit, gdt, ldt, idt, tss
+  (QEMU has none) show the values tables_rom.asm programs, read from its
+  source by the SDM's descriptor formats, and change nothing."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time
 
-XLAT86, ROM, ELF = sys.argv[1:4]
+XLAT86, ROM, ELF, TROM = sys.argv[1:5]
 HERE = os.path.dirname(os.path.abspath(__file__))
 src = open(os.path.join(HERE, "monitor-test.py")).read().split("\nfails = []")[0]
 ns = {"__name__": "monitor_client"}
@@ -138,6 +142,13 @@ check(tb == golden, "info tb 0xf0015 noaddr matches golden/info-tb-spin.txt" +
       ("" if tb == golden else "\n---- got ----\n" + tb))
 guest = re.findall(r"^  ([0-9a-f]{8}): (\S+)", tb, re.M)
 check(guest == [("000f0015", "inc"), ("000f0017", "jmp")], "info tb: the guest instructions of the loop")
+# Flag locations: INC writes every status flag but CF (SDM vol. 2, INC), so
+# only CF, live around the loop, is live after it; the host code loads the
+# flags into host EFLAGS (SAHF) before the inc and spills them (LAHF/SETO)
+# before the exit, so CF is in host EFLAGS after the inc and in aflags after
+# the jmp.
+fl = re.findall(r"^  [0-9a-f]{8}: .*\[flags: ([^\]]*)\]", tb, re.M)
+check(fl == ["host CF", "aflags CF"], "info tb: flags live in host EFLAGS after inc, spilled after jmp (%s)" % fl)
 check("1 valid blocks" in c.cmd("info tbs") or "valid blocks" in c.cmd("info tbs"), "info tbs lists blocks")
 check(c.cmd("tb-invalidate 0xf0015").strip() == "1 block(s) dropped", "tb-invalidate ADDR drops the block")
 check(c.cmd("info tb 0xf0015").strip() == "no translated block covers 000f0015", "... and it is gone")
@@ -170,6 +181,77 @@ check(r.strip().endswith("symbols from %s" % ELF), "symbol-file FILE OFFSET")
 check(c.cmd("print putdec").strip() == "0x%x" % (syms["putdec"] + 0x1000), "symbol-file's offset moves the symbols")
 check(c.cmd("symbol-file /nonexistent").startswith("Error: /nonexistent"), "symbol-file of a missing file")
 stop_proc(p, c)
+
+# Interrupt hardware and descriptor tables (tables_rom.asm).
+def fields(text):
+    return [l.split() for l in text.splitlines()]
+
+
+sock3 = os.path.join(tmp, "t.sock")
+p, c = start([XLAT86], ["-bios", TROM], sock3)
+# The spin loop (the inc ecx after LTR), located by objdump in the 32-bit code.
+tdis = subprocess.run(["objdump", "-D", "-b", "binary", "-mi386", "--start-address=0x80", "--stop-address=0xa0", TROM],
+                      capture_output=True, text=True).stdout
+spin = int(re.search(r"^\s+([0-9a-f]+):\s+41\s+inc\s+%ecx", tdis, re.M).group(1), 16)
+c.cmd("break 0x%x" % (0xf0000 + spin))
+c.cmd("cont")
+check(wait_paused(c), "tables ROM reaches its spin loop")
+c.cmd("delete")
+c.cmd("cont")
+time.sleep(0.3)        # let channel 0 run some periods (IRR bit 0 latched)
+c.cmd("stop")
+check(wait_paused(c), "stop in the spin loop")
+before = c.cmd("info registers") + c.cmd("xp /32xw 0x1000") + c.cmd("info pic")
+x_pic = c.cmd("info pic")
+x_irq = c.cmd("info irq")
+pit = fields(c.cmd("info pit"))
+check(pit[0] == ["i8254", "PIT:", "port", "61=01"], "info pit: port 61h bit 0 (channel 2 gate) as written")
+check(pit[2][:7] == ["0", "2", "lo/hi", "0", "1", "1", "4660"] or pit[2][:5] + pit[2][6:7] == ["0", "2", "lo/hi", "0", "1", "4660"],
+      "info pit: channel 0 mode 2 lo/hi, reload 1234h (%s)" % pit[2])
+check(pit[4][:5] == ["2", "3", "lo/hi", "0", "1"] and pit[4][6] == "1000", "info pit: channel 2 mode 3, reload 1000 (%s)" % pit[4])
+check(0 < int(pit[2][7]) <= 4660, "info pit: channel 0 count within its reload")
+gdt = fields(c.cmd("info gdt"))
+exp_gdt = [["GDT", "base=00001000", "limit=0037"], ["Index", "Sel", "Base", "Limit", "Type", "DPL", "P"],
+           ["1", "0008", "000f0000", "0000ffff", "Code32", "ER-A", "0", "1"],
+           ["2", "0010", "00000000", "ffffffff", "Data32", "RW-A", "0", "1"],
+           ["3", "0018", "00001100", "0000000f", "LDT", "0", "1"],
+           ["4", "0020", "00001200", "00000067", "TSS32-busy", "0", "1"],   # LTR sets busy (SDM)
+           ["5", "0028", "12345000", "00000fff", "Data16", "RW--", "3", "1"],
+           ["6", "0030", "->", "0008:0000abcd", "CallGate32", "3", "1"]]
+check(gdt == exp_gdt, "info gdt: the ROM's GDT%s" % ("" if gdt == exp_gdt else " (%s)" % gdt))
+ldt = fields(c.cmd("info ldt"))
+exp_ldt = [["LDT", "sel=0018", "base=00001100", "limit=0000000f"], ["Index", "Sel", "Base", "Limit", "Type", "DPL", "P"],
+           ["0", "0004", "00020000", "0000ffff", "Code16", "ER--", "0", "1"],
+           ["1", "000c", "00030000", "00001fff", "Data16", "RW--", "1", "0"]]
+check(ldt == exp_ldt, "info ldt: the ROM's LDT%s" % ("" if ldt == exp_ldt else " (%s)" % ldt))
+idt = fields(c.cmd("info idt"))
+exp_idt = [["IDT", "base=00001400", "limit=0107"], ["Vec", "Sel", "Target", "Type", "DPL", "P"],
+           ["0", "-", "->", "0008:00000100", "IntGate32", "0", "1"],
+           ["3", "-", "->", "0008:00010200", "TrapGate32", "3", "1"],
+           ["8", "-", "->", "0020:00000000", "TaskGate", "0", "1"],
+           ["32", "-", "->", "0008:00000300", "IntGate16", "0", "0"]]
+check(idt == exp_idt, "info idt: the ROM's IDT%s" % ("" if idt == exp_idt else " (%s)" % idt))
+tss = c.cmd("info tss")
+check(tss.startswith("TR sel=0020 base=00001200 limit=00000067 type TSS32-busy"), "info tss: TR")
+for want in ("esp0=00006000 ss0=0010", "esp1=00005000 ss1=0029", "EIP=11223344", "EAX=aaaa0001", "EDI=aaaa0008",
+             "CS=001b", "LDT=0018", "iomap=0068"):
+    check(want in tss, "info tss: %s" % want)
+after = c.cmd("info registers") + c.cmd("xp /32xw 0x1000") + c.cmd("info pic")
+check(before == after, "info pic/irq/pit/gdt/ldt/idt/tss change neither registers, tables nor the PIC")
+stop_proc(p, c)
+if shutil.which("qemu-system-i386"):
+    s = os.path.join(tmp, "qt.sock")
+    p, c = start(["qemu-system-i386", "-M", "isapc"], ["-bios", TROM], s)
+    c.cmd("cont")
+    time.sleep(0.4)
+    c.cmd("stop")
+    q_pic, q_irq = c.cmd("info pic"), c.cmd("info irq")
+    stop_proc(p, c)
+    check(x_pic == q_pic, "info pic: QEMU's text%s" % ("" if x_pic == q_pic else " (xlat86 %r, QEMU %r)" % (x_pic, q_pic)))
+    lines = lambda t: [l.split(":")[0] for l in t.splitlines()]
+    check(lines(x_irq) == lines(q_irq), "info irq: QEMU's lines (%r / %r)" % (x_irq, q_irq))
+else:
+    print("note: qemu-system-i386 not installed; info pic/irq not compared with QEMU")
 
 # x/xp against QEMU's monitor on the same ROM at reset.
 if shutil.which("qemu-system-i386"):

@@ -101,8 +101,6 @@ bad "-gdb tcp::99999"      "^xlat86: -gdb tcp::99999: bad port" -gdb tcp::99999
 bad "-monitor foo"        '^xlat86: -monitor foo: unknown monitor' -monitor foo
 bad "-monitor unix: client" '-monitor unix:/tmp/x.sock: only a listening socket' -monitor unix:/tmp/x.sock
 bad "-monitor bad param"  "unknown parameter 'bogus'" -monitor unix:/tmp/x.sock,server,bogus
-bad "-monitor stdio+serial" '^xlat86: -monitor stdio: the terminal is already COM1' -monitor stdio -serial stdio
-bad "-monitor stdio+nographic" '-nographic' -monitor stdio -nographic
 bad "-monitor no dir"     "-monitor unix:.*no/such/dir/m.sock,server,nowait: cannot listen" \
                           -monitor "unix:$TMP/no/such/dir/m.sock,server,nowait" -serial none
 bad "-loadvm missing"     "^xlat86: -loadvm $TMP/no-such-state: " -loadvm "$TMP/no-such-state" -serial none

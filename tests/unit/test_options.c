@@ -380,13 +380,23 @@ static void test_monitor(void **state)
     assert_int_equal(parse("-monitor", "stdio", "-serial", "file:/tmp/s", NULL), 0);
     assert_string_equal(opt.serial[0], "file:/tmp/s");
     assert_int_equal(parse("-nographic", "-serial", "null", "-monitor", "stdio", NULL), 0);
-    assert_fails_naming("-monitor stdio", "-monitor", "stdio", "-serial", "stdio");
-    assert_non_null(strstr(err, "-serial stdio"));
-    assert_fails_naming("-monitor stdio", "-serial", "null", "-serial", "stdio", "-monitor", "stdio");
-    assert_non_null(strstr(err, "COM2"));
-    assert_fails_naming("-nographic", "-nographic", "-monitor", "stdio");
-    assert_fails_naming("-monitor stdio", "-chardev", "stdio,id=c", "-serial", "chardev:c",
-                        "-monitor", "stdio");
+    assert_false(opt.mux_stdio);
+    /* A serial port on the terminal too: QEMU's mux (Ctrl-A c). */
+    assert_int_equal(parse("-monitor", "stdio", "-serial", "stdio", NULL), 0);
+    assert_true(opt.mux_stdio);
+    assert_int_equal(parse("-serial", "null", "-serial", "stdio", "-monitor", "stdio", NULL), 0);
+    assert_true(opt.mux_stdio);
+    assert_int_equal(parse("-nographic", "-monitor", "stdio", NULL), 0);
+    assert_true(opt.mux_stdio);
+    assert_int_equal(parse("-chardev", "stdio,id=c", "-serial", "chardev:c", "-monitor", "stdio", NULL), 0);
+    assert_true(opt.mux_stdio);
+    assert_int_equal(parse("-serial", "mon:stdio", NULL), 0);
+    assert_true(opt.mux_stdio);
+    assert_string_equal(opt.monitor, "stdio");
+    assert_int_equal(parse("-serial", "mon:stdio", "-monitor", "unix:/tmp/m.sock,server,nowait", NULL), 0);
+    assert_false(opt.mux_stdio);
+    assert_int_equal(parse("-serial", "stdio", NULL), 0);
+    assert_false(opt.mux_stdio);
     assert_fails_naming("-monitor stdio", "-serial", "null", "-debugcon", "stdio", "-monitor", "stdio");
 
     assert_fails_naming("-monitor foo", "-monitor", "foo");

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "pit.h"
@@ -176,6 +177,29 @@ static void mode2_rate_generator_pulses_low_once_per_period(void **state)
     EXPECT_EQ(pit_get_count(&pit, 0), 10, "mode 2 count reloaded");
     run_to_tick(1100);
     EXPECT_EQ(irq0_count, 10, "IRQ0 edges in 10 periods");
+}
+
+/* pit_peek (the monitor's `info pit`): the datasheet's count and OUT, and
+ * the channel itself untouched (a pending count stays pending). */
+static void peek_reads_count_and_out_without_changing_the_channel(void **state)
+{
+    (void)state;
+    run_to_tick(1000);
+    program(0, 2, 100);
+    run_to_tick(1040);
+    outb(0x40, 20);
+    outb(0x40, 0);
+    run_to_tick(1099);
+    PITPeek pk;
+    PITChannel before = pit.ch[0];
+    pit_peek(&pit, 0, &pk);
+    EXPECT_EQ(pk.count, 1, "mode 2 count 1 at the end of the period");
+    EXPECT_EQ(pk.out, 0, "mode 2 OUT low while the count is 1");
+    EXPECT_EQ(memcmp(&before, &pit.ch[0], sizeof before), 0, "peek leaves the channel as it was");
+    insns = tick_ns(1100);
+    pit_peek(&pit, 0, &pk);
+    EXPECT_EQ(pk.count, 20, "the new count, seen through the peek at the period end");
+    EXPECT_EQ(pit.ch[0].pending, 1, "... while the channel's pending count is still pending");
 }
 
 static void mode2_new_count_waits_for_the_end_of_the_period(void **state)
@@ -357,6 +381,7 @@ int main(void)
         cmocka_unit_test_setup(mode0_gate_low_pauses_the_count, setup),
         cmocka_unit_test_setup(mode1_one_shot_starts_on_gate_edge_and_retriggers, setup),
         cmocka_unit_test_setup(mode2_rate_generator_pulses_low_once_per_period, setup),
+        cmocka_unit_test_setup(peek_reads_count_and_out_without_changing_the_channel, setup),
         cmocka_unit_test_setup(mode2_new_count_waits_for_the_end_of_the_period, setup),
         cmocka_unit_test_setup(mode3_square_wave_halves, setup),
         cmocka_unit_test_setup(mode4_strobes_low_for_one_clock, setup),
