@@ -336,6 +336,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     vm_register(&pc->vm, "i8042", &i8042_vmstate, &pc->kbc);
     vm_register(&pc->vm, "acpi", &acpi_vmstate, &pc->acpi);
     vm_register(&pc->vm, "cmos", &cmos_vmstate, &pc->cmos);
+    if (!pc_disks_init(pc, cfg->disks, err, errlen))
+        goto fail;
     return true;
 
 fail:
@@ -378,6 +380,7 @@ void pc_free(PC *pc)
         pc->debugcon_dev[i] = NULL;
     }
     pc->n_debugcon = 0;
+    pc_disks_free(pc);
     mem_free(&pc->mem);
 }
 

@@ -14,10 +14,13 @@
 #include "clock.h"
 #include "cmos.h"
 #include "debugcon.h"
+#include "fdc.h"
 #include "i8042.h"
+#include "ide.h"
 #include "iobus.h"
 #include "irq.h"
 #include "memory.h"
+#include "pc_disks.h"
 #include "pic.h"
 #include "pit.h"
 #include "uart.h"
@@ -48,6 +51,8 @@ typedef struct PCConfig {
     const char *kernel;
     const char *initrd;
     const char *append;
+    /* Floppy and IDE drives, -boot (devices/pc_disks.c); NULL = none. */
+    const PCDisks *disks;
 } PCConfig;
 
 typedef struct PC {
@@ -80,6 +85,13 @@ typedef struct PC {
     IRQ *ferr_irq;                /* the latch's output (IRQ13) */
     IRQ intr_line;                /* the PIC's INT output, received by the board */
     uint8_t portcf9;              /* reset control register */
+
+    /* Disks (devices/pc_disks.c). */
+    FDC fdc;                      /* 0x3F0, IRQ 6, DMA 2 */
+    IDEChannel ide[2];            /* 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15 */
+    BlockDev *disk_blk[PC_FLOPPIES + PC_IDE_DRIVES];
+    char boot_order[8];           /* -boot order= letters, for fw_cfg "bootorder" */
+    bool boot_menu;               /* -boot menu=on */
 } PC;
 
 /* Build the board. On failure prints nothing, returns false and writes a
