@@ -172,9 +172,11 @@ static bool next_sector(FDC *f)
     return false;
 }
 
+/* ST0 with the head the last sector was on (the head select line at the
+ * end of the execution phase) and the drive. */
 static uint8_t st0_of(const FDC *f, uint8_t flags)
 {
-    return (uint8_t)(flags | (f->x_h << 2) | f->x_drive);
+    return (uint8_t)(flags | (f->head_pos[f->x_drive & 1] << 2) | f->x_drive);
 }
 
 /* The sector (x_c, x_h, x_r) exists on the medium. */
@@ -186,8 +188,7 @@ static bool sector_ok(const FDC *f)
 
 static void end_transfer(FDC *f, uint8_t st0, uint8_t st1, uint8_t st2)
 {
-    f->head_pos[f->x_drive] = f->x_h;
-    f->sect_pos[f->x_drive] = f->x_r;
+    f->sect_pos[f->x_drive & 1] = f->x_r;
     rw_result(f, st0_of(f, st0), st1, st2, f->x_c, f->x_h, f->x_r);
 }
 
@@ -226,6 +227,7 @@ static void dma_transfer(FDC *f)
         bool tc = kind == C_VERIFY ? false : (n < FDC_SECTOR || dma_tc(f));
         if (kind == C_VERIFY && (f->cmd[1] & 0x80) && --f->x_left == 0)
             tc = true;                /* EC = 1: SC sectors verified */
+        f->head_pos[f->x_drive] = f->x_h;
         bool more = next_sector(f);
         if (tc) {
             end_transfer(f, 0, 0, 0);
@@ -265,6 +267,7 @@ static void pio_sector_done(FDC *f)
         end_transfer(f, ST0_ABNORMAL, ST1_NW, 0);
         return;
     }
+    f->head_pos[f->x_drive] = f->x_h;
     if (!next_sector(f)) {
         end_transfer(f, ST0_ABNORMAL, ST1_EN, 0);
         return;
@@ -336,6 +339,7 @@ static void start_data_cmd(FDC *f, uint8_t op)
         return;
     }
     int d = f->x_drive;
+    f->head_pos[d] = f->x_h;
     if ((op == C_WRITE || op == C_FORMAT) && f->blk[d]->readonly) {
         end_transfer(f, ST0_ABNORMAL, ST1_NW, 0);
         return;
