@@ -9,6 +9,11 @@ qemu-system-x86 bochs bochs-term bochsbios"
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
 # never shows it)
+# Disks (tests/disk): SeaBIOS boots the test media; xorriso builds the El
+# Torito CDs; mtools + syslinux, isolinux, grub-pc-bin build the syslinux
+# floppy/disk, ISOLINUX CD and GRUB rescue CD images; python3 makes and
+# checks pattern images.
+PKGS="$PKGS seabios python3 xorriso mtools syslinux syslinux-common isolinux grub-pc-bin grub-common"
 if [ "$1" = "--peers" ]; then
     PKGS="$PKGS seabios"
 fi
