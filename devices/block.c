@@ -84,6 +84,12 @@ BlockDev *block_open(const char *path, bool readonly, bool snapshot, bool readon
         goto fail;
     }
     bool want_write = !readonly && !snapshot;
+    if (want_write && readonly_ok && !(st.st_mode & 0222)) {
+        /* A file nobody may write (chmod a-w) is a write-protected medium,
+         * also for root, whom open() would let write it. */
+        readonly = true;
+        want_write = false;
+    }
     b->fd = open(path, (want_write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (b->fd < 0 && want_write && (errno == EACCES || errno == EROFS) && readonly_ok) {
         readonly = true;

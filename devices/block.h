@@ -46,8 +46,9 @@ typedef struct BlockDev {
 /* Open path. readonly: no guest writes (the file is opened O_RDONLY);
  * snapshot: writes to memory. A directory, an unreadable or empty file,
  * a lock conflict: false and one line in err (no "xlat86: " prefix). A
- * file the user cannot write is opened read-only when `readonly_ok` (a
- * CD-ROM, or the caller accepts a write-protected medium), else refused. */
+ * file the user cannot write, or one without any write permission bit
+ * (also for root), is opened read-only when `readonly_ok` (the caller
+ * accepts a write-protected medium), else refused. */
 BlockDev *block_open(const char *path, bool readonly, bool snapshot, bool readonly_ok,
                      char *err, size_t errlen);
 void block_close(BlockDev *b);
