@@ -681,9 +681,31 @@ static void fdc_reset_vm(void *opaque)
     fdc_reset(opaque);
 }
 
+/* A state file is user input: keep every index inside its array. */
 static void fdc_post_load(void *opaque)
 {
-    update_irq(opaque);
+    FDC *f = opaque;
+    if (f->phase > FDC_PHASE_RESULT)
+        f->phase = FDC_PHASE_CMD;
+    if (f->cmd_len > sizeof f->cmd || f->cmd_pos >= sizeof f->cmd)
+        f->cmd_pos = f->cmd_len = 0;
+    if (f->res_len > sizeof f->res || f->res_pos > f->res_len) {
+        f->res_pos = f->res_len = 0;
+        if (f->phase == FDC_PHASE_RESULT)
+            f->phase = FDC_PHASE_CMD;
+    }
+    f->x_drive &= 1;
+    if (f->x_len > sizeof f->buf || f->x_pos >= f->x_len) {
+        f->x_pos = 0;
+        f->x_len = 0;
+        if (f->phase == FDC_PHASE_EXEC)
+            f->phase = FDC_PHASE_CMD;
+    }
+    if (f->phase == FDC_PHASE_EXEC && !has_medium(f, f->x_drive))
+        f->phase = FDC_PHASE_CMD;
+    if (f->reset_sensei > 4)
+        f->reset_sensei = 4;
+    update_irq(f);
 }
 
 static const VMField fdc_fields[] = {

@@ -664,6 +664,7 @@ void ide_attach(IDEChannel *c, int unit, int kind, BlockDev *blk)
 {
     IDEDrive *d = &c->drv[unit & 1];
     c->blk[unit & 1] = blk;
+    c->kind[unit & 1] = (uint8_t)kind;
     d->kind = (uint8_t)kind;
     if (kind == IDE_ATA) {
         d->total = blk ? blk->size / 512 : 0;
@@ -682,9 +683,32 @@ static void ide_reset_vm(void *opaque)
     ide_reset(opaque);
 }
 
+/* A state file is user input: the drive kinds are the attached ones and
+ * every transfer index stays inside the buffer. */
 static void ide_post_load(void *opaque)
 {
-    update_irq(opaque);
+    IDEChannel *c = opaque;
+    c->cur &= 1;
+    for (int i = 0; i < 2; i++) {
+        IDEDrive *d = &c->drv[i];
+        d->kind = c->kind[i];
+        BlockDev *b = c->blk[i];
+        d->total = !b ? 0 : b->size / (d->kind == IDE_ATAPI ? CD_SECTOR : 512);
+        if (d->mult > IDE_MAX_MULT || (d->mult & (d->mult - 1)))
+            d->mult = 0;
+        if (d->len > IDE_BUF_SIZE || d->pos > d->len || d->block > IDE_MAX_MULT ||
+            d->xfer > IDE_X_ATAPI_IN || d->kind == IDE_NONE ||
+            (d->xfer != IDE_X_NONE && d->kind == IDE_ATAPI && !b && d->cmd_is_read)) {
+            d->xfer = IDE_X_NONE;
+            d->pos = d->len = 0;
+            d->status &= (uint8_t)~IDE_ST_DRQ;
+        }
+        if (d->xfer == IDE_X_ATAPI_IN && (d->bcl == 0 || d->bcl > 0xfffe))
+            d->bcl = 0xfffe;
+        if (d->kind == IDE_ATA && (d->heads == 0 || d->heads > 16 || d->spt == 0))
+            ide_geometry(d->total, &d->cyls, &d->heads, &d->spt);
+    }
+    update_irq(c);
 }
 
 static const VMField ide_fields[] = {

@@ -65,6 +65,7 @@ typedef struct IDEChannel {
     IRQ *irq;
     BlockDev *blk[2];
     char model[2][41];
+    uint8_t kind[2];             /* IDE_* as attached */
 
     IDEDrive drv[2];
     uint8_t cur;                 /* selected drive (device/head bit 4) */

@@ -559,6 +559,27 @@ static void test_vmstate(void **state)
     EXPECT_EQ(v, 0x90, "the pending result survives the round trip");
 }
 
+/* A state file is user input: indices out of range are repaired. */
+static void test_hostile_state(void **state)
+{
+    (void)state;
+    fdc.phase = FDC_PHASE_EXEC;
+    fdc.x_cmd = 0x06;
+    fdc.x_drive = 3;
+    fdc.x_pos = 600;
+    fdc.x_len = 9000;
+    fdc.res_len = 200;
+    fdc.cmd_pos = 50;
+    fdc_vmstate.post_load(&fdc);
+    EXPECT_EQ(fdc.phase, FDC_PHASE_CMD, "execution phase dropped");
+    for (int i = 0; i < 2000; i++)
+        inb(0x3f5);
+    uint8_t v;
+    cmd(1, 0x10);
+    result(&v, 1);
+    EXPECT_EQ(v, 0x90, "the controller still answers");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +599,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nondma, setup, teardown),
         cmocka_unit_test_setup_teardown(test_machine_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vmstate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_state, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -429,6 +429,30 @@ static void test_vmstate(void **state)
     check_sector(w, 51);
 }
 
+/* A state file is user input: out-of-range indices and a drive kind that
+ * is not attached are repaired by post_load, and the ports stay safe. */
+static void test_hostile_state(void **state)
+{
+    (void)state;
+    ch.drv[0].xfer = IDE_X_IN;
+    ch.drv[0].status = 0x58;
+    ch.drv[0].pos = 5;
+    ch.drv[0].len = IDE_BUF_SIZE + 4096;
+    ch.drv[0].mult = 7;
+    ch.drv[1].kind = IDE_ATA;     /* no image behind the slave */
+    ch.cur = 0xff;
+    ide_vmstate.post_load(&ch);
+    EXPECT_EQ(ch.drv[1].kind, IDE_NONE, "kind from the attachment");
+    EXPECT_EQ(ch.drv[0].xfer, IDE_X_NONE, "transfer dropped");
+    EXPECT_EQ(ch.drv[0].mult, 0, "multiple count repaired");
+    EXPECT_EQ(ch.cur, 1, "selection masked");
+    for (int i = 0; i < 70000; i++)
+        inw(0x1f0);
+    outb(0x1f6, 0xb0);
+    outb(0x1f7, 0x20);        /* to the absent slave: ignored */
+    EXPECT_EQ(inb(0x1f7), 0, "absent slave");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_machine_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vmstate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_state, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
