@@ -88,9 +88,13 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
     if (!cfg)
         cfg = &none;
     fdc_init(&pc->fdc, &pc->io, 0x3f0, pic_input(&pc->pic, 6), 2);
-    /* TODO(dma): wire pc->fdc.dma/dma_tc to the 8237's dma_transfer/dma_tc
-     * (channel 2) once devices/dma.c is on this branch; until then the FDC
-     * runs in non-DMA mode only. */
+    /* TODO(dma): wire the 8237 (devices/dma.c) once it is on this branch:
+     *   static int fdc_dma(void *o, int ch, void *buf, int len, bool to_mem)
+     *   { return dma_transfer(o, ch, buf, len, to_mem); }
+     *   static bool fdc_tc(void *o, int ch) { return dma_tc(o, ch); }
+     *   pc->fdc.dma = fdc_dma; pc->fdc.dma_tc = fdc_tc; pc->fdc.dma_opaque = &pc->dma;
+     * Until then the FDC has no DMA and runs in non-DMA mode only (SeaBIOS
+     * and Linux need DMA for floppies). */
     ide_init(&pc->ide[0], &pc->io, 0x1f0, 0x3f6, pic_input(&pc->pic, 14));
     ide_init(&pc->ide[1], &pc->io, 0x170, 0x376, pic_input(&pc->pic, 15));
     for (int i = 0; i < PC_FLOPPIES; i++) {
