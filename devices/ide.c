@@ -475,11 +475,14 @@ static void atapi_command(IDEChannel *c, int unit, uint8_t cmd)
     IDEDrive *d = &c->drv[unit];
     d->cmd = cmd;
     switch (cmd) {
-    case 0xa1:                /* IDENTIFY PACKET DEVICE */
-        atapi_identify(c, unit, (uint16_t *)c->buf);
+    case 0xa1: {              /* IDENTIFY PACKET DEVICE */
+        uint16_t w[256];      /* c->buf need not be 2-byte aligned */
+        atapi_identify(c, unit, w);
+        memcpy(c->buf, w, sizeof w);
         d->left = 0;
         start_in(c, d, 512);
         break;
+    }
     case 0xa0:
         atapi_packet_cmd(c, unit);
         break;
