@@ -5,8 +5,9 @@
 # reads a 64 MiB hard disk by PIO (READ MULTIPLE, REP INSW) and a 1.44 MB
 # floppy through the FDC FIFO (non-DMA), and the host times each phase
 # from the debug console lines.  Prints MB/s per emulator and the ratio.
-# (A guest `dd` from /dev/sda under Linux needs SeaBIOS-less Linux to
-# find the disk; see README "Disks".)
+# A guest `dd` from /dev/sda under Linux (libata's pata_legacy) is timed
+# by tests/disk/run-linux-disk-test.sh (xlat86 only: the same -kernel guest
+# printed nothing under qemu-system-i386 -M isapc in our runs).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 XLAT86=${1:-$HERE/../../build/xlat86}
