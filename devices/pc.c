@@ -355,6 +355,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         goto fail;
     if (pc->vga)
         vm_register(&pc->vm, "vga", &vga_vmstate, pc->vga);
+    if (!pc_disks_init(pc, cfg->disks, err, errlen))
+        goto fail;
     return true;
 
 fail:
@@ -398,6 +400,7 @@ void pc_free(PC *pc)
     }
     pc->n_debugcon = 0;
     pc_platform_free(pc);
+    pc_disks_free(pc);
     mem_free(&pc->mem);
     free(pc->vga);
     pc->vga = NULL;

@@ -17,12 +17,15 @@
 #include "dma.h"
 #include "fwcfg.h"
 #include "i440fx.h"
+#include "fdc.h"
 #include "i8042.h"
+#include "ide.h"
 #include "iobus.h"
 #include "irq.h"
 #include "memory.h"
 #include "pc_platform.h"
 #include "pci.h"
+#include "pc_disks.h"
 #include "pic.h"
 #include "piix.h"
 #include "pit.h"
@@ -63,6 +66,8 @@ typedef struct PCConfig {
     bool boot_menu;               /* -boot menu=on */
     int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
     bool no_vga;                  /* -vga none (default: -vga std, ISA form) */
+    /* Floppy and IDE drives, -boot (devices/pc_disks.c); NULL = none. */
+    const PCDisks *disks;
 } PCConfig;
 
 typedef struct PC {
@@ -102,6 +107,13 @@ typedef struct PC {
     IRQ *ferr_irq;                /* the latch's output (IRQ13) */
     IRQ intr_line;                /* the PIC's INT output, received by the board */
     uint8_t portcf9;              /* reset control register */
+
+    /* Disks (devices/pc_disks.c). */
+    FDC fdc;                      /* 0x3F0, IRQ 6, DMA 2 */
+    IDEChannel ide[2];            /* 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15 */
+    BlockDev *disk_blk[PC_FLOPPIES + PC_IDE_DRIVES];
+    char boot_order[8];           /* -boot order= letters, for fw_cfg "bootorder" */
+    bool boot_menu;               /* -boot menu=on */
 } PC;
 
 /* Build the board. On failure prints nothing, returns false and writes a

@@ -171,6 +171,19 @@ int main(int argc, char **argv)
     cfg.fw_cfg = fw_items;
     cfg.n_fw_cfg = opt.n_fw_cfg;
     cfg.no_vga = opt.no_vga;
+    /* Disks: -fda.. -cdrom, -drive, -boot, -snapshot. */
+    static PCDisks disks;
+    for (int i = 0; i < opt.n_drives; i++) {
+        const OptDrive *od = &opt.drives[i];
+        PCDriveCfg *dc = od->iface == OPT_IF_FLOPPY ? &disks.fd[od->index] : &disks.ide[od->index];
+        dc->file = od->file;
+        dc->media = od->cdrom ? PC_MEDIA_CDROM : PC_MEDIA_DISK;
+        dc->readonly = od->readonly;
+        dc->snapshot = od->snapshot || opt.snapshot;
+    }
+    memcpy(disks.boot_order, opt.boot_order, sizeof disks.boot_order);
+    disks.boot_menu = opt.boot_menu;
+    cfg.disks = &disks;
 
     trace_mask = opt.trace_mask;
     trace_file = stderr;

@@ -561,6 +561,7 @@ enum {
     O_VGA,
     O_ENABLE_KVM,
     O_DEBUGGER,
+    O_DISK,
 };
 
 static const struct {
@@ -586,6 +587,12 @@ static const struct {
     { "vga", O_VGA, true },
     { "enable-kvm", O_ENABLE_KVM, false },
     { "debugger", O_DEBUGGER, true },
+    /* Disks: frontend/options_disk.c */
+    { "fda", O_DISK, true },       { "fdb", O_DISK, true },
+    { "hda", O_DISK, true },       { "hdb", O_DISK, true },
+    { "hdc", O_DISK, true },       { "hdd", O_DISK, true },
+    { "cdrom", O_DISK, true },     { "drive", O_DISK, true },
+    { "boot", O_DISK, true },
 };
 
 void options_usage(FILE *f)
@@ -605,7 +612,7 @@ void options_usage(FILE *f)
 "-display none           no display window (the VGA still runs: monitor screendump)\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
-"-snapshot               never write disk images (accepted; no disks yet)\n"
+"-snapshot               never write disk images: guest writes stay in memory\n"
 "-icount [shift=]N[,sleep=on|off]  virtual ns = instructions << N (N 0..10):\n"
 "                        reproducible; sleep=on (default) lets an idle guest's time\n"
 "                        follow the host's, sleep=off jumps straight to the next timer\n"
@@ -618,6 +625,15 @@ void options_usage(FILE *f)
 "-kernel FILE            boot a Linux bzImage or a Multiboot kernel directly\n"
 "-initrd FILE[,FILE...]  initial ramdisk (Linux: concatenated; Multiboot: modules)\n"
 "-append CMDLINE         the kernel command line\n"
+"\n"
+"Disks (raw images; a writable image is locked against other users):\n"
+"-fda/-fdb FILE          floppy drive A/B (160K..2.88M, geometry from the size)\n"
+"-hda/-hdb/-hdc/-hdd FILE  IDE hard disk: primary master/slave, secondary ...\n"
+"-cdrom FILE             IDE CD-ROM (secondary master, as -hdc)\n"
+"-drive file=F[,if=ide|floppy][,index=N][,media=disk|cdrom][,format=raw]\n"
+"       [,readonly=on|off][,snapshot=on|off]\n"
+"-boot [order=]LETTERS[,menu=on|off]  boot order: a floppy, c disk, d CD-ROM,\n"
+"                        n network (default cad)\n"
 "\n"
 "Character devices (SPEC: stdio | file:PATH | null | none | chardev:ID):\n"
 "-serial SPEC            next serial port, COM1 then COM2 (default: COM1 stdio)\n"
@@ -669,6 +685,7 @@ static void set_defaults(Options *o)
     o->ram_mib = OPT_RAM_DEFAULT_MIB;
     o->exit_port = true;
     o->inline_code = true;
+    o->boot_menu = -1;
 }
 
 int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
@@ -860,6 +877,9 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
         case O_ENABLE_KVM:
             out->kvm = true;
             break;
+        case O_DISK:
+            rc = opt_disk(out, name, arg, err, errlen);
+            break;
         }
     }
 
@@ -868,6 +888,8 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
     if (rc == 0 && out->kvm && out->icount)
         rc = fail(err, errlen, "-icount: not with -accel kvm (KVM cannot count guest instructions; "
                                "use -accel dbt for a deterministic clock)");
+    if (rc == 0)
+        rc = opt_disk_finish(out, err, errlen);
     if (rc == 0 && !out->kernel_path && out->initrd)
         rc = fail(err, errlen, "-initrd %s: only allowed with -kernel", out->initrd);
     if (rc == 0 && !out->kernel_path && out->append)

@@ -50,6 +50,20 @@ typedef struct OptFwCfg {
     char value[OPT_SPEC_MAX];          /* file path or the string's bytes */
     bool is_file;
 } OptFwCfg;
+/* Disks: -fda/-fdb/-hda/-hdb/-hdc/-hdd/-cdrom FILE, -drive, -boot
+ * (frontend/options_disk.c). After parsing, every drive has its slot. */
+#define OPT_MAX_DRIVES 6       /* 2 floppies + 4 IDE */
+#define OPT_PATH_MAX 4096
+enum { OPT_IF_FLOPPY, OPT_IF_IDE };
+
+typedef struct OptDrive {
+    char file[OPT_PATH_MAX];
+    int iface;                         /* OPT_IF_* */
+    int index;                         /* floppy 0-1, IDE 0-3 (-1 until placed) */
+    bool cdrom;                        /* media=cdrom */
+    bool readonly;
+    bool snapshot;
+} OptDrive;
 
 typedef struct Options {
     uint32_t ram_mib;                  /* -m */
@@ -92,6 +106,11 @@ typedef struct Options {
 
     unsigned trace_mask;               /* -d ITEMS (TRACE_* bits of translator/trace.h) */
     const char *trace_path;            /* -D FILE (points into argv), NULL = stderr */
+
+    int n_drives;                      /* disks, in command-line order */
+    OptDrive drives[OPT_MAX_DRIVES];
+    char boot_order[8];                /* -boot order=LETTERS ("" = default) */
+    int boot_menu;                     /* -boot menu=on|off: 1/0, -1 = not given */
 } Options;
 
 /* Parse argv[1..argc-1] into *out (which is fully initialised with the
@@ -111,6 +130,11 @@ int opt_fw_cfg(Options *o, const char *arg, char *err, size_t errlen);
 struct PCFwCfgFile;
 bool opt_fw_cfg_load(const Options *o, struct PCFwCfgFile *items, uint8_t **bufs, char *err,
                      size_t errlen);
+/* options_disk.c: one disk option (opt is "fda", "hdc", "cdrom", "drive"
+ * or "boot"), and the placement of drives without an index after the
+ * whole command line was read. 0 or -1 with err as parse_options. */
+int opt_disk(Options *o, const char *opt, const char *arg, char *err, size_t errlen);
+int opt_disk_finish(Options *o, char *err, size_t errlen);
 
 /* The --help text (also printed by parse_options). */
 void options_usage(FILE *out);

@@ -1,7 +1,6 @@
 #!/bin/sh
 # Install the Debian packages xlat86 needs to build and test. Idempotent and
-# quiet when everything is already there. Usage: scripts/install-deps.sh [--peers]
-#   --peers  also install seabios (benchmarks boot QEMU with its BIOS)
+# quiet when everything is already there. Usage: scripts/install-deps.sh
 set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
@@ -14,6 +13,11 @@ gdb libpng-dev libncurses-dev tmux"
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
 # never shows it)
+# Disks (tests/disk): SeaBIOS boots the test media; xorriso builds the El
+# Torito CDs; mtools + syslinux, isolinux, grub-pc-bin build the syslinux
+# floppy/disk, ISOLINUX CD and GRUB rescue CD images; python3 makes and
+# checks pattern images.
+PKGS="$PKGS python3 xorriso mtools syslinux syslinux-common isolinux grub-pc-bin grub-common"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
