@@ -49,8 +49,10 @@ enum {
 #define VBE_8BIT_DAC 0x20
 #define VBE_LFB_ENABLED 0x40
 #define VBE_NOCLEARMEM 0x80
-#define VBE_MAX_XRES 2560
-#define VBE_MAX_YRES 1600
+/* QEMU's limits (what GETCAPS reports; SeaVGABIOS drops modes above them).
+ * Modes larger than VGA_MAX_W x VGA_MAX_H render their top-left part. */
+#define VBE_MAX_XRES 16000
+#define VBE_MAX_YRES 12000
 #define VBE_MAX_BPP 32
 
 /* Maximum frame the renderer produces. */

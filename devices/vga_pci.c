@@ -34,6 +34,58 @@ static uint32_t decoded(const PCIDevice *d, uint32_t addr, uint32_t size)
     return addr;
 }
 
+/* BAR2: QEMU's register window (see vga_pci.h). */
+static uint32_t mmio_read(void *opaque, uint32_t addr, int size)
+{
+    VGAPCI *p = opaque;
+    uint32_t v = 0;
+    addr -= (uint32_t)p->mmio->base;
+    if (addr >= 0x400 && addr < 0x420) {
+        for (int i = 0; i < size && addr + (uint32_t)i < 0x420; i++)
+            v |= (uint32_t)vga_port_read(p->vga, (uint16_t)(0x3c0 + addr - 0x400 + (uint32_t)i))
+                 << (8 * i);
+    } else if (addr >= 0x500 && addr < 0x516) {
+        uint16_t saved = p->vga->vbe_index;
+        p->vga->vbe_index = (uint16_t)((addr - 0x500) / 2);
+        v = vga_vbe_read(p->vga);
+        p->vga->vbe_index = saved;
+        if (addr & 1)
+            v >>= 8;
+    } else if (addr == 0x600) {
+        v = 8;
+    } else if (addr == 0x604) {
+        v = 0x1e1e1e1eu;
+    }
+    return size == 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
+static void mmio_write(void *opaque, uint32_t addr, uint32_t val, int size)
+{
+    VGAPCI *p = opaque;
+    addr -= (uint32_t)p->mmio->base;      /* the callbacks get bus addresses */
+    if (addr >= 0x400 && addr < 0x420) {
+        for (int i = 0; i < size && addr + (uint32_t)i < 0x420; i++)
+            vga_port_write(p->vga, (uint16_t)(0x3c0 + addr - 0x400 + (uint32_t)i),
+                           (uint8_t)(val >> (8 * i)));
+    } else if (addr >= 0x500 && addr < 0x516 && !(addr & 1) && size >= 2) {
+        uint16_t saved = p->vga->vbe_index;
+        p->vga->vbe_index = (uint16_t)((addr - 0x500) / 2);
+        vga_vbe_write(p->vga, (uint16_t)val);
+        p->vga->vbe_index = saved;
+    }
+}
+
+static void place(VGAPCI *p, MemRegion *r, uint32_t *at, uint32_t want)
+{
+    if (want == *at)
+        return;
+    if (r->mapped)
+        mem_region_remove(p->mem, r);
+    if (want)
+        mem_region_add(p->mem, r, want, MEM_PRIO_MMIO);
+    *at = want;
+}
+
 static void vga_pci_apply(VGAPCI *p)
 {
     PCIDevice *d = &p->dev;
@@ -42,17 +94,13 @@ static void vga_pci_apply(VGAPCI *p)
         vga_map_lfb(p->vga, lfb);
         p->lfb_at = lfb;
     }
+    place(p, p->mmio, &p->mmio_at,
+          decoded(d, get32(d, PCI_BAR0 + 8) & ~15u, VGA_PCI_MMIO_SIZE));
     if (!p->rom)
         return;
     uint32_t rbar = get32(d, VGA_PCI_ROM_BAR);
     uint32_t rom = (rbar & ROM_ENABLE) ? decoded(d, rbar & ROM_ADDR_MASK, p->rom_size) : 0;
-    if (rom != p->rom_at) {
-        if (p->rom->mapped)
-            mem_region_remove(p->mem, p->rom);
-        if (rom)
-            mem_region_add(p->mem, p->rom, rom, MEM_PRIO_MMIO);
-        p->rom_at = rom;
-    }
+    place(p, p->rom, &p->rom_at, rom);
 }
 
 static void vga_pci_write_hook(PCIDevice *d, uint8_t addr, uint32_t val, int len)
@@ -61,8 +109,9 @@ static void vga_pci_write_hook(PCIDevice *d, uint8_t addr, uint32_t val, int len
     unsigned end = (unsigned)addr + (unsigned)len;
     bool cmd = addr <= PCI_COMMAND && end > PCI_COMMAND;
     bool bar0 = addr < PCI_BAR0 + 4 && end > PCI_BAR0;
+    bool bar2 = addr < PCI_BAR0 + 12 && end > PCI_BAR0 + 8;
     bool rom = addr < VGA_PCI_ROM_BAR + 4 && end > VGA_PCI_ROM_BAR;
-    if (cmd || bar0 || rom)
+    if (cmd || bar0 || bar2 || rom)
         vga_pci_apply(d->opaque);
 }
 
@@ -72,6 +121,7 @@ static void vga_pci_defaults(VGAPCI *p)
     pci_device_init(d, VGA_PCI_VENDOR, VGA_PCI_DEVICE, VGA_PCI_CLASS, VGA_PCI_REVISION, 0);
     pci_device_set_bar(d, 0, VGA_VRAM_SIZE, false);
     d->config[PCI_BAR0] |= BAR_PREFETCH;
+    pci_device_set_bar(d, 2, VGA_PCI_MMIO_SIZE, false);
     if (p->rom) {
         uint32_t mask = ~(p->rom_size - 1) & ROM_ADDR_MASK;
         mask |= ROM_ENABLE;
@@ -97,6 +147,9 @@ bool vga_pci_init(VGAPCI *p, PCIBus *bus, Memory *mem, VGA *vga, const uint8_t *
         if (!p->rom)
             return false;
     }
+    p->mmio = mem_region_new_mmio(mem, "vga.mmio", VGA_PCI_MMIO_SIZE, mmio_read, mmio_write, p);
+    if (!p->mmio)
+        return false;
     vga_pci_defaults(p);
     vga_map_lfb(vga, 0);
     return pci_bus_attach(bus, &p->dev, PCI_DEVFN(VGA_PCI_SLOT, 0));
@@ -178,19 +231,29 @@ bool pc_vga_pci_init(PC *pc, char *err, size_t errlen)
     uint8_t *img = NULL;
     size_t len = 0;
     char why[256];
-    if (place == VGA_BIOS_ROM_BAR) {
-        img = vga_rom_read(VGA_SEABIOS_ROM, &len, why, sizeof why);
-    } else if (place == VGA_BIOS_C0000) {
+    if (place == VGA_BIOS_C0000) {
+        /* Bochs' BIOS: the LGPL vgabios at 0xC0000, no ROM BAR. */
+        bool ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, NULL, 0);
         img = vga_rom_read(VGA_LGPL_ROM, &len, why, sizeof why);
         if (!img)
             img = vga_rom_read(VGA_LGPL_ROM_ALT, &len, why, sizeof why);
+        if (!img)
+            fprintf(stderr, "xlat86: warning: no video BIOS at 0xC0000 (%s)\n", why);
+        else if (ok)
+            ok = vga_pci_map_bios_c0000(pc->vga_pci, img, len);
+        free(img);
+        if (!ok) {
+            snprintf(err, errlen, "cannot set up the PCI VGA");
+            return false;
+        }
+        vm_register(&pc->vm, "vga-pci", &vga_pci_vmstate, pc->vga_pci);
+        return true;
     }
-    if (place != VGA_BIOS_NONE && !img)
+    /* The ROM BAR, as QEMU's: SeaVGABIOS. */
+    img = vga_rom_read(VGA_SEABIOS_ROM, &len, why, sizeof why);
+    if (!img && place == VGA_BIOS_ROM_BAR)
         fprintf(stderr, "xlat86: warning: no video BIOS (%s); the VGA runs without it\n", why);
-    bool ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga,
-                           place == VGA_BIOS_ROM_BAR ? img : NULL, len);
-    if (ok && place == VGA_BIOS_C0000 && img)
-        ok = vga_pci_map_bios_c0000(pc->vga_pci, img, len);
+    bool ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, img, img ? len : 0);
     free(img);
     if (!ok) {
         snprintf(err, errlen, "cannot set up the PCI VGA");

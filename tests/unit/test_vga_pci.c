@@ -72,8 +72,9 @@ static void test_bar0_sizing(void **st)
     assert_int_equal(cfg_rd(PCI_BAR0, 4), 0x00000008);   /* memory, 32-bit, prefetchable */
     cfg_wr(PCI_BAR0, 0xffffffffu, 4);
     assert_int_equal(cfg_rd(PCI_BAR0, 4), 0xff000008u);  /* 16 MiB */
-    for (int n = 1; n < 6; n++)
+    for (int n = 3; n < 6; n++)
         assert_int_equal(cfg_rd((uint8_t)(PCI_BAR0 + 4 * n), 4), 0);
+    assert_int_equal(cfg_rd(PCI_BAR0 + 4, 4), 0);
 }
 
 static void test_bar0_maps_lfb(void **st)
@@ -94,6 +95,31 @@ static void test_bar0_maps_lfb(void **st)
     cfg_wr(PCI_BAR0, 0xe0000000u, 4);
     cfg_wr(PCI_COMMAND, 0x0000, 2);
     assert_false(vga.lfb->mapped);
+}
+
+static void test_bar2_register_window(void **st)
+{
+    (void)st;
+    cfg_wr(PCI_BAR0 + 8, 0xffffffffu, 4);
+    assert_int_equal(cfg_rd(PCI_BAR0 + 8, 4), 0xfffff000u);  /* 4 KiB memory */
+    cfg_wr(PCI_BAR0 + 8, 0xfebf0000u, 4);
+    cfg_wr(PCI_COMMAND, 0x0002, 2);
+    assert_true(dev.mmio->mapped);
+    /* 0x400 + n is VGA port 0x3C0 + n: the sequencer through 0x3C4/0x3C5 */
+    mem_write(&mem, 0xfebf0404u, 0x0f02, 2);
+    assert_int_equal(vga.sr[2], 0x0f);
+    assert_int_equal(io_read(&io, 0x3c5, 1), 0x0f);
+    assert_int_equal(mem_read(&mem, 0xfebf0405u, 1), 0x0f);
+    /* 0x500 + 2i is VBE register i */
+    assert_int_equal(mem_read(&mem, 0xfebf0500u, 2) & 0xfff0, 0xb0c0);
+    mem_write(&mem, 0xfebf0502u, 800, 2);
+    assert_int_equal(vga.vbe_regs[VBE_INDEX_XRES], 800);
+    assert_int_equal(mem_read(&mem, 0xfebf0502u, 2), 800);
+    assert_int_equal(mem_read(&mem, 0xfebf0514u, 2), VGA_VRAM_SIZE >> 16);
+    assert_int_equal(mem_read(&mem, 0xfebf0600u, 4), 8);
+    assert_int_equal(mem_read(&mem, 0xfebf0604u, 4), 0x1e1e1e1eu);
+    cfg_wr(PCI_COMMAND, 0x0000, 2);
+    assert_false(dev.mmio->mapped);
 }
 
 static void test_legacy_ports_always_decode(void **st)
@@ -173,6 +199,7 @@ static void test_reset(void **st)
     assert_int_equal(cfg_rd(VGA_PCI_ROM_BAR, 4), 0);
     assert_false(vga.lfb->mapped);
     assert_false(dev.rom->mapped);
+    assert_false(dev.mmio->mapped);
     assert_int_equal(cfg_rd(PCI_VENDOR_ID, 4), 0x11111234u);
 }
 
@@ -201,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bar0_sizing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bar0_maps_lfb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bar2_register_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_ports_always_decode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rom_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_rom_bar_without_image, setup, teardown),
