@@ -42,6 +42,8 @@ extern const CmdDef mon_tb_commands[];
 extern const size_t mon_tb_n_commands;
 extern const CmdDef mon_tb_info_commands[];
 extern const size_t mon_tb_n_info;
+/* monitor_input.c: sendkey KEYS [HOLD_MS]. */
+void mon_sendkey(Machine *m, Cmd *c);
 /* The prelaunch flag of `info status` (cleared by cont and step commands). */
 void monitor_clear_prelaunch(Monitor *mon);
 
