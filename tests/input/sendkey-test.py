@@ -46,7 +46,7 @@ class Monitor:
         return self.prompt()
 
 
-def run(cmd, tmp, tag, rom):
+def run(cmd, tmp, tag, rom, settle):
     sock, con = os.path.join(tmp, tag + ".sock"), os.path.join(tmp, tag + ".con")
     p = subprocess.Popen(cmd + ["-bios", rom, "-display", "none", "-debugcon", "file:" + con,
                                 "-monitor", "unix:%s,server,nowait" % sock],
@@ -64,7 +64,16 @@ def run(cmd, tmp, tag, rom):
             r = mon.cmd("sendkey " + k)
             if "invalid" in r or "unknown" in r:
                 raise RuntimeError("%s: sendkey %s: %s" % (tag, k, r))
-            time.sleep(0.25)                   # QEMU releases after 100 ms
+            # QEMU releases after its 100 ms hold time: wait for the echo
+            # to stop growing.
+            time.sleep(settle)
+            last, t1 = None, time.time()
+            while time.time() - t1 < 5:
+                cur = open(con, "rb").read()[before:]
+                if cur and cur == last:
+                    break
+                last = cur
+                time.sleep(0.05)
             out[k] = open(con, "rb").read()[before:].decode().strip()
         mon.cmd("quit")
         p.wait(20)
@@ -85,8 +94,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for rom in roms:
             name = os.path.basename(rom)
-            a = run([xlat], tmp, "x", rom)
-            b = run([qemu, "-M", "pc", "-nodefaults"], tmp, "q", rom)
+            a = run([xlat], tmp, "x", rom, 0.0)
+            b = run([qemu, "-M", "pc", "-nodefaults"], tmp, "q", rom, 0.12)
             for k in KEYS:
                 ok = a[k] == b[k] and a[k] != ""
                 fails += not ok
