@@ -18,6 +18,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "debugger.h"
+#include "display_sdl.h"
 #include "gdbstub.h"
 #include "monitor.h"
 #include "options.h"
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
     Monitor *mon = NULL;
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
+    DisplaySDL *sdl = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -242,9 +244,24 @@ int main(int argc, char **argv)
         }
     }
 
+    /* -display sdl, or by default with a VGA and $DISPLAY set (display_sdl.h). */
+    if (opt.display == OPT_DISPLAY_SDL ||
+        (opt.display == OPT_DISPLAY_DEFAULT && !opt.nographic && pc->vga && getenv("DISPLAY") &&
+         *getenv("DISPLAY") && display_sdl_available())) {
+        err[0] = '\0';
+        sdl = display_sdl_open(&machine, err, sizeof err);
+        if (!sdl && opt.display == OPT_DISPLAY_SDL) {
+            fprintf(stderr, "xlat86: -display sdl: %s\n", err);
+            status = EXIT_USAGE;
+            goto out_machine;
+        }
+    }
+
     status = machine_run(&machine);
     monitor_close(mon);
 out_machine:
+    machine_finish(&machine);
+    display_sdl_close(sdl);
     gdbstub_close(gdb);
     dbg_free(debugger);
     machine_free(&machine);

@@ -580,6 +580,8 @@ void options_usage(FILE *f)
 "-m SIZE                 guest RAM in MiB, 1..3072; suffix M or G (default 128)\n"
 "-vga std|none           standard VGA with Bochs VBE (default), or no VGA\n"
 "-display none           no display window (the VGA still runs: monitor screendump)\n"
+"-display sdl            SDL2 window (default with a VGA and $DISPLAY set);\n"
+"                        Ctrl+Alt+F full screen, Ctrl+Alt+G grab/release\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images (accepted; no disks yet)\n"
@@ -732,12 +734,14 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             rc = opt_accel(out, arg, err, errlen);
             break;
         case O_DISPLAY:
-            /* The VGA renders (screendump works); the SDL window and the
-             * curses display are not written yet (issue 12). */
+            /* The VGA renders (screendump works); the curses display is
+             * not written yet (issue 12). */
             if (!strcmp(arg, "none"))
                 out->display = OPT_DISPLAY_NONE;
+            else if (!strcmp(arg, "sdl"))
+                out->display = OPT_DISPLAY_SDL;
             else
-                rc = fail(err, errlen, "-display %s: not available yet (only -display none)", arg);
+                rc = fail(err, errlen, "-display %s: not available (use sdl or none)", arg);
             break;
         case O_VGA:
             if (!strcmp(arg, "std"))
