@@ -300,8 +300,18 @@ static void *sdl_thread(void *arg)
 
 bool display_sdl_available(void) { return true; }
 
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen)
 {
+    if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY") && !env_set("SDL_VIDEODRIVER")) {
+        snprintf(err, errlen, "no display to open a window on (DISPLAY is not set)");
+        return NULL;
+    }
     DisplaySDL *d = calloc(1, sizeof *d);
     if (d)
         d->pix = calloc((size_t)VGA_MAX_W * VGA_MAX_H, 4);
