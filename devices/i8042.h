@@ -84,6 +84,10 @@ void i8042_key_byte(I8042 *k, uint8_t code);
  * (i8042_xlate.c; a 0xF0 prefix only applies within one call). Runs on
  * the vCPU thread. */
 void i8042_key(I8042 *k, const uint8_t *set2_bytes, int n);
+/* A host pointer event for the PS/2 mouse (see ps2mouse_event): its
+ * packet is queued as aux data, whole or not at all, unless the aux port
+ * is disabled. Runs on the vCPU thread. */
+void i8042_mouse_event(I8042 *k, int dx, int dy, int dz, uint8_t buttons);
 /* The 8042's set 2 -> set 1 translation of one code (no 0xF0 handling). */
 uint8_t i8042_translate(uint8_t set2);
 

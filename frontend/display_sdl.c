@@ -138,6 +138,14 @@ static void key_in(Machine *m, void *arg)
     i8042_key(&m->pc->kbc, k->b, k->n);
 }
 
+typedef struct { int dx, dy, dz; uint8_t buttons; } MouseEv;
+
+static void mouse_in(Machine *m, void *arg)
+{
+    MouseEv *e = arg;
+    i8042_mouse_event(&m->pc->kbc, e->dx, e->dy, e->dz, e->buttons);
+}
+
 static void quit_in(Machine *m, void *arg)
 {
     (void)arg;
@@ -260,9 +268,13 @@ static void *sdl_thread(void *arg)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t ic0 = 0;
     bool first = true;
+    uint8_t buttons = 0;
     while (!d->stop) {
         SDL_Event e;
         bool alive = true;
+        /* Pointer events of this round, sent as one packet (grabbed only). */
+        MouseEv mev = {0, 0, 0, buttons};
+        bool mouse = false;
         while (alive && SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT) {
                 machine_request(d->m, quit_in, NULL);
@@ -271,9 +283,33 @@ static void *sdl_thread(void *arg)
                 alive = on_key(d, &e.key);
             } else if (e.type == SDL_MOUSEBUTTONDOWN && !d->grab) {
                 set_grab(d, true);
+            } else if (e.type == SDL_MOUSEMOTION && d->grab) {
+                mev.dx += e.motion.xrel;
+                mev.dy -= e.motion.yrel;          /* PS/2: positive is up */
+                mouse = true;
+            } else if ((e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) &&
+                       d->grab) {
+                static const uint8_t bit[6] = {0, 1, 4, 2, 0, 0}; /* SDL left/middle/right */
+                uint8_t b = e.button.button < 6 ? bit[e.button.button] : 0;
+                if (e.type == SDL_MOUSEBUTTONDOWN)
+                    mev.buttons |= b;
+                else
+                    mev.buttons &= (uint8_t)~b;
+                /* Every button change is a packet of its own. */
+                buttons = mev.buttons;
+                alive = machine_request(d->m, mouse_in, &mev);
+                mev.dx = mev.dy = mev.dz = 0;
+                mouse = false;
+            } else if (e.type == SDL_MOUSEWHEEL && d->grab) {
+                mev.dz -= e.wheel.y;              /* PS/2 Z: positive = toward the user */
+                mouse = true;
             } else if (e.type == SDL_WINDOWEVENT) {
                 d->changed = true;
             }
+        }
+        if (alive && mouse) {
+            buttons = mev.buttons;
+            alive = machine_request(d->m, mouse_in, &mev);
         }
         if (!alive || !machine_request(d->m, refresh, d))
             break;

@@ -7,7 +7,9 @@
  * to the window: the largest integer factor that fits, or, when the window
  * is smaller than the frame, the largest size with the frame's aspect
  * ratio, centred. Input goes the same way: host keys become PS/2 set-2
- * scan codes (frontend/keymap.c) handed to i8042_key on the vCPU thread.
+ * scan codes (frontend/keymap.c) handed to i8042_key on the vCPU thread;
+ * while grabbed (a click grabs), relative mouse motion, buttons and the
+ * wheel become one PS/2 packet per round (i8042_mouse_event).
  *
  * Ctrl+Alt+F toggles full screen, Ctrl+Alt+G grabs/releases the keyboard
  * and mouse (relative mouse mode). The title shows the machine state

@@ -11,6 +11,11 @@
     here).
  3. Closing the window (WM_DELETE_WINDOW, sent through libX11) ends the run
     with status 0.
+ 4. MOUSE_ROM (the echo ROM with the PS/2 mouse reporting): a click grabs
+    the pointer, then xdotool moves it right and scrolls; the guest reads
+    well-formed 3-byte packets (bit 3 set, X sign clear, X > 0, Y = 0) and
+    a button press/release (bit 0) - no QEMU reference (its SDL window is
+    not installed here): the packet format is the PS/2 reference's.
 Skipped (exit 77) without Xvfb, xdotool, ImageMagick or QEMU."""
 import ctypes, ctypes.util, os, re, shutil, socket, subprocess, sys, tempfile, time
 
@@ -148,8 +153,40 @@ def stop(p):
     p.wait()
 
 
+def mouse_test(xlat, rom, tmp, env):
+    p, mon, con = launch([xlat, "-display", "sdl", "-bios", rom], tmp, "m", env)
+    try:
+        wait_file(con, b"READY\n", p)
+        win = find_window(env, p.pid)
+        xdo(env, "windowfocus", "--sync", win)
+        xdo(env, "mousemove", "--window", win, "100", "100")
+        xdo(env, "click", "1")                   # grabs (no packet: not grabbed yet)
+        time.sleep(0.3)
+        before = len(open(con, "rb").read())
+        xdo(env, "mousemove_relative", "--", "20", "0")
+        moved = settle(con, before, 0.2).split()
+        before = len(open(con, "rb").read())
+        xdo(env, "click", "1")
+        clicked = settle(con, before, 0.2).split()
+        mon.cmd("quit")
+        p.wait(20)
+    finally:
+        stop(p)
+    fails = 0
+    pk = [int(b, 16) for b in moved]
+    ok = len(pk) >= 3 and len(pk) % 3 == 0 and all(
+        pk[i] & 0x08 and not pk[i] & 0x10 and pk[i + 2] == 0 for i in range(0, len(pk), 3)) and \
+        sum(pk[i + 1] for i in range(0, len(pk), 3)) > 0
+    print("mouse move right: %s  %s" % (" ".join(moved), "ok" if ok else "FAIL"))
+    fails += not ok
+    ck = [int(b, 16) for b in clicked]
+    ok = ck[:3] == [0x09, 0, 0] and ck[3:6] == [0x08, 0, 0]
+    print("mouse click: %s  %s" % (" ".join(clicked), "ok" if ok else "FAIL"))
+    return fails + (not ok)
+
+
 def main():
-    xlat, text_rom, echo_rom = sys.argv[1:4]
+    xlat, text_rom, echo_rom, mouse_rom = sys.argv[1:5]
     for tool in ("Xvfb", "xdotool", "import", "compare", "qemu-system-i386"):
         if not shutil.which(tool):
             print("SKIP: %s not installed (xvfb, xdotool, imagemagick, qemu-system-x86)" % tool)
@@ -221,6 +258,7 @@ def main():
                 fails += not ok
                 print("xdotool %-48s %s  %s" % (steps, "ok  " if ok else "FAIL", mine[steps]) +
                       ("" if ok else "   (qemu sendkey %s: %s)" % (keys, ref[steps])))
+            fails += mouse_test(xlat, mouse_rom, tmp, env)
     finally:
         xvfb.terminate()
         xvfb.wait()

@@ -3,11 +3,16 @@
 ; -DXLATE=1, off with -DXLATE=0; interrupts off: it polls), enables the
 ; keyboard (F4; its ACK is read and dropped), writes "READY\n" to the debug
 ; console (port 0xE9), then echoes every byte it reads from port 0x60 as
-; two hex digits and a space.
+; two hex digits and a space. With -DMOUSE=1 it also enables the aux port
+; and the PS/2 mouse's data reporting (D4 F4; the ACK is dropped), so mouse
+; packets are echoed too.
         bits    16
         org     0                       ; CS = F000, offsets = image offsets
 %ifndef XLATE
 %define XLATE 1
+%endif
+%ifndef MOUSE
+%define MOUSE 0
 %endif
 
 start:  cli
@@ -30,6 +35,19 @@ start:  cli
         out     0x60, al
         call    wait_out
         in      al, 0x60                ; its ACK (0xFA)
+%if MOUSE
+        call    wait_in
+        mov     al, 0xA8                ; enable the aux port
+        out     0x64, al
+        call    wait_in
+        mov     al, 0xD4                ; next byte to the mouse
+        out     0x64, al
+        call    wait_in
+        mov     al, 0xF4                ; mouse: enable data reporting
+        out     0x60, al
+        call    wait_out
+        in      al, 0x60                ; its ACK (0xFA)
+%endif
         mov     si, ready
 .msg:   mov     al, [cs:si]
         test    al, al
