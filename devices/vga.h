@@ -143,6 +143,16 @@ bool vga_render(VGA *v, VGAFrame *f, int64_t now_ns, bool force);
 VGAFrame *vga_frame_new(void);
 void vga_frame_free(VGAFrame *f);
 
+/* The text screen as cells (vga_text.c): char | attr << 8, row-major,
+ * at most max cells. False (cells untouched) in a graphics mode. */
+typedef struct VGAText {
+    int cols, rows;
+    int cursor_x, cursor_y;     /* -1: no cursor */
+    bool graphics;              /* a graphics or VBE mode */
+    bool blank;                 /* the attribute controller shows no picture */
+} VGAText;
+bool vga_text_snapshot(const VGA *v, uint16_t *cells, int max, VGAText *t);
+
 extern const VMStateDesc vga_vmstate;
 
 #endif

@@ -18,6 +18,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "debugger.h"
+#include "display_curses.h"
 #include "display_sdl.h"
 #include "gdbstub.h"
 #include "monitor.h"
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
     DisplaySDL *sdl = NULL;
+    DisplayCurses *curses = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -257,11 +259,18 @@ int main(int argc, char **argv)
         }
     }
 
+    if (opt.display == OPT_DISPLAY_CURSES && !(curses = display_curses_open(&machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -display curses: %s\n", err);
+        status = EXIT_USAGE;
+        goto out_machine;
+    }
+
     status = machine_run(&machine);
     monitor_close(mon);
 out_machine:
     machine_finish(&machine);
     display_sdl_close(sdl);
+    display_curses_close(curses);
     gdbstub_close(gdb);
     dbg_free(debugger);
     machine_free(&machine);
