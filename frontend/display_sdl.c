@@ -235,8 +235,11 @@ static bool on_key(DisplaySDL *d, const SDL_KeyboardEvent *e)
     const KeyDef *k = sdl_key(e->keysym.scancode);
     if (!k)
         return true;
+    unsigned mods = ((mod & KMOD_SHIFT) ? KEYMOD_SHIFT : 0) | ((mod & KMOD_CTRL) ? KEYMOD_CTRL : 0) |
+                    ((mod & KMOD_LALT) ? KEYMOD_ALT : 0) | ((mod & KMOD_RALT) ? KEYMOD_ALT_R : 0);
+    mods &= ~keymap_modifier(k);
     KeyEv ev;
-    ev.n = keymap_set2(k, down, ev.b);
+    ev.n = keymap_set2_mods(k, down, mods, ev.b);
     return ev.n == 0 || machine_request(d->m, key_in, &ev);
 }
 

@@ -49,6 +49,58 @@ const KeyDef *keymap_find(const char *name)
     return NULL;
 }
 
+unsigned keymap_modifier(const KeyDef *k)
+{
+    if (!strcmp(k->name, "shift") || !strcmp(k->name, "shift_r"))
+        return KEYMOD_SHIFT;
+    if (!strcmp(k->name, "ctrl") || !strcmp(k->name, "ctrl_r"))
+        return KEYMOD_CTRL;
+    if (!strcmp(k->name, "alt"))
+        return KEYMOD_ALT;
+    if (!strcmp(k->name, "alt_r"))
+        return KEYMOD_ALT_R;
+    return 0;
+}
+
+int keymap_set2_mods(const KeyDef *k, bool down, unsigned mods, uint8_t *out)
+{
+    static const uint8_t brk[5] = {0xe0, 0x7e, 0xe0, 0xf0, 0x7e};
+    if (!strcmp(k->name, "pause") && (mods & KEYMOD_CTRL)) {
+        if (!down)
+            return 0;
+        memcpy(out, brk, sizeof brk);
+        return 5;
+    }
+    bool print = !strcmp(k->name, "print") || !strcmp(k->name, "sysrq");
+    if (print && (mods & (KEYMOD_ALT | KEYMOD_ALT_R))) {
+        bool r = !(mods & KEYMOD_ALT);
+        int n = 0;
+        if (!down) {
+            out[n++] = 0xf0;
+            out[n++] = 0x84;
+        }
+        if (r)
+            out[n++] = 0xe0;
+        out[n++] = 0xf0;
+        out[n++] = 0x11;
+        if (r)
+            out[n++] = 0xe0;
+        out[n++] = 0x11;
+        if (down)
+            out[n++] = 0x84;
+        return n;
+    }
+    if (print && (mods & (KEYMOD_SHIFT | KEYMOD_CTRL))) {
+        int n = 0;
+        out[n++] = 0xe0;
+        if (!down)
+            out[n++] = 0xf0;
+        out[n++] = 0x7c;
+        return n;
+    }
+    return keymap_set2(k, down, out);
+}
+
 int keymap_set2(const KeyDef *k, bool down, uint8_t *out)
 {
     int n = 0;
@@ -59,7 +111,7 @@ int keymap_set2(const KeyDef *k, bool down, uint8_t *out)
         memcpy(out, seq, sizeof seq);
         return 8;
     }
-    if (!strcmp(k->name, "print")) {
+    if (!strcmp(k->name, "print") || !strcmp(k->name, "sysrq")) {
         /* As a lone key: a fake left shift around the E0 7C code. */
         static const uint8_t make[4] = {0xe0, 0x12, 0xe0, 0x7c};
         static const uint8_t brk[6] = {0xe0, 0xf0, 0x7c, 0xe0, 0xf0, 0x12};

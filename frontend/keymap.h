@@ -16,12 +16,27 @@ typedef struct KeyDef {
     bool e0;                    /* extended: 0xE0 prefix */
 } KeyDef;
 
+/* Modifiers held when a key goes down (they change Pause and Print
+ * Screen, as on a PS/2 keyboard). */
+#define KEYMOD_SHIFT 1u
+#define KEYMOD_CTRL 2u
+#define KEYMOD_ALT 4u            /* left Alt */
+#define KEYMOD_ALT_R 8u
+
 /* The key called name, or NULL. */
 const KeyDef *keymap_find(const char *name);
 /* Set 2 bytes for pressing (down) or releasing the key into out
  * (KEYMAP_SEQ_MAX bytes); returns the count (Pause sends all of its bytes
  * on press and none on release; Print Screen its E0 12 E0 7C form). */
 int keymap_set2(const KeyDef *k, bool down, uint8_t *out);
+/* The same with the modifiers held, as QEMU's PS/2 keyboard sends them:
+ * Ctrl+Pause is Break (E0 7E E0 F0 7E); Alt+Print Screen (or SysRq) is
+ * SysRq 84 wrapped in a release and press of that Alt (F0 11 11 84, and
+ * F0 84 F0 11 11 on release; E0-prefixed for the right Alt); Shift or
+ * Ctrl+Print Screen is E0 7C alone. */
+int keymap_set2_mods(const KeyDef *k, bool down, unsigned mods, uint8_t *out);
+/* The modifier bit a key is (0 for others). */
+unsigned keymap_modifier(const KeyDef *k);
 /* Parse QEMU's sendkey argument ("ctrl-alt-delete"): keys in order into
  * keys (at most max). False with the offending name in err. */
 bool keymap_parse_combo(const char *arg, const KeyDef **keys, int max, int *n, char *err,

@@ -34,8 +34,13 @@ void mon_sendkey(Machine *m, Cmd *c)
         return;
     }
     uint8_t seq[KEYMAP_SEQ_MAX];
-    for (int i = 0; i < n; i++)
-        i8042_key(&m->pc->kbc, seq, keymap_set2(k[i], true, seq));
-    for (int i = n - 1; i >= 0; i--)
-        i8042_key(&m->pc->kbc, seq, keymap_set2(k[i], false, seq));
+    unsigned mods = 0;
+    for (int i = 0; i < n; i++) {
+        i8042_key(&m->pc->kbc, seq, keymap_set2_mods(k[i], true, mods, seq));
+        mods |= keymap_modifier(k[i]);
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        mods &= ~keymap_modifier(k[i]);
+        i8042_key(&m->pc->kbc, seq, keymap_set2_mods(k[i], false, mods, seq));
+    }
 }

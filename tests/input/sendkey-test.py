@@ -13,7 +13,8 @@ KEYS = ["a", "shift-a", "ret", "f1", "ctrl-alt-delete", "kp_enter", "f7", "pause
         "caps_lock", "num_lock", "scroll_lock", "f10", "f11", "f12", "kp_0", "kp_5", "kp_9",
         "kp_add", "kp_subtract", "kp_multiply", "kp_divide", "kp_decimal", "home", "end",
         "pgup", "pgdn", "insert", "delete", "up", "down", "left", "right", "ctrl_r", "alt_r",
-        "shift_r", "meta_l", "meta_r", "compose", "ctrl-shift-alt-z"]
+        "shift_r", "meta_l", "meta_r", "compose", "ctrl-shift-alt-z", "ctrl-pause", "alt-print",
+        "shift-print", "ctrl-print", "alt_r-sysrq", "ctrl_r-pause", "sysrq", "alt-sysrq"]
 
 
 class Monitor:
