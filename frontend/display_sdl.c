@@ -218,7 +218,9 @@ static void set_grab(DisplaySDL *d, bool on)
 static bool on_key(DisplaySDL *d, const SDL_KeyboardEvent *e)
 {
     bool down = e->type == SDL_KEYDOWN;
-    SDL_Keymod mod = SDL_GetModState();
+    /* The modifiers when this event happened (SDL_GetModState would give
+     * them after every event queued so far). */
+    Uint16 mod = e->keysym.mod;
     if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
         if (e->keysym.scancode == SDL_SCANCODE_F) {
             d->fullscreen = !d->fullscreen;

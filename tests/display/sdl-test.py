@@ -9,6 +9,9 @@
     same keys pressed and released in the same order through its monitor's
     sendkey (QEMU is the reference; QEMU's own SDL window is not installed
     here).
+ 2b. Ctrl+Alt+G grabs the pointer (the title says so) and releases it.
+    (Ctrl+Alt+F is not checked: without a window manager, Xvfb does not
+    honour full-screen requests.)
  3. Closing the window (WM_DELETE_WINDOW, sent through libX11) ends the run
     with status 0.
  4. MOUSE_ROM (the echo ROM with the PS/2 mouse reporting): a click grabs
@@ -25,7 +28,10 @@ KEYS = [("key a", "a"), ("keydown shift keydown a keyup a keyup shift", "shift-a
         ("keydown ctrl keydown Home keyup Home keyup ctrl", "ctrl-home"),
         ("key KP_Enter", "kp_enter"), ("key Pause", "pause"), ("key Print", "print"), ("key F12", "f12"),
         ("key Delete", "delete"), ("key Escape", "esc"), ("key Right", "right"), ("key KP_Add", "kp_add"),
-        ("key Super_L", "meta_l"), ("key Insert", "insert"), ("key Return", "ret"), ("key space", "spc")]
+        ("key Super_L", "meta_l"), ("key Insert", "insert"), ("key Return", "ret"), ("key space", "spc"),
+        ("keydown ctrl key Pause keyup ctrl", "ctrl-pause"),
+        ("keydown alt key Print keyup alt", "alt-print"),
+        ("keydown shift key Print keyup shift", "shift-print")]
 
 
 class Monitor:
@@ -237,6 +243,16 @@ def main():
                     before = len(open(con, "rb").read())
                     subprocess.run(["xdotool"] + steps.split(), env=env, timeout=20)
                     mine[steps] = settle(con, before, 0.05)
+                # Ctrl+Alt+G grabs (the title says how to release), again releases.
+                titles = []
+                for _ in range(2):
+                    xdo(env, "key", "ctrl+alt+g")
+                    time.sleep(1.3)                  # the title is refreshed every second
+                    titles.append(xdo(env, "getwindowname", win))
+                ok = titles[0].endswith("Press Ctrl+Alt+G to release grab") and \
+                    "grab" not in titles[1]
+                print("Ctrl+Alt+G: %r, then %r  %s" % (titles[0], titles[1], "ok" if ok else "FAIL"))
+                fails += not ok
                 mon.cmd("quit")
                 p.wait(20)
             finally:
