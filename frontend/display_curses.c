@@ -250,6 +250,7 @@ DisplayCurses *display_curses_open(Machine *m, char *err, size_t errlen)
     nonl();
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
+    set_escdelay(25);           /* a lone Esc is a key, not a sequence's start */
     init_colours(d);
     if (pthread_create(&d->thread, NULL, curses_thread, d) != 0) {
         endwin();

@@ -16,7 +16,8 @@ import os, shutil, socket, subprocess, sys, tempfile, time
 # tmux key, QEMU sendkey
 KEYS = [("a", "a"), ("A", "shift-a"), ("Enter", "ret"), ("Up", "up"), ("F1", "f1"),
         ("Tab", "tab"), ("BSpace", "backspace"), ("!", "shift-1"), ("C-x", "ctrl-x"),
-        ("Home", "home"), ("DC", "delete"), ("NPage", "pgdn"), ("/", "slash"), ("~", "shift-grave_accent")]
+        ("Home", "home"), ("DC", "delete"), ("NPage", "pgdn"), ("/", "slash"), ("~", "shift-grave_accent"),
+        ("Escape", "esc")]
 
 
 def expected_rows():
