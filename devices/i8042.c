@@ -294,6 +294,16 @@ void i8042_key_byte(I8042 *k, uint8_t code)
     push_kbd(k, code);
 }
 
+void i8042_mouse_event(I8042 *k, int dx, int dy, int dz, uint8_t buttons)
+{
+    uint8_t out[4];
+    int n = ps2mouse_event(&k->mouse, dx, dy, dz, buttons, out);
+    if ((k->ctr & I8042_CTR_AUXDIS) || k->q_len + n > I8042_QUEUE)
+        return;   /* port disabled, or no room for the whole packet */
+    for (int i = 0; i < n; i++)
+        push(k, out[i], true, false);
+}
+
 static uint32_t io_rd(void *opaque, uint16_t port, int size)
 {
     (void)size;

@@ -79,6 +79,17 @@ void i8042_write_command(I8042 *k, uint8_t v);
 /* A key event from the host: one scan code byte (set 2, or set 1 when the
  * controller translates), dropped while the keyboard is disabled. */
 void i8042_key_byte(I8042 *k, uint8_t code);
+/* A key event as scan code set 2 bytes (e.g. E0 F0 71 for releasing
+ * Delete), translated to set 1 when the command byte's XLATE bit is set
+ * (i8042_xlate.c; a 0xF0 prefix only applies within one call). Runs on
+ * the vCPU thread. */
+void i8042_key(I8042 *k, const uint8_t *set2_bytes, int n);
+/* A host pointer event for the PS/2 mouse (see ps2mouse_event): its
+ * packet is queued as aux data, whole or not at all, unless the aux port
+ * is disabled. Runs on the vCPU thread. */
+void i8042_mouse_event(I8042 *k, int dx, int dy, int dz, uint8_t buttons);
+/* The 8042's set 2 -> set 1 translation of one code (no 0xF0 handling). */
+uint8_t i8042_translate(uint8_t set2);
 
 /* Registry entry (registered as "i8042"). */
 extern const VMStateDesc i8042_vmstate;

@@ -328,11 +328,11 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     i8042_init(&pc->kbc, &pc->io, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12), &pc->mem,
                pc_reset_cb, pc);
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
-    /* The standard VGA, ISA form: frame buffer at VGA_ISA_LFB (a PCI bus
-     * moves it to BAR0 with vga_map_lfb). */
+    /* The standard VGA; devices/vga_pci.c makes it PCI 1234:1111 (frame
+     * buffer in BAR0) and places its video BIOS. */
     if (!cfg->no_vga) {
         pc->vga = calloc(1, sizeof *pc->vga);
-        if (!pc->vga || !vga_isa_init(pc->vga, &pc->mem, &pc->io, &pc->clock)) {
+        if (!pc->vga || !vga_init(pc->vga, &pc->mem, &pc->io, &pc->clock)) {
             snprintf(err, errlen, "cannot allocate the VGA's video memory");
             goto fail;
         }
@@ -355,6 +355,8 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         goto fail;
     if (pc->vga)
         vm_register(&pc->vm, "vga", &vga_vmstate, pc->vga);
+    if (!pc_vga_pci_init(pc, err, errlen))
+        goto fail;
     if (!pc_disks_init(pc, cfg->disks, err, errlen))
         goto fail;
     return true;
@@ -404,6 +406,8 @@ void pc_free(PC *pc)
     mem_free(&pc->mem);
     free(pc->vga);
     pc->vga = NULL;
+    free(pc->vga_pci);
+    pc->vga_pci = NULL;
 }
 
 void pc_reset(PC *pc)

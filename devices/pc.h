@@ -31,6 +31,7 @@
 #include "pit.h"
 #include "uart.h"
 #include "vga.h"
+#include "vga_pci.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -65,7 +66,7 @@ typedef struct PCConfig {
     const char *boot_order;       /* -boot order= (NULL: "cad") */
     bool boot_menu;               /* -boot menu=on */
     int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
-    bool no_vga;                  /* -vga none (default: -vga std, ISA form) */
+    bool no_vga;                  /* -vga none (default: -vga std, PCI 00:02.0) */
     /* Floppy and IDE drives, -boot (devices/pc_disks.c); NULL = none. */
     const PCDisks *disks;
 } PCConfig;
@@ -87,6 +88,7 @@ typedef struct PC {
     I8042 kbc;                    /* keyboard controller, 0x60/0x64, IRQ1/IRQ12 */
     ACPI acpi;                    /* PM1a registers and PM timer at 0x600 */
     VGA *vga;                     /* -vga std (NULL with -vga none) */
+    VGAPCI *vga_pci;              /* its PCI function 00:02.0 (devices/vga_pci.c) */
     VMRegistry vm;                /* every device: reset, state save/load */
     PCIBus pci;                   /* bus 0, 0xCF8/0xCFC */
     I440FX i440fx;                /* 00.0 host bridge, PAM */

@@ -9,7 +9,8 @@
  * wrap, EB read data (FA + one 3-byte packet), EA stream mode, E9 status
  * request (FA + 3 status bytes), E8 resolution (argument 0-3), E7/E6
  * scaling 2:1/1:1. Unknown commands and bad arguments answer FE.
- * No host pointer drives it yet: movement packets are all zeros.
+ * Host pointer events become movement packets with ps2mouse_event
+ * (ps2mouse_event.c); EB (remote read) still reports no movement.
  */
 #ifndef XLAT86_PS2MOUSE_H
 #define XLAT86_PS2MOUSE_H
@@ -34,5 +35,10 @@ void ps2mouse_reset(PS2Mouse *m);
 /* A byte from the host (controller command 0xD4): the response bytes go
  * to out (at most 4), their count is returned. */
 int ps2mouse_write(PS2Mouse *m, uint8_t b, uint8_t out[4]);
+/* A host pointer event: movement (dy > 0 = up), wheel (dz > 0 = toward
+ * the user), buttons (bit 0 left, 1 right, 2 middle). The packet (3
+ * bytes, 4 for the wheel mouse) goes to out; 0 when the mouse does not
+ * report (disabled, remote or wrap mode). */
+int ps2mouse_event(PS2Mouse *m, int dx, int dy, int dz, uint8_t buttons, uint8_t out[4]);
 
 #endif

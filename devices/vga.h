@@ -49,8 +49,10 @@ enum {
 #define VBE_8BIT_DAC 0x20
 #define VBE_LFB_ENABLED 0x40
 #define VBE_NOCLEARMEM 0x80
-#define VBE_MAX_XRES 2560
-#define VBE_MAX_YRES 1600
+/* QEMU's limits (what GETCAPS reports; SeaVGABIOS drops modes above them).
+ * Modes larger than VGA_MAX_W x VGA_MAX_H render their top-left part. */
+#define VBE_MAX_XRES 16000
+#define VBE_MAX_YRES 12000
 #define VBE_MAX_BPP 32
 
 /* Maximum frame the renderer produces. */
@@ -140,6 +142,16 @@ void vga_mark_dirty(VGA *v, uint32_t off, uint32_t len);
 bool vga_render(VGA *v, VGAFrame *f, int64_t now_ns, bool force);
 VGAFrame *vga_frame_new(void);
 void vga_frame_free(VGAFrame *f);
+
+/* The text screen as cells (vga_text.c): char | attr << 8, row-major,
+ * at most max cells. False (cells untouched) in a graphics mode. */
+typedef struct VGAText {
+    int cols, rows;
+    int cursor_x, cursor_y;     /* -1: no cursor */
+    bool graphics;              /* a graphics or VBE mode */
+    bool blank;                 /* the attribute controller shows no picture */
+} VGAText;
+bool vga_text_snapshot(const VGA *v, uint16_t *cells, int max, VGAText *t);
 
 extern const VMStateDesc vga_vmstate;
 

@@ -19,6 +19,8 @@
 #include "loader.h"
 #include "machine.h"
 #include "debugger.h"
+#include "display_curses.h"
+#include "display_sdl.h"
 #include "gdbstub.h"
 #include "monitor.h"
 #include "mux.h"
@@ -98,6 +100,8 @@ int main(int argc, char **argv)
     Tui *tui = NULL;
     Debugger *debugger = NULL;
     GdbStub *gdb = NULL;
+    DisplaySDL *sdl = NULL;
+    DisplayCurses *curses = NULL;
     int rc, status;
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
@@ -283,6 +287,25 @@ int main(int argc, char **argv)
         }
     }
 
+    /* -display sdl, or by default with a VGA and $DISPLAY set (display_sdl.h). */
+    if (opt.display == OPT_DISPLAY_SDL ||
+        (opt.display == OPT_DISPLAY_DEFAULT && !opt.nographic && pc->vga && getenv("DISPLAY") &&
+         *getenv("DISPLAY") && display_sdl_available())) {
+        err[0] = '\0';
+        sdl = display_sdl_open(&machine, err, sizeof err);
+        if (!sdl && opt.display == OPT_DISPLAY_SDL) {
+            fprintf(stderr, "xlat86: -display sdl: %s\n", err);
+            status = EXIT_USAGE;
+            goto out_machine;
+        }
+    }
+
+    if (opt.display == OPT_DISPLAY_CURSES && !(curses = display_curses_open(&machine, err, sizeof err))) {
+        fprintf(stderr, "xlat86: -display curses: %s\n", err);
+        status = EXIT_USAGE;
+        goto out_machine;
+    }
+
     if (opt.debugger_tui && !(tui = tui_open(&machine, err, sizeof err))) {
         fprintf(stderr, "xlat86: -debugger tui: %s\n", err);
         status = EXIT_USAGE;
@@ -300,6 +323,9 @@ int main(int argc, char **argv)
     monitor_close(mon);
     mux_close(mux);
 out_machine:
+    machine_finish(&machine);
+    display_sdl_close(sdl);
+    display_curses_close(curses);
     gdbstub_close(gdb);
     dbg_free(debugger);
     machine_free(&machine);

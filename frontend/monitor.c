@@ -321,6 +321,7 @@ static const CmdDef commands[] = {
     {"loadvm", "file", "restore the machine state saved in a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
     {"quit|q", "", "quit the emulator", 0, do_quit},
     {"savevm", "file", "save the machine state to a file (QEMU: a snapshot tag)", 1, do_savevm_loadvm},
+    {"sendkey", "keys [hold_ms]", "send keys to the VM (e.g. 'sendkey ctrl-alt-f1')", -1, mon_sendkey},
     {"screendump", "filename", "save screen to a PNG file (PPM when it ends in .ppm)", 1, do_screendump},
     {"stop|s", "", "stop emulation", 0, do_stop},
     {"system_reset", "", "reset the system", 0, do_reset},

@@ -45,6 +45,8 @@ extern const size_t mon_tb_n_info;
 /* monitor_sys.c: info pic|irq|pit|idt|gdt|ldt|tss. */
 extern const CmdDef mon_sys_info_commands[];
 extern const size_t mon_sys_n_info;
+/* monitor_input.c: sendkey KEYS [HOLD_MS]. */
+void mon_sendkey(Machine *m, Cmd *c);
 /* The prelaunch flag of `info status` (cleared by cont and step commands). */
 void monitor_clear_prelaunch(Monitor *mon);
 

@@ -610,6 +610,9 @@ void options_usage(FILE *f)
 "-m SIZE                 guest RAM in MiB, 1..3072; suffix M or G (default 128)\n"
 "-vga std|none           standard VGA with Bochs VBE (default), or no VGA\n"
 "-display none           no display window (the VGA still runs: monitor screendump)\n"
+"-display sdl            SDL2 window (default with a VGA and $DISPLAY set);\n"
+"                        Ctrl+Alt+F full screen, Ctrl+Alt+G grab/release\n"
+"-display curses         the VGA's text modes in the terminal\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images: guest writes stay in memory\n"
@@ -779,12 +782,14 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
             rc = opt_accel(out, arg, err, errlen);
             break;
         case O_DISPLAY:
-            /* The VGA renders (screendump works); the SDL window and the
-             * curses display are not written yet (issue 12). */
             if (!strcmp(arg, "none"))
                 out->display = OPT_DISPLAY_NONE;
+            else if (!strcmp(arg, "sdl"))
+                out->display = OPT_DISPLAY_SDL;
+            else if (!strcmp(arg, "curses"))
+                out->display = OPT_DISPLAY_CURSES;
             else
-                rc = fail(err, errlen, "-display %s: not available yet (only -display none)", arg);
+                rc = fail(err, errlen, "-display %s: not available (use sdl, curses or none)", arg);
             break;
         case O_VGA:
             if (!strcmp(arg, "std"))
@@ -899,8 +904,11 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
          * with the monitor on the terminal (and no -nographic), QEMU's COM1
          * goes to a display console instead: here it discards its output. */
         bool mon_stdio = out->monitor && !strcmp(out->monitor, "stdio");
+        /* -display curses owns the terminal: COM1 goes nowhere (QEMU: a
+         * console inside the display). */
+        bool curses = out->display == OPT_DISPLAY_CURSES;
         if (out->n_serial == 0)
-            strcpy(out->serial[0], mon_stdio && !out->nographic ? "null" : "stdio");
+            strcpy(out->serial[0], (mon_stdio && !out->nographic) || curses ? "null" : "stdio");
         for (int i = 0; i < out->n_serial && rc == 0; i++) {
             char what[OPT_SPEC_MAX + 16];
             snprintf(what, sizeof what, "-serial %s", out->serial[i]);
@@ -932,6 +940,16 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 rc = fail(err, errlen, "-monitor stdio: the terminal is already a debug console's "
                           "(port 0x%x); use -debugcon file:PATH", out->debugcon[i].port);
         }
+        /* -display curses: nothing else may read or write the terminal. */
+        for (int i = 0; curses && rc == 0 && i < out->n_serial; i++)
+            if (!strcmp(out->serial[i], "stdio"))
+                rc = fail(err, errlen, "-serial stdio: the terminal is -display curses'");
+        for (int i = 0; curses && rc == 0 && i < out->n_debugcon; i++)
+            if (!strcmp(out->debugcon[i].spec, "stdio"))
+                rc = fail(err, errlen, "-debugcon stdio: the terminal is -display curses'");
+        if (curses && rc == 0 && (mon_stdio || out->nographic))
+            rc = fail(err, errlen, "%s: the terminal is -display curses'",
+                      mon_stdio ? "-monitor stdio" : "-nographic");
     }
     free(st);
     return rc;

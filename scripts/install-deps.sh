@@ -5,8 +5,11 @@ set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios seabios
-gdb libpng-dev libncurses-dev tmux"
-# libncurses-dev: the TUI debugger; tmux: its test (ctest boot/tui)
+gdb libpng-dev
+vgabios xvfb xdotool imagemagick libncurses-dev tmux"
+# vgabios: the LGPL VGA BIOS that Bochs' BIOS gets at 0xC0000 (devices/vga_pci.c);
+# xvfb, xdotool, imagemagick: test display/sdl (an SDL window under Xvfb);
+# libncurses-dev: -display curses (ncursesw); tmux: test display/curses
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # seabios: xlat86's default firmware (bios.bin) and tests boot/seabios*;
 # bochsbios: test boot/bochs-bios; libpng-dev: screendump PNGs

@@ -94,7 +94,7 @@ bad "-chardev bad"        '-chardev pty,id=x' -chardev pty,id=x
 bad "undefined chardev"   "chardev 'nope' is not defined" -device isa-debugcon,chardev=nope
 bad "-icount 11"          '-icount 11' -icount 11
 bad "-accel kvm -icount" '^xlat86: -icount: not with -accel kvm' -accel kvm -icount 0
-bad "-display sdl"        '-display sdl: not available yet' -display sdl
+bad "-display gtk"        '^xlat86: -display gtk: not available (use sdl, curses or none)$' -display gtk
 bad "-gdb foo"             "^xlat86: -gdb foo: use tcp::PORT, tcp:HOST:PORT or unix:PATH$" -gdb foo
 bad "-gdb tcp::0"          "^xlat86: -gdb tcp::0: bad port '0'$" -gdb tcp::0
 bad "-gdb tcp::99999"      "^xlat86: -gdb tcp::99999: bad port" -gdb tcp::99999

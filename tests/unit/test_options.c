@@ -155,9 +155,16 @@ static void test_nographic_display(void **state)
     assert_int_equal(parse("-nographic", "-serial", "file:/tmp/x", NULL), 0);
     assert_string_equal(opt.serial[0], "file:/tmp/x");
     assert_int_equal(parse("-display", "none", NULL), 0);
-    assert_fails_naming("-display sdl", "-display", "sdl");
+    assert_int_equal(parse("-display", "sdl", NULL), 0);
+    assert_int_equal(opt.display, OPT_DISPLAY_SDL);
+    assert_int_equal(parse("-display", "curses", NULL), 0);
+    assert_int_equal(opt.display, OPT_DISPLAY_CURSES);
+    assert_string_equal(opt.serial[0], "null");          /* the terminal is the display's */
+    assert_int_equal(parse("-display", "curses", "-serial", "stdio", NULL), -1);
+    assert_int_equal(parse("-display", "curses", "-nographic", NULL), -1);
+    assert_fails_naming("-display vnc", "-display", "vnc");
     assert_int_equal(parse("-display", "gtk", NULL), -1);
-    assert_non_null(strstr(err, "not available yet"));
+    assert_non_null(strstr(err, "not available"));
     assert_fails_naming("-display", "-display");
 }
 

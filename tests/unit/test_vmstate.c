@@ -89,7 +89,7 @@ static void registry_lists_every_device(void **state)
     static const char *const want[] = {"clock", "pic", "pit", "uart0", "uart1",
                                        "a20", "board", "i8042", "acpi", "cmos",
                                        "pcibus", "i440fx", "piix3", "piix4-pm", "dma",
-                                       "fw_cfg", "vga",
+                                       "fw_cfg", "vga", "vga-pci",
                                        "fdc", "ide0", "ide1"};
     assert_int_equal(pc.vm.n, (int)(sizeof want / sizeof want[0]));
     for (int i = 0; i < pc.vm.n; i++)
