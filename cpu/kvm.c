@@ -60,6 +60,11 @@ typedef struct Kvm {
     void (*prev_map_changed)(void *);
     void *prev_map_opaque;
     IRQ pic_in_saved[16];           /* kernel-irqchip: the PIC inputs we took over */
+    /* Debugger points in the guest-debug debug registers (not the
+     * guest's own DR0-DR7): a watchpoint may take several aligned slots. */
+    struct { bool used, exec; uint32_t addr, len; uint32_t lin, wlen; EngineWatchKind kind; } dr[4];
+    bool bp_skip;                   /* the next instruction does not stop at a breakpoint */
+    EngineWatchHit last_watch;
 } Kvm;
 
 static __thread Kvm *tls_kvm;
@@ -315,6 +320,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     k->shutdown = s->shutdown;
     k->if_flag = (s->eflags & F_IF) != 0;
     k->ready_valid = false;
+    k->bp_skip = true;
 }
 
 static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true); }
@@ -440,6 +446,146 @@ static void first_run(Kvm *k)
     k->have_timer = timer_create(CLOCK_MONOTONIC, &sev, &k->timer) == 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Guest debug (KVM_SET_GUEST_DEBUG): the debugger's breakpoints and   */
+/* watchpoints live in kvm_guest_debug.arch.debugreg, which KVM loads   */
+/* into the processor's DR0-DR7 while the guest runs; the guest's own   */
+/* debug registers are kept apart (SDM vol. 3, 18.2 for the encoding).  */
+
+static bool any_dr(const Kvm *k)
+{
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used) return true;
+    return false;
+}
+
+/* single: trap after one instruction; no_exec: leave the instruction
+ * breakpoints out (stepping over the one at EIP). */
+static void apply_debug(Kvm *k, bool single, bool no_exec)
+{
+    struct kvm_guest_debug dbg;
+    memset(&dbg, 0, sizeof dbg);
+    uint64_t dr7 = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!k->dr[i].used || (no_exec && k->dr[i].exec)) continue;
+        uint64_t rw = k->dr[i].exec ? 0 : k->dr[i].kind == WATCH_WRITE ? 1 : 3;
+        uint64_t len = k->dr[i].exec ? 0 : k->dr[i].len == 4 ? 3 : k->dr[i].len - 1;
+        dbg.arch.debugreg[i] = k->dr[i].addr;
+        dr7 |= (1ull << (2 * i)) | (rw << (16 + 4 * i)) | (len << (18 + 4 * i));
+    }
+    if (dr7) {
+        dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+        dbg.arch.debugreg[7] = dr7 | 0x400;   /* bit 10 reads as 1 */
+    }
+    if (single) dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+    if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0 && (dbg.control || any_dr(k)))
+        fprintf(stderr, "xlat86: kvm: KVM_SET_GUEST_DEBUG: %s\n", strerror(errno));
+}
+
+static uint32_t cur_lin(Kvm *k)
+{
+    struct kvm_regs r;
+    struct kvm_sregs sr;
+    complete_io(k);
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) return 0;
+    return (uint32_t)(sr.cs.base + r.rip);
+}
+
+static bool bp_at(const Kvm *k, uint32_t lin)
+{
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && k->dr[i].exec && k->dr[i].addr == lin) return true;
+    return false;
+}
+
+static bool kvm_bp_insert(Engine *e, uint32_t lin)
+{
+    Kvm *k = kvm_of(e);
+    if (bp_at(k, lin)) return true;
+    for (int i = 0; i < 4; i++)
+        if (!k->dr[i].used) {
+            k->dr[i].used = k->dr[i].exec = true;
+            k->dr[i].addr = k->dr[i].lin = lin;
+            k->dr[i].len = k->dr[i].wlen = 1;
+            apply_debug(k, false, false);
+            return true;
+        }
+    return false;   /* four debug registers, shared with watchpoints */
+}
+
+static void kvm_bp_remove(Engine *e, uint32_t lin)
+{
+    Kvm *k = kvm_of(e);
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && k->dr[i].exec && k->dr[i].addr == lin) k->dr[i].used = false;
+    apply_debug(k, false, false);
+}
+
+/* A range becomes naturally aligned pieces of 4, 2 or 1 bytes, one debug
+ * register each (x86 has no read-only watch: reads use read/write). */
+static bool kvm_wp_insert(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    Kvm *k = kvm_of(e);
+    int slot[4], n = 0;
+    for (int i = 0; i < 4; i++)
+        if (!k->dr[i].used) slot[n++] = i;
+    uint32_t a = lin, left = len;
+    int need = 0;
+    while (left) {
+        uint32_t sz = (left >= 4 && !(a & 3)) ? 4 : (left >= 2 && !(a & 1)) ? 2 : 1;
+        if (need == n) return false;
+        need++;
+        a += sz;
+        left -= sz;
+    }
+    if (!len) return false;
+    a = lin, left = len;
+    for (int j = 0; left; j++) {
+        uint32_t sz = (left >= 4 && !(a & 3)) ? 4 : (left >= 2 && !(a & 1)) ? 2 : 1;
+        int i = slot[j];
+        k->dr[i].used = true;
+        k->dr[i].exec = false;
+        k->dr[i].addr = a;
+        k->dr[i].len = sz;
+        k->dr[i].lin = lin;
+        k->dr[i].wlen = len;
+        k->dr[i].kind = kind;
+        a += sz;
+        left -= sz;
+    }
+    apply_debug(k, false, false);
+    return true;
+}
+
+static void kvm_wp_remove(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    Kvm *k = kvm_of(e);
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && !k->dr[i].exec && k->dr[i].lin == lin && k->dr[i].wlen == len &&
+            k->dr[i].kind == kind)
+            k->dr[i].used = false;
+    apply_debug(k, false, false);
+}
+
+static void kvm_watch_hit(Engine *e, EngineWatchHit *out) { *out = kvm_of(e)->last_watch; }
+
+/* KVM_EXIT_DEBUG: which debug register fired (DR6.B0-B3), or the
+ * single-step trap (DR6.BS) that gives STOP_BUDGET. */
+static EngineStop debug_exit(Kvm *k)
+{
+    uint32_t dr6 = k->run->debug.arch.dr6;
+    for (int i = 0; i < 4; i++) {
+        if (!(dr6 & (1u << i)) || !k->dr[i].used) continue;
+        if (k->dr[i].exec) {
+            k->bp_skip = true;
+            return STOP_BREAKPOINT;
+        }
+        k->last_watch = (EngineWatchHit){k->dr[i].lin, k->dr[i].wlen, k->dr[i].kind == WATCH_WRITE};
+        return STOP_WATCHPOINT;
+    }
+    return STOP_BUDGET;
+}
+
 static EngineStop run_loop(Kvm *k, bool step)
 {
     struct kvm_run *r = k->run;
@@ -450,9 +596,20 @@ static EngineStop run_loop(Kvm *k, bool step)
     int64_t slice = next == INT64_MAX ? SLICE_MAX_NS : next - now;
     if (slice > SLICE_MAX_NS) slice = SLICE_MAX_NS;
     if (slice < SLICE_MIN_NS) slice = SLICE_MIN_NS;
+    /* Leaving a breakpoint: one instruction without the instruction
+     * breakpoints, then on with them. */
+    bool over = false;
+    if (k->bp_skip) {
+        k->bp_skip = false;
+        over = bp_at(k, cur_lin(k));
+    }
+    if (over || step) apply_debug(k, true, over);
     arm_timer(k, slice);
     for (bool done = false; !done;) {
-        if (__atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) break;
+        if (__atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) {
+            r->immediate_exit = 0;
+            break;
+        }
         if (k->pc->exit_requested || k->pc->reset_requested) break;
         if (!k->irqchip) {
             if (k->halted && !k->nmi && !(k->intr && k->if_flag)) {
@@ -489,7 +646,15 @@ static EngineStop run_loop(Kvm *k, bool step)
         case KVM_EXIT_INTR:
             break;
         case KVM_EXIT_DEBUG:
-            done = true;
+            stop = debug_exit(k);
+            if (stop != STOP_BUDGET || step) {
+                done = true;
+            } else if (over) {
+                over = false;   /* stepped over the breakpoint: go on */
+                apply_debug(k, false, false);
+            } else {
+                done = true;
+            }
             break;
         case KVM_EXIT_SHUTDOWN:
             k->shutdown = true;
@@ -534,28 +699,26 @@ static EngineStop run_loop(Kvm *k, bool step)
         }
     }
     arm_timer(k, 0);
+    if (over) k->bp_skip = true;   /* ended before the step over it */
+    if (over || step) apply_debug(k, false, false);
     return stop;
 }
 
 static EngineStop kvm_run(Engine *e, uint64_t budget)
 {
-    (void)budget;   /* KVM cannot count instructions: a time slice instead */
-    return run_loop(kvm_of(e), false);
+    /* KVM cannot count instructions: a time slice instead; run(0) only
+     * takes a pending kick. */
+    Kvm *k = kvm_of(e);
+    if (budget == 0) {
+        __atomic_store_n(&k->kicked, 0, __ATOMIC_SEQ_CST);
+        k->run->immediate_exit = 0;
+        return STOP_BUDGET;
+    }
+    return run_loop(k, false);
 }
 
 /* One instruction through the guest-debug single-step. */
-static EngineStop kvm_step(Engine *e)
-{
-    Kvm *k = kvm_of(e);
-    struct kvm_guest_debug dbg;
-    memset(&dbg, 0, sizeof dbg);
-    dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-    (void)ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
-    EngineStop s = run_loop(k, true);
-    memset(&dbg, 0, sizeof dbg);
-    (void)ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
-    return s;
-}
+static EngineStop kvm_step(Engine *e) { return run_loop(kvm_of(e), true); }
 
 static void kvm_kick(Engine *e)
 {
@@ -614,6 +777,11 @@ static const EngineOps kvm_ops = {
     .reset = kvm_reset,
     .flush = kvm_flush,
     .icount = kvm_icount,
+    .bp_insert = kvm_bp_insert,
+    .bp_remove = kvm_bp_remove,
+    .wp_insert = kvm_wp_insert,
+    .wp_remove = kvm_wp_remove,
+    .watch_hit = kvm_watch_hit,
 };
 
 /* kernel-irqchip=on: the board's IRQ lines drive the kernel's PICs and
