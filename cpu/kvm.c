@@ -52,6 +52,7 @@ typedef struct Kvm {
     timer_t timer;
     int sig;
     MemSlot slots[MAX_SLOTS];
+    MemRegion *slot_log[MAX_SLOTS]; /* dirty-logged region the slot lies in, or NULL */
     int nslots;
     /* ROM runs are mapped through private copies (see rom_copy). */
     struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
@@ -100,11 +101,11 @@ static void collect_slot(void *opaque, const MemSlot *slot)
     l->s[l->n++] = *slot;
 }
 
-static void set_slot(Kvm *k, int i, const MemSlot *s)
+static void set_slot(Kvm *k, int i, const MemSlot *s, bool log)
 {
     struct kvm_userspace_memory_region r = {
         .slot = (uint32_t)i,
-        .flags = 0,
+        .flags = log ? KVM_MEM_LOG_DIRTY_PAGES : 0,
         .guest_phys_addr = s ? s->gpa : 0,
         .memory_size = s ? s->size : 0,
         .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
@@ -143,11 +144,27 @@ static void sync_slots(Kvm *k)
     for (int i = 0; i < l.n; i++)
         if (l.s[i].readonly) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
     if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
-    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n)) return;
-    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL);
-    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i]);
+    MemRegion *log[MAX_SLOTS];
+    for (int i = 0; i < l.n; i++) log[i] = l.s[i].readonly ? NULL : kvm_dirty_region(&k->pc->mem, &l.s[i]);
+    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n) &&
+        !memcmp(log, k->slot_log, sizeof(MemRegion *) * (size_t)l.n))
+        return;
+    /* Pages KVM logged in a slot about to go are merged first. */
+    for (int i = 0; i < k->nslots; i++)
+        if (k->slot_log[i]) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], k->slot_log[i]);
+    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false);
+    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL);
     memcpy(k->slots, l.s, sizeof(MemSlot) * (size_t)l.n);
+    memcpy(k->slot_log, log, sizeof(MemRegion *) * (size_t)l.n);
     k->nslots = l.n;
+}
+
+/* mem_dirty_get_and_clear asks: KVM's log of every slot inside r. */
+static void on_dirty_sync(void *opaque, MemRegion *r)
+{
+    Kvm *k = opaque;
+    for (int i = 0; i < k->nslots; i++)
+        if (k->slot_log[i] == r) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], r);
 }
 
 static void on_map_changed(void *opaque)
@@ -747,6 +764,10 @@ static void kvm_destroy(Engine *e)
     Kvm *k = kvm_of(e);
     if (k->pc) {
         if (k->pc->engine == e) pc_attach_engine(k->pc, NULL);
+        if (k->pc->mem.dirty_sync == on_dirty_sync && k->pc->mem.dirty_opaque == k) {
+            k->pc->mem.dirty_sync = NULL;
+            k->pc->mem.dirty_opaque = NULL;
+        }
         if (k->pc->mem.map_changed == on_map_changed && k->pc->mem.map_opaque == k) {
             k->pc->mem.map_changed = k->prev_map_changed;
             k->pc->mem.map_opaque = k->prev_map_opaque;
@@ -882,6 +903,8 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->prev_map_opaque = pc->mem.map_opaque;
     pc->mem.map_changed = on_map_changed;
     pc->mem.map_opaque = k;
+    pc->mem.dirty_sync = on_dirty_sync;
+    pc->mem.dirty_opaque = k;
     sync_slots(k);
     if (k->irqchip) {
         for (int i = 0; i < 16; i++) {
