@@ -6,7 +6,9 @@ set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios seabios
-gdb libpng-dev"
+gdb libpng-dev
+gnuplot-nox"
+# gnuplot-nox: the bar chart (PNG) of xlat86 bench / scripts/bench.sh
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # seabios: xlat86's default firmware (bios.bin) and tests boot/seabios*;
 # bochsbios: test boot/bochs-bios; libpng-dev: screendump PNGs
