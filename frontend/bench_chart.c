@@ -60,7 +60,7 @@ bool bench_chart(const BenchTable *t, const char *png, char *err, size_t errlen)
                "set title 'xlat86 bench: nanoseconds per operation (log scale, lower is faster)'\n"
                "set style data histograms\nset style histogram clustered gap 1\n"
                "set style fill solid 0.8 border -1\nset logscale y\nset yrange [1:*]\n"
-               "set ylabel 'ns per operation'\nset grid ytics\nset key top left\n"
+               "set ylabel 'ns per operation'\nset grid ytics\nset key outside right top\n"
                "set datafile missing '?'\n"
                "plot for [c=2:%d] '%s' using c:xtic(1) title columnheader(c)\n",
             png, t->nengines + 1, dat);
