@@ -282,9 +282,13 @@ int bench_main(int argc, char **argv)
     fprintf(csv, "workload,engine,iterations,status,value,unit\n");
     BenchTable tab = {.nengines = neng};
     for (int j = 0; j < neng; j++) tab.engines[j] = eng[j].name;
-    printf("%-8s", "ns/op");
-    for (int j = 0; j < neng; j++) printf(" %14s", eng[j].name);
-    printf("\n");
+    bool any_micro = false;
+    for (int w = 0; w < nwork; w++) any_micro |= strcmp(work[w], "cpu") && strcmp(work[w], "linux");
+    if (any_micro) {
+        printf("%-8s", "ns/op");
+        for (int j = 0; j < neng; j++) printf(" %14s", eng[j].name);
+        printf("\n");
+    }
     for (int w = 0; w < nwork; w++) {
         if (!strcmp(work[w], "cpu") || !strcmp(work[w], "linux")) continue;
         printf("%-8s", work[w]);
