@@ -623,7 +623,9 @@ static EngineStop run_loop(Kvm *k, bool step)
     if (over || step) apply_debug(k, true, over);
     arm_timer(k, slice);
     for (bool done = false; !done;) {
-        if (__atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) {
+        /* A step is one instruction whatever the kick: the kick stays
+         * pending for the next run(). */
+        if (!step && __atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) {
             r->immediate_exit = 0;
             break;
         }
@@ -638,6 +640,7 @@ static EngineStop run_loop(Kvm *k, bool step)
         int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
         r->immediate_exit = 0;
         if (rc < 0) {
+            if ((errno == EINTR || errno == EAGAIN) && step) continue;
             if (errno == EINTR || errno == EAGAIN) break;
             report(k, strerror(errno));
             stop = STOP_ERROR;
