@@ -52,6 +52,7 @@ typedef struct Kvm {
     timer_t timer;
     int sig;
     MemSlot slots[MAX_SLOTS];
+    MemRegion *slot_log[MAX_SLOTS]; /* dirty-logged region the slot lies in, or NULL */
     int nslots;
     /* ROM runs are mapped through private copies (see rom_copy). */
     struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
@@ -60,6 +61,11 @@ typedef struct Kvm {
     void (*prev_map_changed)(void *);
     void *prev_map_opaque;
     IRQ pic_in_saved[16];           /* kernel-irqchip: the PIC inputs we took over */
+    /* Debugger points in the guest-debug debug registers (not the
+     * guest's own DR0-DR7): a watchpoint may take several aligned slots. */
+    struct { bool used, exec; uint32_t addr, len; uint32_t lin, wlen; EngineWatchKind kind; } dr[4];
+    bool bp_skip;                   /* the next instruction does not stop at a breakpoint */
+    EngineWatchHit last_watch;
 } Kvm;
 
 static __thread Kvm *tls_kvm;
@@ -95,11 +101,11 @@ static void collect_slot(void *opaque, const MemSlot *slot)
     l->s[l->n++] = *slot;
 }
 
-static void set_slot(Kvm *k, int i, const MemSlot *s)
+static void set_slot(Kvm *k, int i, const MemSlot *s, bool log)
 {
     struct kvm_userspace_memory_region r = {
         .slot = (uint32_t)i,
-        .flags = 0,
+        .flags = log ? KVM_MEM_LOG_DIRTY_PAGES : 0,
         .guest_phys_addr = s ? s->gpa : 0,
         .memory_size = s ? s->size : 0,
         .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
@@ -138,11 +144,27 @@ static void sync_slots(Kvm *k)
     for (int i = 0; i < l.n; i++)
         if (l.s[i].readonly) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
     if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
-    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n)) return;
-    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL);
-    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i]);
+    MemRegion *log[MAX_SLOTS];
+    for (int i = 0; i < l.n; i++) log[i] = l.s[i].readonly ? NULL : kvm_dirty_region(&k->pc->mem, &l.s[i]);
+    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n) &&
+        !memcmp(log, k->slot_log, sizeof(MemRegion *) * (size_t)l.n))
+        return;
+    /* Pages KVM logged in a slot about to go are merged first. */
+    for (int i = 0; i < k->nslots; i++)
+        if (k->slot_log[i]) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], k->slot_log[i]);
+    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false);
+    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL);
     memcpy(k->slots, l.s, sizeof(MemSlot) * (size_t)l.n);
+    memcpy(k->slot_log, log, sizeof(MemRegion *) * (size_t)l.n);
     k->nslots = l.n;
+}
+
+/* mem_dirty_get_and_clear asks: KVM's log of every slot inside r. */
+static void on_dirty_sync(void *opaque, MemRegion *r)
+{
+    Kvm *k = opaque;
+    for (int i = 0; i < k->nslots; i++)
+        if (k->slot_log[i] == r) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], r);
 }
 
 static void on_map_changed(void *opaque)
@@ -315,6 +337,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     k->shutdown = s->shutdown;
     k->if_flag = (s->eflags & F_IF) != 0;
     k->ready_valid = false;
+    k->bp_skip = true;
 }
 
 static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true); }
@@ -440,6 +463,146 @@ static void first_run(Kvm *k)
     k->have_timer = timer_create(CLOCK_MONOTONIC, &sev, &k->timer) == 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Guest debug (KVM_SET_GUEST_DEBUG): the debugger's breakpoints and   */
+/* watchpoints live in kvm_guest_debug.arch.debugreg, which KVM loads   */
+/* into the processor's DR0-DR7 while the guest runs; the guest's own   */
+/* debug registers are kept apart (SDM vol. 3, 18.2 for the encoding).  */
+
+static bool any_dr(const Kvm *k)
+{
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used) return true;
+    return false;
+}
+
+/* single: trap after one instruction; no_exec: leave the instruction
+ * breakpoints out (stepping over the one at EIP). */
+static void apply_debug(Kvm *k, bool single, bool no_exec)
+{
+    struct kvm_guest_debug dbg;
+    memset(&dbg, 0, sizeof dbg);
+    uint64_t dr7 = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!k->dr[i].used || (no_exec && k->dr[i].exec)) continue;
+        uint64_t rw = k->dr[i].exec ? 0 : k->dr[i].kind == WATCH_WRITE ? 1 : 3;
+        uint64_t len = k->dr[i].exec ? 0 : k->dr[i].len == 4 ? 3 : k->dr[i].len - 1;
+        dbg.arch.debugreg[i] = k->dr[i].addr;
+        dr7 |= (1ull << (2 * i)) | (rw << (16 + 4 * i)) | (len << (18 + 4 * i));
+    }
+    if (dr7) {
+        dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+        dbg.arch.debugreg[7] = dr7 | 0x400;   /* bit 10 reads as 1 */
+    }
+    if (single) dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+    if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0 && (dbg.control || any_dr(k)))
+        fprintf(stderr, "xlat86: kvm: KVM_SET_GUEST_DEBUG: %s\n", strerror(errno));
+}
+
+static uint32_t cur_lin(Kvm *k)
+{
+    struct kvm_regs r;
+    struct kvm_sregs sr;
+    complete_io(k);
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) return 0;
+    return (uint32_t)(sr.cs.base + r.rip);
+}
+
+static bool bp_at(const Kvm *k, uint32_t lin)
+{
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && k->dr[i].exec && k->dr[i].addr == lin) return true;
+    return false;
+}
+
+static bool kvm_bp_insert(Engine *e, uint32_t lin)
+{
+    Kvm *k = kvm_of(e);
+    if (bp_at(k, lin)) return true;
+    for (int i = 0; i < 4; i++)
+        if (!k->dr[i].used) {
+            k->dr[i].used = k->dr[i].exec = true;
+            k->dr[i].addr = k->dr[i].lin = lin;
+            k->dr[i].len = k->dr[i].wlen = 1;
+            apply_debug(k, false, false);
+            return true;
+        }
+    return false;   /* four debug registers, shared with watchpoints */
+}
+
+static void kvm_bp_remove(Engine *e, uint32_t lin)
+{
+    Kvm *k = kvm_of(e);
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && k->dr[i].exec && k->dr[i].addr == lin) k->dr[i].used = false;
+    apply_debug(k, false, false);
+}
+
+/* A range becomes naturally aligned pieces of 4, 2 or 1 bytes, one debug
+ * register each (x86 has no read-only watch: reads use read/write). */
+static bool kvm_wp_insert(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    Kvm *k = kvm_of(e);
+    int slot[4], n = 0;
+    for (int i = 0; i < 4; i++)
+        if (!k->dr[i].used) slot[n++] = i;
+    uint32_t a = lin, left = len;
+    int need = 0;
+    while (left) {
+        uint32_t sz = (left >= 4 && !(a & 3)) ? 4 : (left >= 2 && !(a & 1)) ? 2 : 1;
+        if (need == n) return false;
+        need++;
+        a += sz;
+        left -= sz;
+    }
+    if (!len) return false;
+    a = lin, left = len;
+    for (int j = 0; left; j++) {
+        uint32_t sz = (left >= 4 && !(a & 3)) ? 4 : (left >= 2 && !(a & 1)) ? 2 : 1;
+        int i = slot[j];
+        k->dr[i].used = true;
+        k->dr[i].exec = false;
+        k->dr[i].addr = a;
+        k->dr[i].len = sz;
+        k->dr[i].lin = lin;
+        k->dr[i].wlen = len;
+        k->dr[i].kind = kind;
+        a += sz;
+        left -= sz;
+    }
+    apply_debug(k, false, false);
+    return true;
+}
+
+static void kvm_wp_remove(Engine *e, uint32_t lin, uint32_t len, EngineWatchKind kind)
+{
+    Kvm *k = kvm_of(e);
+    for (int i = 0; i < 4; i++)
+        if (k->dr[i].used && !k->dr[i].exec && k->dr[i].lin == lin && k->dr[i].wlen == len &&
+            k->dr[i].kind == kind)
+            k->dr[i].used = false;
+    apply_debug(k, false, false);
+}
+
+static void kvm_watch_hit(Engine *e, EngineWatchHit *out) { *out = kvm_of(e)->last_watch; }
+
+/* KVM_EXIT_DEBUG: which debug register fired (DR6.B0-B3), or the
+ * single-step trap (DR6.BS) that gives STOP_BUDGET. */
+static EngineStop debug_exit(Kvm *k)
+{
+    uint32_t dr6 = k->run->debug.arch.dr6;
+    for (int i = 0; i < 4; i++) {
+        if (!(dr6 & (1u << i)) || !k->dr[i].used) continue;
+        if (k->dr[i].exec) {
+            k->bp_skip = true;
+            return STOP_BREAKPOINT;
+        }
+        k->last_watch = (EngineWatchHit){k->dr[i].lin, k->dr[i].wlen, k->dr[i].kind == WATCH_WRITE};
+        return STOP_WATCHPOINT;
+    }
+    return STOP_BUDGET;
+}
+
 static EngineStop run_loop(Kvm *k, bool step)
 {
     struct kvm_run *r = k->run;
@@ -450,9 +613,22 @@ static EngineStop run_loop(Kvm *k, bool step)
     int64_t slice = next == INT64_MAX ? SLICE_MAX_NS : next - now;
     if (slice > SLICE_MAX_NS) slice = SLICE_MAX_NS;
     if (slice < SLICE_MIN_NS) slice = SLICE_MIN_NS;
+    /* Leaving a breakpoint: one instruction without the instruction
+     * breakpoints, then on with them. */
+    bool over = false;
+    if (k->bp_skip) {
+        k->bp_skip = false;
+        over = bp_at(k, cur_lin(k));
+    }
+    if (over || step) apply_debug(k, true, over);
     arm_timer(k, slice);
     for (bool done = false; !done;) {
-        if (__atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) break;
+        /* A step is one instruction whatever the kick: the kick stays
+         * pending for the next run(). */
+        if (!step && __atomic_exchange_n(&k->kicked, 0, __ATOMIC_SEQ_CST)) {
+            r->immediate_exit = 0;
+            break;
+        }
         if (k->pc->exit_requested || k->pc->reset_requested) break;
         if (!k->irqchip) {
             if (k->halted && !k->nmi && !(k->intr && k->if_flag)) {
@@ -464,6 +640,7 @@ static EngineStop run_loop(Kvm *k, bool step)
         int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
         r->immediate_exit = 0;
         if (rc < 0) {
+            if ((errno == EINTR || errno == EAGAIN) && step) continue;
             if (errno == EINTR || errno == EAGAIN) break;
             report(k, strerror(errno));
             stop = STOP_ERROR;
@@ -489,7 +666,15 @@ static EngineStop run_loop(Kvm *k, bool step)
         case KVM_EXIT_INTR:
             break;
         case KVM_EXIT_DEBUG:
-            done = true;
+            stop = debug_exit(k);
+            if (stop != STOP_BUDGET || step) {
+                done = true;
+            } else if (over) {
+                over = false;   /* stepped over the breakpoint: go on */
+                apply_debug(k, false, false);
+            } else {
+                done = true;
+            }
             break;
         case KVM_EXIT_SHUTDOWN:
             k->shutdown = true;
@@ -534,28 +719,26 @@ static EngineStop run_loop(Kvm *k, bool step)
         }
     }
     arm_timer(k, 0);
+    if (over) k->bp_skip = true;   /* ended before the step over it */
+    if (over || step) apply_debug(k, false, false);
     return stop;
 }
 
 static EngineStop kvm_run(Engine *e, uint64_t budget)
 {
-    (void)budget;   /* KVM cannot count instructions: a time slice instead */
-    return run_loop(kvm_of(e), false);
+    /* KVM cannot count instructions: a time slice instead; run(0) only
+     * takes a pending kick. */
+    Kvm *k = kvm_of(e);
+    if (budget == 0) {
+        __atomic_store_n(&k->kicked, 0, __ATOMIC_SEQ_CST);
+        k->run->immediate_exit = 0;
+        return STOP_BUDGET;
+    }
+    return run_loop(k, false);
 }
 
 /* One instruction through the guest-debug single-step. */
-static EngineStop kvm_step(Engine *e)
-{
-    Kvm *k = kvm_of(e);
-    struct kvm_guest_debug dbg;
-    memset(&dbg, 0, sizeof dbg);
-    dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-    (void)ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
-    EngineStop s = run_loop(k, true);
-    memset(&dbg, 0, sizeof dbg);
-    (void)ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
-    return s;
-}
+static EngineStop kvm_step(Engine *e) { return run_loop(kvm_of(e), true); }
 
 static void kvm_kick(Engine *e)
 {
@@ -584,6 +767,10 @@ static void kvm_destroy(Engine *e)
     Kvm *k = kvm_of(e);
     if (k->pc) {
         if (k->pc->engine == e) pc_attach_engine(k->pc, NULL);
+        if (k->pc->mem.dirty_sync == on_dirty_sync && k->pc->mem.dirty_opaque == k) {
+            k->pc->mem.dirty_sync = NULL;
+            k->pc->mem.dirty_opaque = NULL;
+        }
         if (k->pc->mem.map_changed == on_map_changed && k->pc->mem.map_opaque == k) {
             k->pc->mem.map_changed = k->prev_map_changed;
             k->pc->mem.map_opaque = k->prev_map_opaque;
@@ -614,6 +801,11 @@ static const EngineOps kvm_ops = {
     .reset = kvm_reset,
     .flush = kvm_flush,
     .icount = kvm_icount,
+    .bp_insert = kvm_bp_insert,
+    .bp_remove = kvm_bp_remove,
+    .wp_insert = kvm_wp_insert,
+    .wp_remove = kvm_wp_remove,
+    .watch_hit = kvm_watch_hit,
 };
 
 /* kernel-irqchip=on: the board's IRQ lines drive the kernel's PICs and
@@ -714,6 +906,8 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->prev_map_opaque = pc->mem.map_opaque;
     pc->mem.map_changed = on_map_changed;
     pc->mem.map_opaque = k;
+    pc->mem.dirty_sync = on_dirty_sync;
+    pc->mem.dirty_opaque = k;
     sync_slots(k);
     if (k->irqchip) {
         for (int i = 0; i < 16; i++) {

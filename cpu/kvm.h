@@ -63,4 +63,14 @@ void kvm_events_to_state(const struct kvm_vcpu_events *ev, CPUState *s);
 void kvm_msrs_from_state(const CPUState *s, uint64_t *val);
 void kvm_msrs_to_state(const uint64_t *val, CPUState *s);
 
+/* Dirty-page logging (kvm_dirty.c). The dirty-tracked RAM region
+ * (mem_dirty_enable) whose host memory holds the slot, or NULL: its slot
+ * gets KVM_MEM_LOG_DIRTY_PAGES. kvm_dirty_pull reads and clears KVM's log
+ * of slot `index` (KVM_GET_DIRTY_LOG) into the region's bitmap. */
+struct Memory;
+struct MemRegion;
+struct MemSlot;
+struct MemRegion *kvm_dirty_region(struct Memory *m, const struct MemSlot *slot);
+void kvm_dirty_pull(int vm_fd, int index, const struct MemSlot *slot, struct MemRegion *r);
+
 #endif

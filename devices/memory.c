@@ -406,6 +406,8 @@ long mem_dirty_get_and_clear(Memory *m, MemRegion *r, uint8_t *bitmap)
 {
     if (!r->dirty)
         return -1;
+    if (m->dirty_sync)
+        m->dirty_sync(m->dirty_opaque, r);
     size_t bytes = (size_t)(r->size / PAGE_SIZE + 7) / 8;
     long n = 0;
     for (size_t i = 0; i < bytes; i++)

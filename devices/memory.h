@@ -121,6 +121,10 @@ typedef struct Memory {
      * cleared; map_changed is called instead when unset. */
     void (*tlb_flush)(void *opaque);
     void *tlb_opaque;
+    /* Optional: an engine that logs dirty pages itself (KVM) merges its
+     * log into r->dirty here; called first by mem_dirty_get_and_clear. */
+    void (*dirty_sync)(void *opaque, MemRegion *r);
+    void *dirty_opaque;
 } Memory;
 
 /* RAM of ram_bytes (rounded up to pages). Returns false (with errno) on

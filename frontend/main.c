@@ -30,6 +30,7 @@
 #include "sigexit.h"
 #include "trace.h"
 #include "translator/dbt.h"
+#include "bench.h"
 
 #define EXIT_USAGE 2
 #define DEMO_ROM "demo.bin"
@@ -103,6 +104,10 @@ int main(int argc, char **argv)
     DisplaySDL *sdl = NULL;
     DisplayCurses *curses = NULL;
     int rc, status;
+
+    /* `xlat86 bench ...`: the engine comparison (bench.c). */
+    if (argc > 1 && !strcmp(argv[1], "bench"))
+        return bench_main(argc - 1, argv + 1);
 
     rc = parse_options(argc, argv, &opt, err, sizeof err);
     if (rc > 0)

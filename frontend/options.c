@@ -599,6 +599,8 @@ void options_usage(FILE *f)
 {
     fprintf(f,
 "usage: xlat86 [options]\n"
+"       xlat86 bench [--quick] [--no-qemu] [--csv F] [--png F] [WORKLOAD...]\n"
+"                (ns per operation per engine: xlat86 bench --help)\n"
 "xlat86 %s: a PC/AT emulator that translates guest x86 code to x86-64 code\n"
 "Options use QEMU's spelling; '--option' works as well as '-option'.\n"
 "\n"

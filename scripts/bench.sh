@@ -7,9 +7,12 @@
 # speed-up vs dbt,inline=off) and writes it as CSV (default bench.csv).
 # No timing is asserted; an engine that fails shows its exit status.
 # Environment: XLAT86 (default build/xlat86), QEMU, BENCH_TIMEOUT (s, 120).
+# bench.sh micro [ARGS]: the micro-workloads (ns per operation per engine,
+# CSV and PNG chart) through `xlat86 bench ARGS` (frontend/bench.c).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 X=${XLAT86:-$ROOT/build/xlat86}
+if [ "${1:-}" = micro ]; then shift; exec "$X" bench "$@"; fi
 ROM=${1:-$ROOT/build/tests/bench/bench.bin}
 CSV=${2:-bench.csv}
 QEMU=${QEMU:-qemu-system-i386}
