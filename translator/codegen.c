@@ -21,6 +21,27 @@
 
 /* ---- mode ---- */
 
+/* Inlined near branches do not check the target against the CS limit (the
+ * C helpers do, raising #GP(0) at the branch, SDM vol. 2 JMP/Jcc/CALL/RET).
+ * They are only inlined where no target can exceed it: CS limit 4 GiB in
+ * 32-bit code, 0FFFFh in 16-bit code with a 16-bit operand size (targets
+ * wrap at 64 KiB). The limit's kind is in the mode key (TMODE_CSLIM). */
+static bool branch_needs_limit_check(const Insn *in, uint32_t mode)
+{
+    switch (in->id) {
+    case X86_INS_JMP: case X86_INS_CALL: case X86_INS_RET:
+    case X86_INS_JAE: case X86_INS_JA: case X86_INS_JBE: case X86_INS_JB: case X86_INS_JCXZ:
+    case X86_INS_JECXZ: case X86_INS_JE: case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE:
+    case X86_INS_JL: case X86_INS_JNE: case X86_INS_JNO: case X86_INS_JNP: case X86_INS_JNS:
+    case X86_INS_JO: case X86_INS_JP: case X86_INS_JS:
+        break;
+    default:
+        return false;
+    }
+    if (mode & TMODE_CSLIM) return true;
+    return !(mode & TMODE_CODE32) && in->opsize == 4;
+}
+
 uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
 {
     uint32_t m = 0;
@@ -34,6 +55,7 @@ uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
     if (cpu->cr[0] & CR0_PG) m |= TMODE_PG;
     m |= TMODE_CPL(cpu_cpl(cpu));
     if (inline_code) m |= TMODE_INLINE;
+    if (cpu->seg[S_CS].limit != ((m & TMODE_CODE32) ? 0xffffffffu : 0xffffu)) m |= TMODE_CSLIM;
     if ((m & TMODE_CODE32) && (m & TMODE_SS32)) {
         bool flat = true;
         static const int segs[4] = {S_ES, S_CS, S_SS, S_DS};
@@ -159,6 +181,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             last_end_lin = lin + 1;
             break;
         }
+        if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
         n++;
         last_end_lin = lin + in->len;
         cur = in->next_eip;
