@@ -89,4 +89,13 @@ void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int
 uint32_t gf_undef_flags(const uint8_t *code, int len, const CPUState *st);
 void gf_undef_fini(void);
 
+/* gfuzz_main.c, for gfuzz_regress.c: run one case on both engines (false
+ * and a report on stdout if they disagree), then look at the end state. */
+bool gf_check_case(const GfCase *c);
+void gf_final_state(int which, CPUState *out);
+uint32_t gf_read_phys(int which, uint32_t phys, int size);
+const CPUState *gf_reset_state(void);
+/* gfuzz_regress.c: the cases behind the bugs found; returns failures. */
+int gf_regress(void);
+
 #endif

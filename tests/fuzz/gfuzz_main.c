@@ -3,6 +3,7 @@
  *
  *   xlat86-gfuzz [--seed S] [--start I] [--count N] [--mode NAME] [--max-insns N]
  *   xlat86-gfuzz --seed S --case I [-d in_asm,...]     replay one case, verbosely
+ *   xlat86-gfuzz --regress                              the fixed regression cases
  *
  * Exit status: 0 all cases agree, 1 a mismatch, 2 bad usage.
  */
@@ -192,7 +193,9 @@ static void print_code(const GfCase *c, FILE *f)
     size_t n = cs_disasm(h, c->code, (size_t)c->len, c->st.eip, 0, &in);
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "  %08" PRIx64 ": %s %s\n", in[i].address, in[i].mnemonic, in[i].op_str);
+        char hex[40] = "";
+        for (int k = 0; k < in[i].size && k < 15; k++) sprintf(hex + 2 * k, "%02x", in[i].bytes[k]);
+        fprintf(f, "  %08" PRIx64 ": %-30s %s %s\n", in[i].address, hex, in[i].mnemonic, in[i].op_str);
         used += in[i].size;
     }
     if (used < (size_t)c->len) fprintf(f, "  ... %d undecodable bytes\n", c->len - (int)used);
@@ -290,6 +293,16 @@ static bool run_case(const GfCase *c, Tally *t)
     return false;
 }
 
+/* For the regression cases (gfuzz_regress.c). */
+static Tally regress_tally;
+bool gf_check_case(const GfCase *c) { return run_case(c, &regress_tally); }
+void gf_final_state(int which, CPUState *out) { engine_get_state(g[which].e, out); }
+uint32_t gf_read_phys(int which, uint32_t phys, int size)
+{
+    return mem_read(&g[which].pc.mem, phys, size);
+}
+const CPUState *gf_reset_state(void) { return &reset_state; }
+
 static uint64_t num(const char *s, const char *opt)
 {
     char *end;
@@ -304,7 +317,7 @@ static uint64_t num(const char *s, const char *opt)
 int main(int argc, char **argv)
 {
     uint64_t seed = 1, start = 0, count = 1000, one = 0;
-    bool replay = false;
+    bool replay = false, regress = false;
     int mode = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -313,6 +326,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--start") && has) start = num(argv[++i], a);
         else if (!strcmp(a, "--count") && has) count = num(argv[++i], a);
         else if (!strcmp(a, "--max-insns") && has) max_insns = num(argv[++i], a);
+        else if (!strcmp(a, "--regress")) regress = true;
         else if (!strcmp(a, "--case") && has) { one = num(argv[++i], a); replay = true; }
         else if (!strcmp(a, "--mode") && has) {
             const char *m = argv[++i];
@@ -331,7 +345,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "xlat86: unknown or incomplete option '%s'\n"
                             "usage: xlat86-gfuzz [--seed S] [--start I] [--count N] [--mode NAME] "
-                            "[--max-insns N] | --seed S --case I [-d ITEMS]\n", a);
+                            "[--max-insns N] | --seed S --case I [-d ITEMS] | --regress\n", a);
             return 2;
         }
     }
@@ -343,12 +357,22 @@ int main(int argc, char **argv)
     if (!c) die("out of memory");
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (regress) {
+        int bad = gf_regress();
+        teardown();
+        free(c);
+        return bad ? 1 : 0;
+    }
     if (replay) {
         verbose = true;
         gf_gen(c, &reset_state, seed, one, mode);
         printf("seed %" PRIu64 " case %" PRIu64 " mode %s, %d code bytes:\n", seed, one,
                gf_mode_name[c->mode], c->len);
         print_code(c, stdout);
+        const uint32_t *r = c->st.regs;
+        printf("start: eax=%08x ecx=%08x edx=%08x ebx=%08x esp=%08x ebp=%08x esi=%08x edi=%08x "
+               "eflags=%08x cr0=%08x\n", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+               c->st.eflags, c->st.cr[0]);
         ok = run_case(c, &t[c->mode]);
     } else {
         for (uint64_t k = start; k < start + count; k++) {
