@@ -87,6 +87,10 @@ void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int
 /* gfuzz_undef.c: the status flags the instruction at `code` (executed in
  * state `st`) leaves undefined, per the diff tester's SDM table. */
 uint32_t gf_undef_flags(const uint8_t *code, int len, const CPUState *st);
+/* The union over the stream's instructions, decoded from every offset
+ * (jumps may land anywhere), with the counts that leave the most flags
+ * undefined. */
+uint32_t gf_undef_any(const uint8_t *code, int len, bool bits16);
 void gf_undef_fini(void);
 
 /* gfuzz_main.c, for gfuzz_regress.c: run one case on both engines (false

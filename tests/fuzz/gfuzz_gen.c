@@ -115,12 +115,14 @@ void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int
     if (c->style == 0) {
         c->len = 8 + (int)below(&r, 41);
         for (int i = 0; i < c->len; i++) c->code[i] = (uint8_t)next(&r);
-        for (int i = 0; i + 1 < c->len; i++)
-            if (c->code[i] == 0x0f && (c->code[i + 1] & 0xfc) == 0x30 && c->code[i + 1] != 0x30)
-                c->code[i + 1] = 0x0b;  /* RDTSC/RDMSR/RDPMC -> UD2 */
     } else {
         c->len = gen_insns(&r, c->code, GF_CODE_MAX - 8, b16);
     }
+    /* Whatever the decoding (jumps may land mid-instruction), no RDTSC,
+     * RDMSR or RDPMC bytes: they become UD2. */
+    for (int i = 0; i + 1 < c->len; i++)
+        if (c->code[i] == 0x0f && (c->code[i + 1] & 0xfc) == 0x30 && c->code[i + 1] != 0x30)
+            c->code[i + 1] = 0x0b;
     for (int i = 0; i < 8; i++) c->st.regs[i] = pick_reg(&r, b16);
     uint32_t sp;
     switch (below(&r, 10)) {

@@ -26,6 +26,7 @@
 typedef struct Guest {
     PC pc;
     Engine *e;
+    uint8_t touched[PAGES / 8];   /* pages written since the last load (dirty log) */
 } Guest;
 
 static Guest g[2];            /* 0: inline code, 1: inline=off (reference helpers) */
@@ -67,6 +68,9 @@ static void setup(void)
          * (devices have their own fuzzers; here they would only add time). */
         io_init(&g[i].pc.io);
         mem_write_bulk(&g[i].pc.mem, 0, tmpl, GF_RAM_MIB << 20);
+        /* The dirty log says which pages a case wrote: only those are
+         * compared and restored. */
+        if (!mem_dirty_enable(&g[i].pc.mem, g[i].pc.mem.ram_region)) die("out of memory");
     }
     unlink(rom);
     rmdir(dir);
@@ -88,14 +92,25 @@ static const uint8_t *page(Guest *x, uint32_t p)
     return mem_page_ptr(&x->pc.mem, p << 12, false);
 }
 
+static void collect_dirty(Guest *x)
+{
+    uint8_t bm[PAGES / 8];
+    Memory *m = &x->pc.mem;
+    if (mem_dirty_get_and_clear(m, m->ram_region, bm) < 0) return;
+    for (unsigned i = 0; i < sizeof bm; i++) x->touched[i] |= bm[i];
+}
+
+static bool touched(uint32_t p)
+{
+    return ((g[0].touched[p / 8] | g[1].touched[p / 8]) >> (p % 8)) & 1;
+}
+
 static void load(Guest *x, const GfCase *c)
 {
     Memory *m = &x->pc.mem;
-    for (uint32_t p = 0; p < PAGES; p++) {
-        const uint8_t *h = page(x, p);
-        if (!h) continue;   /* the legacy VGA hole: no RAM */
-        if (memcmp(h, tmpl + (p << 12), 4096)) mem_write_bulk(m, p << 12, tmpl + (p << 12), 4096);
-    }
+    collect_dirty(x);
+    for (uint32_t p = 0; p < PAGES; p++)
+        if ((x->touched[p / 8] >> (p % 8)) & 1) mem_write_bulk(m, p << 12, tmpl + (p << 12), 4096);
     uint8_t code[GF_CODE_MAX];
     memset(code, 0xf4, sizeof code);
     memcpy(code, c->code, (size_t)c->len);
@@ -103,7 +118,10 @@ static void load(Guest *x, const GfCase *c)
     mem_write_bulk(m, GF_DATA, c->data, sizeof c->data);
     mem_write_bulk(m, GF_STACK, c->stack, sizeof c->stack);
     mem_set_a20(m, true);
-    engine_flush(x->e);
+    collect_dirty(x);
+    memset(x->touched, 0, sizeof x->touched);
+    /* No flush: mem_write_bulk dropped the translations of rewritten code
+     * (the code-write hook), and set_state flushes the TLBs. */
     engine_set_intr(x->e, 0);
     engine_set_state(x->e, &c->st);
 }
@@ -128,8 +146,12 @@ static int run(Guest *x)
 
 /* Differences between the two end states, written into buf (empty: none).
  * *only_flags: every difference is in EFLAGS. */
+static uint32_t mem_xor;   /* diff_state: OR of the XOR of every differing RAM byte */
+static int reg_fields;     /* diff_state: differing fields other than EFLAGS and RAM */
+
 static void diff_state(char *buf, size_t n, bool *only_flags)
 {
+    mem_xor = 0;
     CPUState a, b;
     engine_get_state(g[0].e, &a);
     engine_get_state(g[1].e, &b);
@@ -170,13 +192,21 @@ static void diff_state(char *buf, size_t n, bool *only_flags)
           a.sysenter_eip != b.sysenter_eip || memcmp(a.mtrr_var, b.mtrr_var, sizeof a.mtrr_var) ||
           memcmp(a.mtrr_fixed, b.mtrr_fixed, sizeof a.mtrr_fixed) || a.mtrr_deftype != b.mtrr_deftype,
       " msrs");
+    reg_fields = fields;
+    collect_dirty(&g[0]);
+    collect_dirty(&g[1]);
     for (uint32_t p = 0; p < PAGES; p++) {
+        if (!touched(p)) continue;
         const uint8_t *x = page(&g[0], p), *y = page(&g[1], p);
         if (!x && !y) continue;
         if (!x || !y || memcmp(x, y, 4096)) {
             uint32_t k = 0;
-            if (x && y)
+            if (x && y) {
                 while (x[k] == y[k]) k++;
+                for (uint32_t j = k; j < 4096; j++) mem_xor |= (uint32_t)(x[j] ^ y[j]);
+            } else {
+                mem_xor = ~0u;
+            }
             D(true, " mem[%05x]=%02x/%02x", (p << 12) + k, x ? x[k] : 0, y ? y[k] : 0);
         }
     }
@@ -204,7 +234,7 @@ static void print_code(const GfCase *c, FILE *f)
 }
 
 typedef struct Tally {
-    uint64_t cases, equal, undef, timeout, triple, mismatch;
+    uint64_t cases, equal, undef, undef_block, timeout, timeout_flags, triple, mismatch;
 } Tally;
 
 /* Lock step from the start: after each instruction the states must agree,
@@ -247,6 +277,14 @@ static int lockstep(const GfCase *c, char *buf, size_t n)
     return patched;
 }
 
+static void run_block_again(const GfCase *c)
+{
+    for (int i = 0; i < 2; i++) {
+        load(&g[i], c);
+        run(&g[i]);
+    }
+}
+
 static bool run_case(const GfCase *c, Tally *t)
 {
     char buf[1024];
@@ -282,6 +320,34 @@ static bool run_case(const GfCase *c, Tally *t)
         t->undef++;
         if (verbose) printf("equal up to %d undefined-flag differences (lock step)\n", r);
         return true;
+    }
+    if (r == 0 && end[0] == end[1]) {
+        /* Lock step agrees everywhere, but whole blocks did not: inline
+         * code left different values in flags that some instruction of
+         * the stream leaves undefined (one-instruction blocks compute
+         * them differently). Accepted only if every differing bit, in
+         * EFLAGS and in RAM (pushed EFLAGS images), is such a flag. */
+        run_block_again(c);
+        CPUState a, b;
+        engine_get_state(g[0].e, &a);
+        engine_get_state(g[1].e, &b);
+        bool of;
+        diff_state(buf, sizeof buf, &of);
+        uint32_t u = gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode));
+        uint32_t ub = (u & 0xff) | (u >> 8);
+        if (end[0] == END_TIMEOUT && reg_fields == 0 && !mem_xor && !((a.eflags ^ b.eflags) & ~F_ARITH)) {
+            /* Stopped by the budget between two blocks: status flags that
+             * the next block overwrites before reading were never computed
+             * (the translator's flag liveness); see README.md. */
+            t->timeout_flags++;
+            if (verbose) printf("equal but for dead status flags at the budget stop\n");
+            return true;
+        }
+        if (reg_fields == 0 && !((a.eflags ^ b.eflags) & ~u) && !(mem_xor & ~ub)) {
+            t->undef_block++;
+            if (verbose) printf("equal up to undefined flags (whole blocks)\n");
+            return true;
+        }
     }
     t->mismatch++;
     printf("MISMATCH seed=%" PRIu64 " case=%" PRIu64 " mode=%s: %s\n", c->seed, c->index,
@@ -383,13 +449,16 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     Tally all = {0};
-    printf("%-18s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal", "undef-eq",
-           "timeout", "triple", "MISMATCH");
+    printf("%-18s %10s %10s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal",
+           "undef-eq", "undef-blk", "timeout", "tmo-flags", "triple", "MISMATCH");
     for (int m = 0; m < GM_N; m++) {
         Tally *x = &t[m];
         if (!x->cases) continue;
-        printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
-               gf_mode_name[m], x->cases, x->equal, x->undef, x->timeout, x->triple, x->mismatch);
+        printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+               " %10" PRIu64 " %10" PRIu64 "\n", gf_mode_name[m], x->cases, x->equal, x->undef,
+               x->undef_block, x->timeout, x->timeout_flags, x->triple, x->mismatch);
+        all.timeout_flags += x->timeout_flags;
+        all.undef_block += x->undef_block;
         all.cases += x->cases;
         all.equal += x->equal;
         all.undef += x->undef;
@@ -398,8 +467,10 @@ int main(int argc, char **argv)
         all.mismatch += x->mismatch;
     }
     printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-           "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64 ", %.1f s)\n",
-           "total", all.cases, all.equal, all.undef, all.timeout, all.triple, all.mismatch, seed,
+           " %10" PRIu64 " %10" PRIu64 "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64 ", %.1f s)\n",
+           "total", all.cases, all.equal, all.undef, all.undef_block, all.timeout, all.timeout_flags,
+           all.triple,
+           all.mismatch, seed,
            replay ? one : start, replay ? one : start + count - 1, secs);
     free(c);
     teardown();

@@ -4,6 +4,7 @@
  * bits, with the shift/rotate count taken from the immediate or from CL
  * in the state the instruction ran in. */
 #include <capstone/capstone.h>
+#include <string.h>
 
 #include "../diff/diff.h"
 #include "cpu/cpu.h"
@@ -56,6 +57,23 @@ uint32_t gf_undef_flags(const uint8_t *code, int len, const CPUState *st)
     Case c;
     undef_apply(&c, kind, count, bits);
     return c.undef_fl;
+}
+
+uint32_t gf_undef_any(const uint8_t *code, int len, bool bits16)
+{
+    CPUState st;
+    memset(&st, 0, sizeof st);
+    if (!bits16) {
+        st.cr[0] = CR0_PE;
+        st.seg[S_CS].flags = SEGF_DB;
+    }
+    st.regs[R_ECX] = 31;   /* a count that leaves the most flags undefined */
+    uint32_t u = 0;
+    for (int off = 0; off < len; off++) {
+        st.eip = 0;
+        u |= gf_undef_flags(code + off, len - off, &st);
+    }
+    return u;
 }
 
 void gf_undef_fini(void)
