@@ -115,7 +115,9 @@ static int dec_hour(const CMOS *s, uint8_t v)
 
 int64_t cmos_time_ns(const CMOS *s)
 {
-    return s->tod_base + (clock_now(s->clock) - s->virt_base);
+    /* Unsigned: centuries of virtual time (a long fuzzing session's clock)
+     * wrap instead of overflowing (found by tests/fuzz, target pic). */
+    return (int64_t)((uint64_t)s->tod_base + ((uint64_t)clock_now(s->clock) - (uint64_t)s->virt_base));
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

@@ -46,10 +46,11 @@ uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
 {
     uint32_t m = 0;
     bool pe = cpu->cr[0] & CR0_PE, vm = cpu->eflags & F_VM;
-    if (pe && !vm) {
-        if (cpu->seg[S_CS].flags & SEGF_DB) m |= TMODE_CODE32;
-        if (cpu->seg[S_SS].flags & SEGF_DB) m |= TMODE_SS32;
-    }
+    if (pe && !vm && (cpu->seg[S_CS].flags & SEGF_DB)) m |= TMODE_CODE32;
+    /* The stack size is the cached SS.B in every mode, as the C helpers
+     * (cpu/ops.c), QEMU and Bochs have it: clearing CR0.PE with a 32-bit
+     * SS keeps a 32-bit stack until SS is loaded again. */
+    if (cpu->seg[S_SS].flags & SEGF_DB) m |= TMODE_SS32;
     if (pe) m |= TMODE_PE;
     if (vm) m |= TMODE_VM;
     if (cpu->cr[0] & CR0_PG) m |= TMODE_PG;

@@ -234,7 +234,7 @@ static void print_code(const GfCase *c, FILE *f)
 }
 
 typedef struct Tally {
-    uint64_t cases, equal, undef, undef_block, timeout, timeout_flags, triple, mismatch;
+    uint64_t cases, equal, undef, undef_block, timeout, timeout_flags, triple, unverified, mismatch;
 } Tally;
 
 /* Lock step from the start: after each instruction the states must agree,
@@ -262,6 +262,16 @@ static int lockstep(const GfCase *c, char *buf, size_t n)
             if (!only_flags || ((a.eflags ^ b.eflags) & ~undef)) {
                 size_t o = strlen(buf);
                 snprintf(buf + o, n - o, " (lock step %" PRIu64 ", at %04x:%08x)", i, pre.seg[S_CS].sel, pre.eip);
+                if (verbose) {
+                    printf("before the diverging step: bytes");
+                    for (int k = 0; k < 8; k++) printf(" %02x", bytes[k]);
+                    printf("\n  cr0=%08x eflags=%08x", pre.cr[0], pre.eflags);
+                    for (int k = 0; k < 8; k++) printf(" r%d=%08x", k, pre.regs[k]);
+                    for (int k = 0; k < 6; k++)
+                        printf("\n  seg%d %04x base %08x limit %08x flags %04x", k, pre.seg[k].sel,
+                               pre.seg[k].base, pre.seg[k].limit, pre.seg[k].flags);
+                    printf("\n");
+                }
                 return -1;
             }
             a.eflags = b.eflags;
@@ -348,6 +358,16 @@ static bool run_case(const GfCase *c, Tally *t)
             if (verbose) printf("equal up to undefined flags (whole blocks)\n");
             return true;
         }
+    }
+    if (r == 0 && end[0] == end[1] && gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode))) {
+        /* Whole blocks differ, lock step does not, and the stream leaves
+         * flags undefined that later instructions may have consumed (LAHF,
+         * PUSHF, ADC, SETcc...): not proven either way. Listed, counted
+         * apart, and not a failure. */
+        t->unverified++;
+        printf("UNVERIFIED seed=%" PRIu64 " case=%" PRIu64 " mode=%s: %s\n", c->seed, c->index,
+               gf_mode_name[c->mode], why);
+        return true;
     }
     t->mismatch++;
     printf("MISMATCH seed=%" PRIu64 " case=%" PRIu64 " mode=%s: %s\n", c->seed, c->index,
@@ -449,14 +469,16 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     Tally all = {0};
-    printf("%-18s %10s %10s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal",
-           "undef-eq", "undef-blk", "timeout", "tmo-flags", "triple", "MISMATCH");
+    printf("%-18s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal",
+           "undef-eq", "undef-blk", "timeout", "tmo-flags", "triple", "unverif", "MISMATCH");
     for (int m = 0; m < GM_N; m++) {
         Tally *x = &t[m];
         if (!x->cases) continue;
         printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-               " %10" PRIu64 " %10" PRIu64 "\n", gf_mode_name[m], x->cases, x->equal, x->undef,
-               x->undef_block, x->timeout, x->timeout_flags, x->triple, x->mismatch);
+               " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", gf_mode_name[m], x->cases, x->equal,
+               x->undef, x->undef_block, x->timeout, x->timeout_flags, x->triple, x->unverified,
+               x->mismatch);
+        all.unverified += x->unverified;
         all.timeout_flags += x->timeout_flags;
         all.undef_block += x->undef_block;
         all.cases += x->cases;
@@ -467,9 +489,10 @@ int main(int argc, char **argv)
         all.mismatch += x->mismatch;
     }
     printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-           " %10" PRIu64 " %10" PRIu64 "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64 ", %.1f s)\n",
+           " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64
+           ", %.1f s)\n",
            "total", all.cases, all.equal, all.undef, all.undef_block, all.timeout, all.timeout_flags,
-           all.triple,
+           all.triple, all.unverified,
            all.mismatch, seed,
            replay ? one : start, replay ? one : start + count - 1, secs);
     free(c);

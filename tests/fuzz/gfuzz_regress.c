@@ -28,6 +28,10 @@ typedef struct Regress {
     uint32_t final_eax, final_esi;   /* checked when want_regs */
     bool want_regs;
     Check chk[2];
+    uint32_t esp;              /* initial ESP if nonzero */
+    bool ss_big;               /* SS cache with B = 1 */
+    int xreg;                  /* another register checked at the end (0 = none, else 1 + index) */
+    uint32_t xval;
 } Regress;
 
 static const Regress cases[] = {
@@ -37,28 +41,34 @@ static const Regress cases[] = {
      * the flags still unmaterialised, as the XOR overwrites them all. */
     {"flags at a fault of an inlined form", GM_PM32_PG, "48f8310500f00200", F_CF | F_SF | F_OF,
      1, 0, GS_CODE32, GF_STUBS + 14 + 1, 0, 0, false,
-     {{GF_STACK + 0x800 - 4, 4, FLAGS_STATUS, F_ZF | F_PF}}},
+     {{GF_STACK + 0x800 - 4, 4, FLAGS_STATUS, F_ZF | F_PF}}, 0, false, 0, 0},
     /* JBE 0FFC9h, not taken (CF = ZF = 0): the translator's look-ahead at
      * the branch target must not set the accessed bit of the PTE of page
      * 0F000h, which nothing uses (SDM vol. 3, 4.8: the processor sets A
      * when it uses the entry for a translation). */
     {"look-ahead sets no accessed bit", GM_PM32_PG, "76c7", 0, 0, 0, GS_CODE32, GF_CODE + 3, 0, 0,
-     false, {{GF_PT + 15 * 4, 4, 0xffffffffu, 0x0000f007u}}},
+     false, {{GF_PT + 15 * 4, 4, 0xffffffffu, 0x0000f007u}}, 0, false, 0, 0},
     /* TF = 1; DEC EAX (1 -> 0); XOR EAX, EAX: the single-step #DB after
      * DEC pushes DEC's flags (ZF, PF), though the next instruction would
      * overwrite them (SDM vol. 3, 17.3.1.4). */
     {"flags at a single-step trap", GM_PM32, "4831c0", F_TF, 1, 0, GS_CODE32, GF_STUBS + 1 + 1, 0, 0,
-     false, {{GF_STACK + 0x800 - 4, 4, FLAGS_STATUS, F_ZF | F_PF}}},
+     false, {{GF_STACK + 0x800 - 4, 4, FLAGS_STATUS, F_ZF | F_PF}}, 0, false, 0, 0},
     /* Real mode, JMP rel32 (66 E9) to 12345h, beyond the CS limit FFFFh:
      * #GP(0) at the JMP itself (SDM vol. 2, JMP, real-address mode), so
      * the pushed IP is 0 and the pushed CS 1000h. */
     {"o32 JMP beyond the CS limit", GM_REAL, "66e93f230100", 0, 0, 0, GF_STUBS >> 4, 13 + 1, 0, 0,
-     false, {{GF_STACK + 0x800 - 6, 2, 0xffff, 0}, {GF_STACK + 0x800 - 4, 2, 0xffff, GF_CODE >> 4}}},
+     false, {{GF_STACK + 0x800 - 6, 2, 0xffff, 0}, {GF_STACK + 0x800 - 4, 2, 0xffff, GF_CODE >> 4}}, 0, false, 0, 0},
     /* 66 F3 96 in 32-bit code is XCHG AX, SI (F3 has no meaning here):
      * only the low words swap (SDM vol. 2, XCHG 90+rw); Capstone 4 calls
      * it "xchg eax, si", and both executors exchanged 32 bits of EAX. */
     {"XCHG AX, SI (66 F3 96) in 32-bit code", GM_PM32, "66f396", 0, 0x00020cc8u, 0xc3a644fbu, GS_CODE32,
-     GF_CODE + 4, 0x000244fbu, 0xc3a60cc8u, true, {{0}}},
+     GF_CODE + 4, 0x000244fbu, 0xc3a60cc8u, true, {{0}}, 0, false, 0, 0},
+    /* Real mode with the SS cache still 32-bit (B = 1, left by clearing
+     * CR0.PE): POP CX uses ESP = 10800h, not SP (the C helpers, QEMU and
+     * Bochs use the cached B bit in every mode), so CX = F4F4h from
+     * 30000h + 10800h and ESP = 10802h. The inlined POP used SP. */
+    {"POP with a 32-bit SS cache in real mode", GM_REAL, "59", 0, 0, 0, GF_CODE >> 4, 2, 0, 0, false,
+     {{0}}, 0x10800, true, 1 + R_ECX, 0xf4f4},
 };
 
 static int hexval(char c)
@@ -86,6 +96,11 @@ int gf_regress(void)
         c->st.regs[R_EAX] = r->eax;
         c->st.regs[R_ESI] = r->esi;
         c->st.regs[R_ESP] = c->st.seg[S_SS].base ? 0x800 : GF_STACK + 0x800;
+        if (r->esp) c->st.regs[R_ESP] = r->esp;
+        if (r->ss_big) {
+            c->st.seg[S_SS].flags |= SEGF_DB;
+            c->st.seg[S_SS].limit = 0xffffffffu;
+        }
         bool ok = gf_check_case(c);
         for (int w = 0; w < 2; w++) {
             CPUState s;
@@ -99,6 +114,15 @@ int gf_regress(void)
             if (r->want_regs && (s.regs[R_EAX] != r->final_eax || s.regs[R_ESI] != r->final_esi)) {
                 printf("%s: %s: eax=%08x esi=%08x, want %08x %08x\n", r->name, who, s.regs[R_EAX],
                        s.regs[R_ESI], r->final_eax, r->final_esi);
+                ok = false;
+            }
+            if (r->xreg && s.regs[r->xreg - 1] != r->xval) {
+                printf("%s: %s: r%d=%08x, want %08x\n", r->name, who, r->xreg - 1, s.regs[r->xreg - 1],
+                       r->xval);
+                ok = false;
+            }
+            if (r->esp && s.regs[R_ESP] != r->esp + 2 && r->xreg) {
+                printf("%s: %s: esp=%08x, want %08x\n", r->name, who, s.regs[R_ESP], r->esp + 2);
                 ok = false;
             }
             for (int i = 0; i < 2; i++) {

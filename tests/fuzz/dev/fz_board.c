@@ -92,6 +92,10 @@ static void requests(PC *pc)
 
 void fz_board_reset(PC *pc)
 {
+    /* Every input starts at virtual time 0: time does not pile up over a
+     * session (the devices' timers are re-armed by the reset). */
+    pc->no_cpu_icount = 0;
+    clock_rebase(&pc->clock, 0);
     pc_reset(pc);
     requests(pc);
 }
