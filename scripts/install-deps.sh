@@ -5,7 +5,9 @@
 set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
-qemu-system-x86 bochs bochs-term bochsbios"
+qemu-system-x86 bochs bochs-term bochsbios
+clang libclang-rt-14-dev"
+# clang, libclang-rt-14-dev (libFuzzer): the device fuzz targets of tests/fuzz
 # qemu-system-x86, bochs: the peers of tests/oracle (ctest oracle/bounded);
 # bochs-term is the display Debian's bochs can run without X (the oracle
 # never shows it)
