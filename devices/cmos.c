@@ -130,9 +130,11 @@ static int64_t sec_to_ns(int64_t sec)
 
 int64_t cmos_time_ns(const CMOS *s)
 {
-    /* Unsigned: centuries of virtual time (a long fuzzing session's clock)
-     * wrap instead of overflowing (found by tests/fuzz, target pic). */
-    return (int64_t)((uint64_t)s->tod_base + ((uint64_t)clock_now(s->clock) - (uint64_t)s->virt_base));
+    /* Centuries of virtual time (a long fuzzing session's clock) saturate
+     * instead of overflowing (found by tests/fuzz, target pic). */
+    __int128 t = (__int128)s->tod_base + ((__int128)clock_now(s->clock) - s->virt_base);
+    const __int128 lim = (__int128)clamp_sec(INT64_MAX) * NS_PER_SEC;
+    return (int64_t)(t > lim ? lim : t < -lim ? -lim : t);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
