@@ -461,6 +461,12 @@ static void cmos_reset_vm(void *opaque) { cmos_reset(opaque); }
 static void cmos_post_load(void *opaque)
 {
     CMOS *s = opaque;
+    /* A foreign saved state: the index inside the RAM, a level 0/1, times
+     * in the 64-bit ns range (found by tests/fuzz, target vmstate). */
+    s->index &= 0x7f;
+    s->irq_level = s->irq_level != 0;
+    s->set_sec = clamp_sec(s->set_sec);
+    s->last_update_sec = clamp_sec(s->last_update_sec);
     irq_set(s->irq, s->irq_level);
 }
 

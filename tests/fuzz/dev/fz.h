@@ -24,7 +24,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A board (1 MiB RAM, a 64 KiB ROM of HLT, COM1 on "null", icount clock)
+/* A board (8 MiB RAM, a 64 KiB ROM of HLT, COM1 on "null", icount clock)
  * made once per process; NULL and a message on failure. */
 PC *fz_board(void);
 /* The devices back to their reset state between inputs. */

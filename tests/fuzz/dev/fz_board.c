@@ -67,7 +67,7 @@ PC *fz_board(void)
     if (board_up) return &board;
     PCConfig cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.ram_mib = 1;
+    cfg.ram_mib = 8;   /* -kernel needs 2 MiB at least, a bzImage more */
     cfg.bios_path = fz_rom_path();
     cfg.serial[0] = "null";
     cfg.exit_port = true;

@@ -2,6 +2,7 @@
  * a.out kludge, frontend/loader.c) on malformed files: read, then loaded
  * into the board's RAM with a CPU state. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fz.h"
@@ -15,10 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     LoaderFiles files;
     char err[256];
     if (!loader_read_files(&files, path, NULL, "console=ttyS0", pc->mem.ram_size, err, sizeof err))
+    {
+        if (getenv("XLAT86_FZ_VERBOSE")) fprintf(stderr, "read: %s\n", err);
         return 0;
+    }
     static CPUState st;
     memset(&st, 0, sizeof st);
-    (void)loader_boot_files(&files, &pc->mem, &st, err, sizeof err);
+    if (!loader_boot_files(&files, &pc->mem, &st, err, sizeof err) && getenv("XLAT86_FZ_VERBOSE"))
+        fprintf(stderr, "boot: %s\n", err);
     loader_free_files(&files);
     return 0;
 }
