@@ -125,8 +125,22 @@ static int fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *o
     if (n < 0) return -1;
     *crosses = false;
     if (n < 15) {
-        uint32_t p2;
-        int m = lin_fetch_try(cpu, lin + (uint32_t)n, buf + n, 15 - n, &p2);
+        /* The next page is looked at without side effects first: only an
+         * instruction that really crosses into it uses its translation
+         * (accessed bit, fetch TLB), so what a block leaves in guest
+         * memory does not depend on whether it was translated before
+         * (found by tests/fuzz: the PTE of the next page got A set). */
+        uint32_t p2, lin2 = lin + (uint32_t)n;
+        const uint8_t *h = NULL;
+        if (lin_peek(cpu, lin2, cpu_cpl(cpu) == 3, &p2)) h = mem_page_ptr(cpu->mem, p2 & PAGE_MASK, false);
+        if (h) {
+            memcpy(buf + n, h + (p2 & 0xfff), (size_t)(15 - n));
+            if (decode_insn(buf, 15, eip, code32, out) && (lin & 0xfff) + out->len <= PAGE_SIZE) {
+                *crosses = false;
+                return 0;
+            }
+        }
+        int m = lin_fetch_try(cpu, lin2, buf + n, 15 - n, &p2);
         if (m > 0) n += m;
     }
     if (!decode_insn(buf, (size_t)n, eip, code32, out)) return -2;

@@ -63,6 +63,13 @@ static const Regress cases[] = {
      * it "xchg eax, si", and both executors exchanged 32 bits of EAX. */
     {"XCHG AX, SI (66 F3 96) in 32-bit code", GM_PM32, "66f396", 0, 0x00020cc8u, 0xc3a644fbu, GS_CODE32,
      GF_CODE + 4, 0x000244fbu, 0xc3a60cc8u, true, {{0}}, 0, false, 0, 0},
+    /* V86 with paging, EIP = FFF5h: the HLT at 1FFF5h is one byte and
+     * does not reach page 20000h, so that page's PTE keeps A = 0 (SDM vol.
+     * 3, 4.8); decoding read 15 bytes through the next page's translation
+     * and set it (HLT in V86 mode is #GP(0), vector 13). */
+    {"decoding near a page end sets no accessed bit", GM_V86_PG, "", 0, 0, 0, GS_CODE32,
+     GF_STUBS + 13 + 1, 0, 0, false, {{GF_PT + 0x20 * 4, 4, 0xffffffffu, 0x00020007u}}, 0, false,
+     0, 0},
     /* Real mode with the SS cache still 32-bit (B = 1, left by clearing
      * CR0.PE): POP CX uses ESP = 10800h, not SP (the C helpers, QEMU and
      * Bochs use the cached B bit in every mode), so CX = F4F4h from
@@ -93,6 +100,7 @@ int gf_regress(void)
         for (int i = 0; i < c->len; i++)
             c->code[i] = (uint8_t)(hexval(r->code[2 * i]) << 4 | hexval(r->code[2 * i + 1]));
         c->st.eflags |= r->eflags;
+        if (!c->len) c->st.eip = 0xfff5;   /* run the template's HLT at the page end */
         c->st.regs[R_EAX] = r->eax;
         c->st.regs[R_ESI] = r->esi;
         c->st.regs[R_ESP] = c->st.seg[S_SS].base ? 0x800 : GF_STACK + 0x800;
