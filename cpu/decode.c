@@ -292,6 +292,13 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
         out->flags_read = 0;
         out->flags_written = F_ZF;
     }
+    /* 90+r with a 66 prefix: Capstone 4 reports "xchg eax, si" in 32-bit
+     * code ("xchg ax, esi" in 16-bit code); both operands have the
+     * effective operand size (SDM vol. 2, XCHG: 90+rw / 90+rd). */
+    if (ci->id == X86_INS_XCHG && (x->opcode[0] & 0xf8) == 0x90 && nops == 2) {
+        out->op[0].size = out->opsize;
+        out->op[1].size = out->opsize;
+    }
     if ((ci->id == X86_INS_AAM || ci->id == X86_INS_AAD) && nops == 0) {
         out->op[0].kind = OPK_IMM;
         out->op[0].size = 1;

@@ -44,6 +44,7 @@ typedef struct Operand {
 #define INSN_SEGOVR 0x08u   /* a segment override prefix is present */
 #define INSN_OPSIZE 0x10u   /* 66 prefix present */
 #define INSN_ADSIZE 0x20u   /* 67 prefix present */
+#define INSN_NOINLINE 0x40u /* set by the translator: run through the C helper */
 
 typedef struct Insn {
     uint16_t id;        /* Capstone x86_insn (X86_INS_*) */

@@ -103,8 +103,8 @@ static noreturn void page_fault(CPU *cpu, uint32_t lin, bool present, int access
 /* Walk the page tables for one access. Returns false (no side effects on
  * CPU state) if it must fault and raise is false. On success sets *phys
  * and *global and updates the accessed/dirty bits. */
-static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
-                      uint32_t *phys, bool *global)
+static bool page_walk_x(CPU *cpu, uint32_t lin, int access, bool user, bool raise, bool mark,
+                        uint32_t *phys, bool *global)
 {
     bool write = access == ACC_WRITE;
     uint32_t pde_addr = mem_a20(cpu->mem, (cpu->cr[3] & PAGE_MASK) | ((lin >> 20) & 0xffcu));
@@ -136,7 +136,7 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
         return false;
     }
     /* Accessed and dirty bits, set as the processor does (locked RMW). */
-    if (!(pde & PTE_A) || (big && write && !(pde & PTE_D))) {
+    if (mark && (!(pde & PTE_A) || (big && write && !(pde & PTE_D)))) {
         uint32_t npde = pde | PTE_A | (big && write ? PTE_D : 0);
         mem_write(cpu->mem, pde_addr, npde, 4);
     }
@@ -144,13 +144,19 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
         *phys = (pde & 0xffc00000u) | (lin & 0x003ff000u);
         *global = (pde & PTE_G) && (cpu->cr[4] & CR4_PGE);
     } else {
-        if (!(pte & PTE_A) || (write && !(pte & PTE_D)))
+        if (mark && (!(pte & PTE_A) || (write && !(pte & PTE_D))))
             mem_write(cpu->mem, pte_addr, pte | PTE_A | (write ? PTE_D : 0), 4);
         *phys = pte & PAGE_MASK;
         *global = (pte & PTE_G) && (cpu->cr[4] & CR4_PGE);
     }
     *phys = mem_a20(cpu->mem, *phys | (lin & 0xfffu));
     return true;
+}
+
+static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
+                      uint32_t *phys, bool *global)
+{
+    return page_walk_x(cpu, lin, access, user, raise, true, phys, global);
 }
 
 static uint32_t translate(CPU *cpu, uint32_t lin, int access, bool user, bool *global)
@@ -210,6 +216,16 @@ bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys)
         return true;
     }
     return page_walk(cpu, lin, access, user, false, phys, &g);
+}
+
+bool lin_peek(CPU *cpu, uint32_t lin, bool user, uint32_t *phys)
+{
+    bool g;
+    if (!(cpu->cr[0] & CR0_PG)) {
+        *phys = mem_a20(cpu->mem, lin);
+        return true;
+    }
+    return page_walk_x(cpu, lin, ACC_FETCH, user, false, false, phys, &g);
 }
 
 /* Point the TLB entry for lin's page at host memory. */

@@ -50,6 +50,10 @@ uint32_t lin_to_phys(CPU *cpu, uint32_t lin, bool write);
 /* The same without raising or side effects on CPU state (A/D bits are
  * still set on success); false if the access would fault. */
 bool lin_probe(CPU *cpu, uint32_t lin, int access, bool user, uint32_t *phys);
+/* A look at the translation of an instruction fetch with no side effect
+ * at all (no accessed bits, no TLB fill), for the translator's look-ahead:
+ * code that may never run must leave no trace in guest memory. */
+bool lin_peek(CPU *cpu, uint32_t lin, bool user, uint32_t *phys);
 /* Instruction fetch at the current privilege level, through the fetch TLB
  * (filled by a page walk on a miss, flushed with the other two):
  * lin_fetch_phys raises #PF when the fetch faults, lin_fetch_probe

@@ -113,9 +113,28 @@ static int dec_hour(const CMOS *s, uint8_t v)
 
 /* ---- time base ---- */
 
+/* Seconds since the epoch -> ns, saturated to what 64-bit ns hold (years
+ * 1678-2262): a guest may set any date up to 9999 through the century
+ * byte, and the product must not overflow (found by tests/fuzz, target
+ * cmos). */
+static int64_t clamp_sec(int64_t sec)
+{
+    const int64_t lim = INT64_MAX / NS_PER_SEC - 2;
+    return sec > lim ? lim : sec < -lim ? -lim : sec;
+}
+
+static int64_t sec_to_ns(int64_t sec)
+{
+    return clamp_sec(sec) * NS_PER_SEC;
+}
+
 int64_t cmos_time_ns(const CMOS *s)
 {
-    return s->tod_base + (clock_now(s->clock) - s->virt_base);
+    /* Centuries of virtual time (a long fuzzing session's clock) saturate
+     * instead of overflowing (found by tests/fuzz, target pic). */
+    __int128 t = (__int128)s->tod_base + ((__int128)clock_now(s->clock) - s->virt_base);
+    const __int128 lim = (__int128)clamp_sec(INT64_MAX) * NS_PER_SEC;
+    return (int64_t)(t > lim ? lim : t < -lim ? -lim : t);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -133,7 +152,7 @@ static int64_t cur_sec(const CMOS *s)
 void cmos_set_time(CMOS *s, int64_t epoch_sec)
 {
     s->virt_base = clock_now(s->clock);
-    s->tod_base = epoch_sec * NS_PER_SEC;
+    s->tod_base = sec_to_ns(epoch_sec);
     s->last_update_sec = epoch_sec;
     if (s->set_latched)
         s->set_sec = epoch_sec;
@@ -301,7 +320,7 @@ static void write_time(CMOS *s, uint8_t idx, uint8_t val)
     case CMOS_CENTURY: t.year = t.year % 100 + 100 * clampi(dec(s, val), 0, 99); break;
     default: return;           /* the day of week follows from the date */
     }
-    int64_t sec = tm_to_sec(&t);
+    int64_t sec = clamp_sec(tm_to_sec(&t));
     if (s->set_latched) {
         s->set_sec = sec;
     } else {
@@ -309,7 +328,7 @@ static void write_time(CMOS *s, uint8_t idx, uint8_t val)
         int64_t now_ns = cmos_time_ns(s);
         int64_t frac = now_ns - floor_div(now_ns, NS_PER_SEC) * NS_PER_SEC;
         s->virt_base = clock_now(s->clock);
-        s->tod_base = sec * NS_PER_SEC + frac;
+        s->tod_base = sec_to_ns(sec) + frac;
         s->last_update_sec = sec;
     }
 }
@@ -342,7 +361,7 @@ void cmos_write_reg(CMOS *s, uint8_t idx, uint8_t val)
             /* The clock restarts from the (possibly rewritten) registers. */
             s->set_latched = false;
             s->virt_base = clock_now(s->clock);
-            s->tod_base = s->set_sec * NS_PER_SEC;
+            s->tod_base = sec_to_ns(s->set_sec);
             s->last_update_sec = s->set_sec;
         }
         s->ram[CMOS_REG_B] = val;
@@ -442,6 +461,12 @@ static void cmos_reset_vm(void *opaque) { cmos_reset(opaque); }
 static void cmos_post_load(void *opaque)
 {
     CMOS *s = opaque;
+    /* A foreign saved state: the index inside the RAM, a level 0/1, times
+     * in the 64-bit ns range (found by tests/fuzz, target vmstate). */
+    s->index &= 0x7f;
+    s->irq_level = s->irq_level != 0;
+    s->set_sec = clamp_sec(s->set_sec);
+    s->last_update_sec = clamp_sec(s->last_update_sec);
     irq_set(s->irq, s->irq_level);
 }
 

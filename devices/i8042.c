@@ -355,6 +355,13 @@ static void i8042_reset_vm(void *opaque) { i8042_reset(opaque); }
 static void i8042_post_load(void *opaque)
 {
     I8042 *k = opaque;
+    /* A foreign saved state: queue indices inside the queue, levels 0/1,
+     * a scancode set 1..3 (found by tests/fuzz, target vmstate). */
+    if (k->q_head < 0 || k->q_head >= I8042_QUEUE) k->q_head = 0;
+    if (k->q_len < 0 || k->q_len > I8042_QUEUE) k->q_len = 0;
+    if (k->scancode_set < 1 || k->scancode_set > 3) k->scancode_set = 2;
+    k->irq1 = k->irq1 != 0;
+    k->irq12 = k->irq12 != 0;
     irq_set(k->kbd_irq, k->irq1);
     irq_set(k->aux_irq, k->irq12);
 }

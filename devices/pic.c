@@ -308,6 +308,18 @@ IRQ *pic_input(PIC *p, int n)
 
 void pic_post_load(PIC *p)
 {
+    /* A foreign saved state: bools 0/1, the rotation level and the ICW
+     * step in range, the chips' roles fixed (found by tests/fuzz, target
+     * vmstate). */
+    for (int i = 0; i < 2; i++) {
+        PICChip *c = &p->chip[i];
+        bool *bools[] = {&c->need_icw4, &c->single, &c->ltim, &c->auto_eoi, &c->sfnm,
+                         &c->rotate_aeoi, &c->read_isr, &c->poll, &c->special_mask};
+        for (unsigned k = 0; k < sizeof bools / sizeof bools[0]; k++) vm_fix_bool(bools[k]);
+        c->is_master = i == 0;
+        c->lowest &= 7;
+        if (c->init_step != 2 && c->init_step != 3 && c->init_step != 4) c->init_step = 0;
+    }
     chip_set_level(&p->chip[0], 2, chip_pending(&p->chip[1]) >= 0);
     p->intr = chip_pending(&p->chip[0]) >= 0;
     irq_set(p->intr_out, p->intr);

@@ -510,6 +510,33 @@ static void pit_reset_vm(void *opaque) { pit_reset(opaque); }
 static void pit_post_load(void *opaque)
 {
     PIT *p = opaque;
+    /* A saved state from elsewhere may hold anything: bools 0/1, modes and
+     * access modes and counts in their ranges (found by tests/fuzz,
+     * target vmstate). Modes 6 and 7 are 2 and 3 (8254 data sheet). */
+    for (int i = 0; i < 3; i++) {
+        PITChannel *c = &p->ch[i];
+        bool *bools[] = {&c->bcd, &c->gate, &c->loaded, &c->running, &c->frozen, &c->null_count,
+                         &c->pending, &c->write_hi, &c->read_hi, &c->count_latched,
+                         &c->latch_hi_next, &c->status_latched};
+        for (unsigned k = 0; k < sizeof bools / sizeof bools[0]; k++) vm_fix_bool(bools[k]);
+        c->mode &= 7;
+        if (c->mode >= 6) c->mode -= 4;
+        if (c->rw < 1 || c->rw > 3) c->rw = 3;
+        if (c->reload < 1 || c->reload > 65536) c->reload = 65536;
+        if (c->pending_reload < 1 || c->pending_reload > 65536) c->pending_reload = 65536;
+        if (c->latch_bytes > 2) c->latch_bytes = 2;
+        /* Tick stamps: not after now, not before 0; elapsed counts within
+         * two periods of the largest count. */
+        int64_t now = now_ticks(p);
+        if (c->start < 0 || c->start > now) c->start = now;
+        if (c->pending_at < 0 || c->pending_at > now + 65536) c->pending_at = now;
+        if (c->frozen_d < 0 || c->frozen_d > 2 * 65536) c->frozen_d = 0;
+    }
+    int64_t now = now_ticks(p);
+    if (p->edge_tick < 0 || p->edge_tick > now + 2 * 65536) p->edge_tick = now;
+    vm_fix_bool(&p->edge_rising);
+    p->irq_level = p->irq_level != 0;
+    p->port61 &= 0x0f;
     irq_set(p->irq, p->irq_level);
 }
 

@@ -371,6 +371,11 @@ static void uart_reset_vm(void *opaque) { uart_reset(opaque); }
 static void uart_post_load(void *opaque)
 {
     UART *u = opaque;
+    /* A foreign saved state: FIFO indices inside the FIFO, a level 0/1
+     * (found by tests/fuzz, target vmstate). */
+    if (u->rx_head < 0 || u->rx_head >= UART_FIFO_SIZE) u->rx_head = 0;
+    if (u->rx_count < 0 || u->rx_count > UART_FIFO_SIZE) u->rx_count = 0;
+    u->irq_level = u->irq_level != 0;
     irq_set(u->irq, u->irq_level);
 }
 

@@ -227,6 +227,8 @@ static bool walk(VMRegistry *r, const uint8_t *buf, size_t len, bool apply, char
                 timer_del(r->clock, t);
                 if (v != NOT_ARMED)
                     timer_mod(r->clock, t, v);
+            } else if (fl->kind == VMF_KIND_BOOL) {
+                for (uint32_t k = 0; k < size; k++) p[k] = bytes[k] != 0;
             } else {
                 memcpy(p, bytes, size);
             }
@@ -326,6 +328,10 @@ static void clock_pre_save(void *opaque)
 static void clock_post_load(void *opaque)
 {
     Clock *c = opaque;
+    /* Virtual time is never negative, and a foreign file's value must
+     * leave room to count on (found by tests/fuzz, target vmstate). */
+    if (c->saved_now < 0) c->saved_now = 0;
+    if (c->saved_now > INT64_MAX / 4) c->saved_now = INT64_MAX / 4;
     clock_rebase(c, c->saved_now);
 }
 

@@ -29,13 +29,16 @@
 #define XLAT86_VMSTATE_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "clock.h"
 
-typedef enum VMFieldKind { VMF_KIND_VALUE, VMF_KIND_TIMER } VMFieldKind;
+/* VMF_KIND_BOOL: a bool member (found by _Generic); the loader stores 0/1
+ * whatever byte the file holds (any other value is undefined behaviour). */
+typedef enum VMFieldKind { VMF_KIND_VALUE, VMF_KIND_TIMER, VMF_KIND_BOOL } VMFieldKind;
 
 typedef struct VMField {
     const char *name;
@@ -44,7 +47,9 @@ typedef struct VMField {
     VMFieldKind kind;
 } VMField;
 
-#define VMF(Type, member) {#member, offsetof(Type, member), sizeof(((Type *)0)->member), VMF_KIND_VALUE}
+#define VMF(Type, member)                                                            \
+    {#member, offsetof(Type, member), sizeof(((Type *)0)->member),                   \
+     _Generic(((Type *)0)->member, bool: VMF_KIND_BOOL, default: VMF_KIND_VALUE)}
 #define VMF_TIMER(Type, member) {#member, offsetof(Type, member), sizeof(int64_t), VMF_KIND_TIMER}
 #define VMF_END {NULL, 0, 0, VMF_KIND_VALUE}
 
@@ -55,6 +60,16 @@ typedef struct VMStateDesc {
     void (*pre_save)(void *opaque);    /* bring fields up to date; NULL: nothing */
     void (*post_load)(void *opaque);   /* recompute derived state; NULL: nothing */
 } VMStateDesc;
+
+/* For post_load: a bool inside a member saved as raw bytes (a struct or
+ * an array) may hold any byte after loading a foreign file; read it as a
+ * byte and store 0/1. */
+static inline void vm_fix_bool(bool *b)
+{
+    unsigned char v;
+    memcpy(&v, b, 1);
+    *b = v != 0;
+}
 
 #define VM_MAX_DEVICES 32
 #define VM_NAME_MAX 31

@@ -13,5 +13,5 @@ ctest --output-on-failure -j2
 if [ "$1" != "--quick" ]; then
     BUILD_DIR="$ROOT/build-asan" "$ROOT/scripts/build.sh" -DXLAT86_WERROR=ON -DXLAT86_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     cd "$ROOT/build-asan"
-    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j2 -R "^(unit|guest)/"
+    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j2 -R "^(unit|guest|fuzz)/"
 fi

@@ -13,6 +13,7 @@
 #include "cg_internal.h"
 
 #include <capstone/x86.h>
+#include <string.h>
 
 #include "cpu/decode.h"
 #include "cpu/mem.h"
@@ -84,6 +85,8 @@ static void flag_effect(const Insn *in, bool inl, uint32_t *fr, uint32_t *fw)
     const CGInline *d = inl ? cg_inline_lookup(in) : NULL;
     if (d) {
         cg_inline_flags(d, in, fr, fw);
+        /* A fault exposes every flag in the exception frame. */
+        if (cg_inline_may_fault(d, in)) *fr |= F_ARITH;
     } else {
         *fr = F_ARITH;
         *fw = 0;
@@ -112,13 +115,16 @@ static uint32_t flags_needed_at(CPU *cpu, TB *tb, uint32_t eip, bool code32, boo
     uint32_t page = tb->phys_pc & PAGE_MASK;
     for (int k = 0; k < 12; k++) {
         uint32_t lin = tb->cs_base + eip, phys;
-        if (!lin_probe(cpu, lin, ACC_FETCH, ((tb->mode >> 5) & 3) == 3, &phys)) break;
+        /* lin_peek: the scanned code may never run, so the look-ahead sets
+         * no accessed bit and fills no TLB entry. */
+        if (!lin_peek(cpu, lin, ((tb->mode >> 5) & 3) == 3, &phys)) break;
         if ((phys & PAGE_MASK) != page) break;
         uint8_t buf[16];
         int n = (int)(PAGE_SIZE - (phys & 0xfff));
         if (n > 15) n = 15;
-        uint32_t p2;
-        if (lin_fetch_try(cpu, lin, buf, n, &p2) < 0) break;
+        const uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, false);
+        if (!host) break;
+        memcpy(buf, host + (phys & 0xfff), (size_t)n);
         Insn in;
         if (!decode_insn(buf, (size_t)n, eip, code32, &in)) break;
         if (phys < tb->phys_lo) tb->phys_lo = phys;
@@ -136,6 +142,10 @@ static uint32_t flags_needed_at(CPU *cpu, TB *tb, uint32_t eip, bool code32, boo
 
 uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl)
 {
+    /* A one-instruction block ends where the run loop may deliver a
+     * single-step trap, an interrupt or a debugger stop, all of which see
+     * the whole EFLAGS: nothing after it may be assumed to run. */
+    if (tb->mode & TMODE_ONE) return F_ARITH;
     const CGInline *d = inl ? cg_inline_lookup(last) : NULL;
     if (d && (d->attr & CGI_BRANCH)) {
         if (d->attr & CGI_COND)

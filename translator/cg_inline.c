@@ -391,7 +391,9 @@ static void emit_call(Gen *g, int i, const Insn *in, const CGInline *d)
     (void)d;
     CodeBuf *cb = &g->cb;
     uint32_t opmask = in->opsize == 2 ? 0xffffu : 0xffffffffu;
-    cg_fl_exit(g, g->live_after[i]);
+    (void)i;
+    /* The push may fault: every flag must be in EFLAGS for the frame. */
+    cg_fl_exit(g, F_ARITH);
     cg_emit_stack_addr(g, in->opsize, true);
     x_mov_mi(cb, in->opsize, CG_HM_RSI, in->next_eip);
     cg_emit_store_sp(g);
@@ -502,7 +504,7 @@ __attribute__((constructor)) static void build_index(void)
 
 const CGInline *cg_inline_lookup(const Insn *in)
 {
-    if (in->id >= X86_INS_ENDING || !by_id[in->id]) return NULL;
+    if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) {
         /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing; LOCK is #UD. */
@@ -533,6 +535,15 @@ void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *
     *fw = w;
 }
 
+bool cg_inline_may_fault(const CGInline *d, const Insn *in)
+{
+    if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL) return true;
+    if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP) return false;
+    for (int k = 0; k < in->nops && k < 2; k++)
+        if (in->op[k].kind == OPK_MEM) return true;
+    return false;
+}
+
 void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     if (d->attr & CGI_BRANCH) {
@@ -544,6 +555,9 @@ void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0], *b = &in->op[1];
     bool mem = !(d->attr & CGI_ADDR_ONLY) &&
                ((in->nops >= 1 && a->kind == OPK_MEM) || (in->nops >= 2 && b->kind == OPK_MEM));
+    /* A form that may fault exposes all six flags in the exception frame:
+     * its slow path (the C helper) must find them in EFLAGS. */
+    if (cg_inline_may_fault(d, in)) fr |= F_ARITH;
     cg_fl_before(g, i, mem || (d->attr & CGI_CLOBBERS), fr, fw);
     d->emit(g, i, in, d);
 }

@@ -160,6 +160,10 @@ struct CGInline {
 const CGInline *cg_inline_lookup(const Insn *in);
 /* Flags the inlined instruction reads and writes (F_ARITH subset). */
 void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *fw);
+/* Can the inlined form raise an exception (a memory or stack access)? Its
+ * slow path then runs the C helper, which pushes the whole EFLAGS: for
+ * liveness the form reads all six status flags. */
+bool cg_inline_may_fault(const CGInline *d, const Insn *in);
 /* Emit an inlined instruction (flag bookkeeping, then d->emit). */
 void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d);
 /* The whole table, for listings and tests. */

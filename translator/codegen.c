@@ -21,19 +21,42 @@
 
 /* ---- mode ---- */
 
+/* Inlined near branches do not check the target against the CS limit (the
+ * C helpers do, raising #GP(0) at the branch, SDM vol. 2 JMP/Jcc/CALL/RET).
+ * They are only inlined where no target can exceed it: CS limit 4 GiB in
+ * 32-bit code, 0FFFFh in 16-bit code with a 16-bit operand size (targets
+ * wrap at 64 KiB). The limit's kind is in the mode key (TMODE_CSLIM). */
+static bool branch_needs_limit_check(const Insn *in, uint32_t mode)
+{
+    switch (in->id) {
+    case X86_INS_JMP: case X86_INS_CALL: case X86_INS_RET:
+    case X86_INS_JAE: case X86_INS_JA: case X86_INS_JBE: case X86_INS_JB: case X86_INS_JCXZ:
+    case X86_INS_JECXZ: case X86_INS_JE: case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE:
+    case X86_INS_JL: case X86_INS_JNE: case X86_INS_JNO: case X86_INS_JNP: case X86_INS_JNS:
+    case X86_INS_JO: case X86_INS_JP: case X86_INS_JS:
+        break;
+    default:
+        return false;
+    }
+    if (mode & TMODE_CSLIM) return true;
+    return !(mode & TMODE_CODE32) && in->opsize == 4;
+}
+
 uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
 {
     uint32_t m = 0;
     bool pe = cpu->cr[0] & CR0_PE, vm = cpu->eflags & F_VM;
-    if (pe && !vm) {
-        if (cpu->seg[S_CS].flags & SEGF_DB) m |= TMODE_CODE32;
-        if (cpu->seg[S_SS].flags & SEGF_DB) m |= TMODE_SS32;
-    }
+    if (pe && !vm && (cpu->seg[S_CS].flags & SEGF_DB)) m |= TMODE_CODE32;
+    /* The stack size is the cached SS.B in every mode, as the C helpers
+     * (cpu/ops.c), QEMU and Bochs have it: clearing CR0.PE with a 32-bit
+     * SS keeps a 32-bit stack until SS is loaded again. */
+    if (cpu->seg[S_SS].flags & SEGF_DB) m |= TMODE_SS32;
     if (pe) m |= TMODE_PE;
     if (vm) m |= TMODE_VM;
     if (cpu->cr[0] & CR0_PG) m |= TMODE_PG;
     m |= TMODE_CPL(cpu_cpl(cpu));
     if (inline_code) m |= TMODE_INLINE;
+    if (cpu->seg[S_CS].limit != ((m & TMODE_CODE32) ? 0xffffffffu : 0xffffu)) m |= TMODE_CSLIM;
     if ((m & TMODE_CODE32) && (m & TMODE_SS32)) {
         bool flat = true;
         static const int segs[4] = {S_ES, S_CS, S_SS, S_DS};
@@ -102,8 +125,22 @@ static int fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *o
     if (n < 0) return -1;
     *crosses = false;
     if (n < 15) {
-        uint32_t p2;
-        int m = lin_fetch_try(cpu, lin + (uint32_t)n, buf + n, 15 - n, &p2);
+        /* The next page is looked at without side effects first: only an
+         * instruction that really crosses into it uses its translation
+         * (accessed bit, fetch TLB), so what a block leaves in guest
+         * memory does not depend on whether it was translated before
+         * (found by tests/fuzz: the PTE of the next page got A set). */
+        uint32_t p2, lin2 = lin + (uint32_t)n;
+        const uint8_t *h = NULL;
+        if (lin_peek(cpu, lin2, cpu_cpl(cpu) == 3, &p2)) h = mem_page_ptr(cpu->mem, p2 & PAGE_MASK, false);
+        if (h) {
+            memcpy(buf + n, h + (p2 & 0xfff), (size_t)(15 - n));
+            if (decode_insn(buf, 15, eip, code32, out) && (lin & 0xfff) + out->len <= PAGE_SIZE) {
+                *crosses = false;
+                return 0;
+            }
+        }
+        int m = lin_fetch_try(cpu, lin2, buf + n, 15 - n, &p2);
         if (m > 0) n += m;
     }
     if (!decode_insn(buf, (size_t)n, eip, code32, out)) return -2;
@@ -160,6 +197,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             last_end_lin = lin + 1;
             break;
         }
+        if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
         n++;
         last_end_lin = lin + in->len;
         cur = in->next_eip;
