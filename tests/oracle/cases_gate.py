@@ -24,7 +24,7 @@ switching; vol. 2 CALL, RET, INT n, IRET "Operation"):
   cg   far CALL through a 16- or 32-bit call gate with 0-31 parameters from
        CPL 3 to CPL 1 (stack switch from TSS1.SS1:ESP1, B = 0 or 1),
        optionally RETF imm back to CPL 3
-  ig   INT n / INT3 / #UD through a 16- or 32-bit interrupt or trap gate
+  ig   INT n / INT3 / #UD / #GP(sel) through a 16- or 32-bit interrupt or trap gate
        from CPL 3 to CPL 1, optionally IRET back (IF shows the gate type)
   tg   INT n, or #SS from a push past the limit, through a task gate: a task
        switch to TSS2 (CPL 0, stack B = 0 or 1); the dump runs in that task
@@ -47,7 +47,7 @@ FRAME = R0_TOP - 0x20       # zeroed; the ring-0 frame's top slots are words
 SEL_R3C, SEL_R3D, SEL_R3S, SEL_IN, SEL_TSS1, SEL_C1, SEL_X = \
     0x2B, 0x33, 0x3B, 0x40, 0x48, 0x50, 0x58
 VEC_INT, VEC_TASK, VEC_END = 0x40, 0x41, 0x7F
-TOUCHED = [3, 6, 12, VEC_INT, VEC_TASK]
+TOUCHED = [3, 6, 12, 13, VEC_INT, VEC_TASK]
 KINDS = ["cg", "cg", "cg", "ig", "ig", "tg", "tg", "lim", "lim", "c16", "c16", "rf"]
 ROMBASE = 0xF0000
 
@@ -171,8 +171,8 @@ def gen_cg(rng, c):
 def gen_ig(rng, c):
     g32 = rng.random() < 0.5
     trap = rng.random() < 0.5
-    how = rng.choice(["int", "int3", "ud"])
-    vec = {"int": VEC_INT, "int3": 3, "ud": 6}[how]
+    how = rng.choice(["int", "int3", "ud", "gp"])
+    vec = {"int": VEC_INT, "int3": 3, "ud": 6, "gp": 13}[how]
     b3, b1 = rng.random() < 0.5, rng.random() < 0.5
     esp3, _, _, _ = _outer(rng, c, b3)
     base1, _, _, sp1 = _stack(rng, c, 0x40, 1, b1, False)
@@ -182,9 +182,12 @@ def gen_ig(rng, c):
     _put_desc(c, 0x50, *_desc(ROMBASE, 0xFFFF, 0xBB, 4))
     attr = 0xE000 | (0x800 if g32 else 0) | (0x700 if trap else 0x600)
     _idt(c, vec, ".t1 - %s" % hexv(ROMBASE), SEL_C1 | 1, attr)
-    back = how != "ud" and rng.random() < 0.6
-    op = {"int": "int %s" % hexv(VEC_INT), "int3": "int3", "ud": "ud2"}[how]
-    body = _to_ring3(c, esp3) + [op, "int %s" % hexv(VEC_END), ".t1:"]
+    back = how not in ("ud", "gp") and rng.random() < 0.6
+    # gp: a selector past the GDT limit, #GP(0x60) with its error code pushed
+    # on the CPL-1 stack (word or dword by the gate size)
+    op = {"int": "int %s" % hexv(VEC_INT), "int3": "int3", "ud": "ud2",
+          "gp": "push dword 0x63\npop ds"}[how]
+    body = _to_ring3(c, esp3) + op.split("\n") + ["int %s" % hexv(VEC_END), ".t1:"]
     body += (["iretd" if g32 else "iretw"] if back else []) + ["int %s" % hexv(VEC_END)]
     c["regs"]["flags"] |= rng.choice([0, 0x200])
     return body, "%s%s_%s_%s%s%s" % ("g32" if g32 else "g16", "trap" if trap else "intr",
