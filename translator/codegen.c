@@ -33,7 +33,12 @@ uint32_t cg_cpu_mode(const CPU *cpu, bool inline_code)
     if (vm) m |= TMODE_VM;
     if (cpu->cr[0] & CR0_PG) m |= TMODE_PG;
     m |= TMODE_CPL(cpu_cpl(cpu));
-    if (inline_code) m |= TMODE_INLINE;
+    /* Inline branch exits do not check the CS limit: code whose CS limit
+     * is below the top of its offset space (a 32-bit segment with a limit
+     * under 4 GiB, a 16-bit one under FFFF) runs on helpers only, which
+     * raise #GP(0) for a target past the limit (tests/oracle pm.gate c32). */
+    uint32_t top = (m & TMODE_CODE32) ? 0xffffffffu : 0xffffu;
+    if (inline_code && cpu->seg[S_CS].limit >= top) m |= TMODE_INLINE;
     if ((m & TMODE_CODE32) && (m & TMODE_SS32)) {
         bool flat = true;
         static const int segs[4] = {S_ES, S_CS, S_SS, S_DS};
