@@ -195,6 +195,10 @@ static void pm_interrupt(CPU *cpu, int vector, uint32_t eip_ret, bool has_err,
         tss_inner_stack(cpu, dpl, &newss_sel, &sp, ext);
         desc_check_ss(cpu, newss_sel, dpl, &ssd, EXC_TS);
         seg_from_desc(cpu, &newss, newss_sel, &ssd);
+        /* A 16-bit inner stack (SS.B = 0): only SP comes from the TSS, the
+         * upper half of ESP stays (as QEMU and Bochs; SDM vol. 3, 3.4.5:
+         * its stack pointer is SP; tests/oracle resolved.md S9). */
+        if (!(newss.flags & SEGF_DB)) sp = (cpu->regs[R_ESP] & 0xffff0000u) | (sp & 0xffffu);
         if (vm) {
             vals[n++] = cpu->seg[S_GS].sel;
             vals[n++] = cpu->seg[S_FS].sel;

@@ -240,8 +240,19 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
         case X86_OP_IMM:
             d->kind = OPK_IMM;
             d->imm = (uint32_t)o->imm;
-            if (rel && i == 0)
-                d->imm &= out->opsize == 2 ? 0xffffu : 0xffffffffu;
+            if (rel && i == 0) {
+                /* The target from the instruction's own displacement (its
+                 * last bytes: rel8, or rel16/rel32 by the operand size), not
+                 * Capstone's, which wraps an o32 Jcc target to 16 bits in
+                 * 16-bit code (found by tests/oracle pm.gate c16 cases). */
+                uint8_t op0 = x->opcode[0];
+                int n = (op0 == 0xeb || (op0 >= 0x70 && op0 <= 0x7f) || (op0 >= 0xe0 && op0 <= 0xe3))
+                            ? 1 : out->opsize;
+                uint32_t disp = 0;
+                for (int k = 0; k < n; k++) disp |= (uint32_t)ci->bytes[ci->size - n + k] << (8 * k);
+                if (n < 4) disp = (uint32_t)(((int32_t)(disp << (32 - 8 * n))) >> (32 - 8 * n));
+                d->imm = (eip + ci->size + disp) & (out->opsize == 2 ? 0xffffu : 0xffffffffu);
+            }
             break;
         case X86_OP_MEM: {
             d->kind = OPK_MEM;

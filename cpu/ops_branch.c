@@ -124,6 +124,9 @@ static void call_gate_inner(CPU *cpu, const Insn *in, uint16_t csel, Desc *cd, u
     desc_check_ss(cpu, ss_sel, dpl, &sd, EXC_TS);
     Seg newss;
     seg_from_desc(cpu, &newss, ss_sel, &sd);
+    /* 16-bit inner stack: SP from the TSS, ESP's upper half kept (as in
+     * cpu_interrupt; resolved.md S9). */
+    if (!(newss.flags & SEGF_DB)) sp = (cpu->regs[R_ESP] & 0xffff0000u) | (sp & 0xffffu);
     uint32_t v[36];
     int n = 0;
     v[n++] = cpu->seg[S_SS].sel;
@@ -266,7 +269,12 @@ static void pm_return(CPU *cpu, uint16_t sel, uint32_t off, int size, uint32_t s
         seg_from_desc(cpu, &cpu->seg[S_CS], sel, &cd);
         seg_from_desc(cpu, &cpu->seg[S_SS], ss, &sd);
         if (size == 2) esp &= 0xffffu;
-        cpu->regs[R_ESP] = esp;
+        /* A 16-bit outer stack (SS.B = 0) has SP as its stack pointer (SDM
+         * vol. 3, 3.4.5): only SP is loaded and ESP's upper half stays (the
+         * hardware behaviour Linux's espfix works around; QEMU and Bochs
+         * agree; tests/oracle resolved.md S9). */
+        if (sd.hi & (1u << 22)) cpu->regs[R_ESP] = esp;
+        else cpu->regs[R_ESP] = (cpu->regs[R_ESP] & 0xffff0000u) | (esp & 0xffffu);
         stack_adjust(cpu, imm);
         seg_null_invalid(cpu, rpl);
     }

@@ -105,17 +105,26 @@ static bool acc_cmov(const Insn *in)
     return in->op[0].kind == OPK_REG && is_gpr_or_mem(&in->op[1]);
 }
 
+/* A near branch with a 32-bit operand size in 16-bit code (66 prefix) can
+ * reach past the CS limit, which the inline exits do not check: the helper
+ * raises #GP(0) at the branch (SDM vol. 2, JMP/CALL/RET/Jcc; found by
+ * tests/oracle pm.gate c16 cases). */
+static bool near_branch_ok(const Insn *in)
+{
+    return !((in->flags & INSN_OPSIZE) && in->opsize == 4);
+}
+
 /* JMP rel / r/m (not the far JMP ptr16:16/32, EA) */
 static bool acc_jmp(const Insn *in)
 {
     const Operand *a = &in->op[0];
     return in->nops == 1 && (a->kind == OPK_IMM || a->kind == OPK_REG || a->kind == OPK_MEM) &&
-           in->opcode[0] != 0xea;
+           in->opcode[0] != 0xea && near_branch_ok(in);
 }
 
 static bool acc_call_rel(const Insn *in)
 {
-    return in->nops == 1 && in->op[0].kind == OPK_IMM;
+    return in->nops == 1 && in->op[0].kind == OPK_IMM && near_branch_ok(in);
 }
 
 /* ---- emitters ---- */
@@ -474,10 +483,10 @@ static const CGInline table[] = {
     E(CMC, 0, 0xf5, F_CF, F_CF, acc_any, emit_cf, "-"),
     CONDS(SET, CGI_COND, acc_any, emit_setcc, "r/m8"),
     CONDS(CMOV, CGI_COND, acc_cmov, emit_cmovcc, "r16/32, r/m"),
-    CONDS(J, CGI_COND | CGI_BRANCH, acc_any, emit_jcc, "rel8/16/32"),
-    E(JMP, CGI_BRANCH, 0, D, 0, acc_jmp, emit_jmp, "rel, r/m (not far)"),
-    E(CALL, CGI_BRANCH, 0, D, 0, acc_call_rel, emit_call, "rel"),
-    E(RET, CGI_BRANCH, 0, D, 0, acc_any, emit_ret, "near, with or without imm16"),
+    CONDS(J, CGI_COND | CGI_BRANCH, near_branch_ok, emit_jcc, "rel8/16/32 (not o32 in 16-bit code)"),
+    E(JMP, CGI_BRANCH, 0, D, 0, acc_jmp, emit_jmp, "rel, r/m (not far; not o32 in 16-bit code)"),
+    E(CALL, CGI_BRANCH, 0, D, 0, acc_call_rel, emit_call, "rel (not o32 in 16-bit code)"),
+    E(RET, CGI_BRANCH, 0, D, 0, near_branch_ok, emit_ret, "near, with or without imm16 (not o32 in 16-bit code)"),
 };
 
 #undef E

@@ -18,18 +18,15 @@ random upper halves.
 Kinds: push/pop of registers, memory, immediates and segment registers,
 pusha/popa, pushf/popf, near call/ret (imm16), far call/retf (imm16), enter
 (nesting 0-31), leave, int n, int3, into, iret, and an exception (#UD)
-delivered on the case's stack.  Task gates and call gates with parameter
-copying are not generated (see SKIPPED).
+delivered on the case's stack.  Call gates with parameter copying, task
+gates, 16-bit code segments and faults at the limit of a CPL-3 stack are
+group pm.gate (cases_gate.py).
 """
 
 from caselib import new_case, add_fill, win_around, hexv, rand_gprs, poke32
 
-SKIPPED = [("pm.stack (call gates)", "far CALL through a call gate with parameter copying"
-            " between 16- and 32-bit stacks: not generated yet"),
-           ("pm.stack (task gates)", "exceptions through task gates onto a 16-bit stack:"
-            " not generated yet"),
-           ("pm.stack (16-bit code)", "16-bit code segments in protected mode: the"
-            " o16 near CALL/RET/IRET forms are covered in real mode only")]
+# call gates, task gates, 16-bit code in PM, CPL 3 limits: cases_gate.py
+SKIPPED = []
 
 GDT_BASE = 0x800
 SLOT = 0x28

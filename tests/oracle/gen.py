@@ -28,12 +28,14 @@ import cases_rm  # noqa: E402
 import cases_pm  # noqa: E402
 import cases_sdm  # noqa: E402
 import cases_stack  # noqa: E402
+import cases_gate  # noqa: E402
 
 # every random group: (prefix, module dict)
 RANDOM_GROUPS = [("rm", g, f) for g, f in cases_rm.GROUPS.items()] + \
                 [("pm", g, f) for g, f in cases_pm.GROUPS.items()] + \
                 [("rm", g, f) for g, f in cases_stack.RM_GROUPS.items()] + \
-                [("pm", g, f) for g, f in cases_stack.PM_GROUPS.items()]
+                [("pm", g, f) for g, f in cases_stack.PM_GROUPS.items()] + \
+                [("pm", g, f) for g, f in cases_gate.PM_GROUPS.items()]
 # real-mode code may use file offsets up to TEXT32_START; protected-mode
 # ROMs keep a small real-mode part
 RM_TEXT32 = 0xE000
@@ -131,7 +133,7 @@ def main():
         for p, g, _ in RANDOM_GROUPS:
             print("%s.%s" % (p, g))
         print("sdm (fixed, --sdm)")
-        for g in cases_pm.SKIPPED + cases_stack.SKIPPED:
+        for g in cases_pm.SKIPPED + cases_stack.SKIPPED + cases_gate.SKIPPED:
             print("%s (skipped: %s)" % g)
         return
     want = set(x for x in a.groups.split(",") if x)
@@ -139,16 +141,20 @@ def main():
     roms = []
     # the stack groups go into ROMs of their own, so that adding them did
     # not move the other groups' cases (some depend on their addresses)
-    for mode, base in (("rm", "rm"), ("pm", "pm"), ("rm", "rmstack"), ("pm", "pmstack")):
+    # pm.gate (cases_gate.py) has ROMs of its own too, with one case in
+    # cases_gate.COUNT_DIV of --count (its cases are long)
+    for mode, base in (("rm", "rm"), ("pm", "pm"), ("rm", "rmstack"), ("pm", "pmstack"),
+                       ("pm", "pmgate")):
         cases = []
         for p, g, fn in RANDOM_GROUPS:
             full = "%s.%s" % (p, g)
             if p != mode or (want and full not in want and g not in want):
                 continue
-            if (g == "stack") != base.endswith("stack"):
+            if (g == "stack") != base.endswith("stack") or (g == "gate") != (base == "pmgate"):
                 continue
             rng = caselib.Rng("%d/%s" % (a.seed, full))
-            for i in range(a.count):
+            n = a.count if g != "gate" else max(1, a.count // cases_gate.COUNT_DIV)
+            for i in range(n):
                 cases.append(fn(rng, "%s.%s.KIND.s%d_%d" % (p, g, a.seed, i)))
         if cases:
             write_roms(a.out, "%s-s%d" % (base, a.seed), cases, mode == "pm", roms)

@@ -345,6 +345,68 @@ static void call_gate_with_parameters(void **state)
     EQ(cpu.exc_error, 0x08, "#GP(code selector)");
 }
 
+/* A 16-bit stack segment (SS.B = 0) has SP as its stack pointer (SDM
+ * vol. 3, 3.4.5): a far RET or an interrupt that switches onto one loads SP
+ * and keeps the upper half of ESP, whatever the operand size; QEMU and
+ * Bochs agree (tests/oracle resolved.md S9).  A 32-bit call gate still
+ * pushes the whole old ESP (SDM vol. 2 CALL: Push(oldSS:oldESP)). */
+static void stack_pointer_of_16bit_stacks(void **state)
+{
+    (void)state;
+    pm_mode();
+    cpu.gdtr.limit = 0xff;
+    gdt_set(0x50, 0x0000ffffu, 0x0000f200u); /* data16 DPL3, B = 0 */
+    gdt_set(0x58, 0x0000ffffu, 0x00009200u); /* data16 DPL0, B = 0 */
+    /* o16 retf from ring 0 (ESP 0x00018000) to ring 3 onto SS 0x53 */
+    cpu.regs[R_ESP] = 0x00018000u;
+    poke16(0x18000, 0x4100);
+    poke16(0x18002, 0x1b);
+    poke16(0x18004, 0x7000);
+    poke16(0x18006, 0x53);
+    EQ(RUN("\x66\xcb"), OPR_JUMP, "o16 retf to CPL 3");
+    EQ(cpu_cpl(&cpu), 3, "CPL 3");
+    EQ(cpu.seg[S_SS].sel, 0x53, "SS");
+    EQ(cpu.regs[R_ESP], 0x00017000u, "SP loaded, ESP's upper half (ring 0's) kept");
+    /* o32 retf 8: tempESP's upper half is not loaded either; SP += 8 */
+    pm_mode();
+    cpu.gdtr.limit = 0xff;
+    gdt_set(0x50, 0x0000ffffu, 0x0000f200u);
+    gdt_set(0x58, 0x0000ffffu, 0x00009200u);
+    cpu.regs[R_ESP] = 0x00028000u;
+    poke32(0x28000, 0x4100);
+    poke32(0x28004, 0x1b);
+    poke32(0x28010, 0xdeadfffcu);
+    poke32(0x28014, 0x53);
+    EQ(RUN("\xca\x08\x00"), OPR_JUMP, "o32 retf 8 to CPL 3");
+    EQ(cpu.regs[R_ESP], 0x00020004u, "SP = FFFC + 8 wrapped, upper half 0002 kept");
+    /* INT from ring 3 (ESP 0x55557000, SS.B = 0) onto a 16-bit ring-0
+     * stack: SP = SP0 - 20, upper half (ring 3's) kept; old ESP pushed whole */
+    cpu.regs[R_ESP] = 0x55557000u;
+    poke32(TSS + 8, 0x58);
+    EQ(RUN("\xcd\x80"), OPR_JUMP, "int 0x80 from ring 3");
+    EQ(cpu.seg[S_SS].sel, 0x58, "SS0");
+    EQ(cpu.regs[R_ESP], 0x55558fecu, "SP = 9000 - 20, upper half kept");
+    EQ(peek(0x9000 - 8, 4), 0x55557000u, "old ESP pushed whole (32-bit gate)");
+    /* call gate onto the 16-bit ring-0 stack, from ESP 0x12347000 */
+    gdt_set(0x40, (0x08u << 16) | 0x5300u, 0x0000ec01u); /* 32-bit gate, 1 param */
+    ring3();
+    EQ(load(S_SS, 0x53), 0, "ring-3 SS: 16-bit");
+    cpu.regs[R_ESP] = 0x12347000u;
+    poke32(0x7000, 0x11111111);
+    EQ(RUN("\x9a\x00\x00\x00\x00\x43\x00"), OPR_JUMP, "lcall through the gate");
+    EQ(cpu.regs[R_ESP], 0x12348fecu, "SP = 9000 - 20, upper half kept");
+    EQ(peek(0x9000 - 8, 4), 0x12347000u, "old ESP pushed whole (SDM: oldESP)");
+    EQ(peek(0x9000 - 12, 4), 0x11111111u, "parameter copied");
+    /* o32 Jcc in 16-bit code past the CS limit: #GP(0), EIP unchanged
+     * (the target comes from the rel32, not wrapped to 16 bits) */
+    real_mode();
+    cpu.eflags |= F_ZF;
+    EQ(RUN("\x66\x0f\x84\x00\x00\x01\x00"), EXC(EXC_GP), "o32 jz +0x10000 in 16-bit code");
+    EQ(cpu.eip, 0x100, "EIP at the jz");
+    EQ(RUN("\x66\x0f\x84\xf9\xff\xff\xff"), OPR_JUMP, "o32 jz -7: to itself");
+    EQ(cpu.eip, 0x100, "target 0x100");
+}
+
 #define TSSA 0x6000u
 
 static void task_switch_call_and_iret(void **state)
@@ -561,6 +623,7 @@ int main(void)
         cmocka_unit_test(privilege_change_through_tss_and_iret),
         cmocka_unit_test(protection_queries),
         cmocka_unit_test(call_gate_with_parameters),
+        cmocka_unit_test(stack_pointer_of_16bit_stacks),
         cmocka_unit_test(task_switch_call_and_iret),
         cmocka_unit_test(msrs_and_sysenter),
         cmocka_unit_test(debug_helpers_and_nmi),
