@@ -153,6 +153,44 @@ static bool is_rel_branch(unsigned id, const uint8_t *opc)
     }
 }
 
+/* The string instructions (6C-6F, A4-A7, AA-AF): in 32-bit code Capstone 4
+ * ignores a 66 prefix that comes before F2/F3 or a segment prefix and
+ * names the dword form ("66 F3 6D", gas's encoding of `rep insw`, decodes
+ * as REP INSD), so SeaBIOS's ATA PIO read stored 1024 bytes into its
+ * 512-byte buffer. The element size is the effective operand size (SDM
+ * vol. 2, INS/MOVS/...): take it from the prefix bytes, not the id. */
+static void fix_string_size(const cs_insn *ci, Insn *out)
+{
+    static const uint16_t ids[16][2] = {
+        [0x0] = {X86_INS_INSW, X86_INS_INSD},   [0x1] = {X86_INS_OUTSW, X86_INS_OUTSD},
+        [0x2] = {X86_INS_MOVSW, X86_INS_MOVSD}, [0x3] = {X86_INS_CMPSW, X86_INS_CMPSD},
+        [0x4] = {X86_INS_STOSW, X86_INS_STOSD}, [0x5] = {X86_INS_LODSW, X86_INS_LODSD},
+        [0x6] = {X86_INS_SCASW, X86_INS_SCASD},
+    };
+    uint8_t op = ci->detail->x86.opcode[0];
+    int k;
+    switch (op) {
+    case 0x6d: k = 0x0; break;
+    case 0x6f: k = 0x1; break;
+    case 0xa5: k = 0x2; break;
+    case 0xa7: k = 0x3; break;
+    case 0xab: k = 0x4; break;
+    case 0xad: k = 0x5; break;
+    case 0xaf: k = 0x6; break;
+    default: return;
+    }
+    if (ci->detail->x86.opcode[1] != 0)
+        return;
+    uint8_t sz = out->opsize;
+    out->id = ids[k][sz == 4];
+    for (int i = 0; i < out->nops; i++) {
+        Operand *o = &out->op[i];
+        bool port = (op == 0x6d || op == 0x6f) && o->kind != OPK_MEM;
+        if (!port && (o->size == 2 || o->size == 4))
+            o->size = sz;
+    }
+}
+
 bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out)
 {
     int hint = decode_hint_nop(code, n, eip, code32, out);
@@ -280,6 +318,7 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
         out->id = out->opsize == 2 ? X86_INS_CBW : X86_INS_CWDE;
     if (x->opcode[0] == 0x99 && (ci->id == X86_INS_CWD || ci->id == X86_INS_CDQ))
         out->id = out->opsize == 2 ? X86_INS_CWD : X86_INS_CDQ;
+    fix_string_size(ci, out);
     /* x87 (opcodes D8-DF): Capstone 4's EFLAGS masks are wrong (FCOM
      * claims OF/SF/ZF/AF, FCOMI only OF). No x87 instruction touches
      * EFLAGS except FCOMI/FCOMIP/FUCOMI/FUCOMIP (ZF/PF/CF set, OF/SF/AF

@@ -51,10 +51,15 @@ static void write_cmos(PC *pc)
         cmos_hd(cm, 0x19, 0x1b, hd0);
     if (h1)
         cmos_hd(cm, 0x1a, 0x24, hd1);
-    /* 0x39: BIOS translation, two bits per ATA drive: 1 = LBA. */
+    /* 0x39: BIOS translation, two bits per ATA drive: 0 = none, 1 = LBA.
+     * QEMU's rule for a geometry taken from the size (hd-geometry.c,
+     * hd_bios_chs_auto_trans): none while the physical geometry fits the
+     * INT 13h limits (1024/16/63), LBA beyond. SeaBIOS trusts this byte
+     * on QEMU's board ("translation=none" in its log for a small disk). */
     uint8_t tr = 0;
     for (int i = 0; i < PC_IDE_DRIVES; i++) {
-        if (pc->ide[i / 2].drv[i % 2].kind == IDE_ATA)
+        const IDEDrive *d = &pc->ide[i / 2].drv[i % 2];
+        if (d->kind == IDE_ATA && (d->cyls > 1024 || d->heads > 16 || d->spt > 63))
             tr |= (uint8_t)(1u << (2 * i));
     }
     cmos_write_reg(cm, 0x39, tr);

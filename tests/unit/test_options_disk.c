@@ -169,7 +169,9 @@ static void test_board_cmos(void **state)
     EXPECT_EQ(cmos_read_reg(c, 0x1d), 16, "heads");
     EXPECT_EQ(cmos_read_reg(c, 0x20), 0xc8, "control byte: more than 8 heads");
     EXPECT_EQ(cmos_read_reg(c, 0x23), 63, "sectors per track");
-    EXPECT_EQ(cmos_read_reg(c, 0x39) & 3, 1, "0x39: disk 0 LBA translation");
+    /* QEMU writes 0 (no translation) for a disk within 1024/16/63: its
+     * SeaBIOS logs "translation=none" for this image. */
+    EXPECT_EQ(cmos_read_reg(c, 0x39) & 3, 0, "0x39: disk 0, 20 cylinders: no translation");
     EXPECT_EQ(cmos_read_reg(c, 0x3d), 0x23, "0x3D: CD-ROM first, disk second");
     EXPECT_EQ(cmos_read_reg(c, 0x38), 0x01, "0x38: no third device, no signature check");
     assert_true(pc.boot_menu);
@@ -187,6 +189,20 @@ static void test_board_cmos(void **state)
     if (!pc_init(&pc, &cfg, e, sizeof e))
         fail_msg("pc_init again: %s", e);
     pc_free(&pc);
+    /* A 600 MiB disk (1219 cylinders of 16 x 63): beyond 1024 cylinders,
+     * QEMU writes 1 (LBA) and its SeaBIOS logs "translation=lba". */
+    char big[64];
+    strcpy(big, "/tmp/xlat86-big-XXXXXX");
+    int bfd = mkstemp(big);
+    assert_true(bfd >= 0 && ftruncate(bfd, 600ll << 20) == 0);
+    close(bfd);
+    disks.ide[0].file = big;
+    if (!pc_init(&pc, &cfg, e, sizeof e))
+        fail_msg("pc_init, big disk: %s", e);
+    EXPECT_EQ(cmos_read_reg(c, 0x39) & 3, 1, "0x39: disk 0, 1219 cylinders: LBA");
+    pc_free(&pc);
+    unlink(big);
+    disks.ide[0].file = hd;
     /* A floppy image of a wrong size: one line. */
     disks.fd[1].file = hd;
     assert_false(pc_init(&pc, &cfg, e, sizeof e));
