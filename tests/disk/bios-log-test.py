@@ -112,6 +112,9 @@ def main():
             if bochs:
                 if who == "qemu":
                     text = re.sub(r"^IDE time out\n", "", text, flags=re.M)
+                # firmware-test.py's Bochs rules (QEMU's VGA ROM BAR lines).
+                for rx, rep in fw.BOCHS_RULES:
+                    text = rx.sub(rep, text)
                 out[who] = text.replace("\r", "")
             else:
                 out[who] = threads(fw.normalise(text, fw.SEABIOS_RULES + DRIVE_RULES))

@@ -1,5 +1,6 @@
 ; kvm_lfb.asm - a frame buffer written directly by the guest: Bochs VBE
-; 320x200x32 with the linear frame buffer (ISA address 0xE0000000), filled
+; 320x200x32 with the linear frame buffer, placed by the ROM itself (no
+; BIOS) at 0xE0000000 through the PCI VGA's BAR0 (00:02.0, 1234:1111), filled
 ; from flat protected mode with pattern A, "A" on the debug console, about
 ; two seconds by the PIT (channel 0 wraps, read by latching), then rows
 ; 100-109 rewritten with pattern B, "B", halt. Under KVM these stores never
@@ -22,6 +23,20 @@ H       equ 200
 %endmacro
 
 main16:
+        ; PCI configuration mechanism #1: BAR0 of 00:02.0 = LFB, then
+        ; memory and I/O decoding on (command register).
+        mov     dx, 0xcf8
+        mov     eax, 0x80001010
+        out     dx, eax
+        mov     dx, 0xcfc
+        mov     eax, LFB
+        out     dx, eax
+        mov     dx, 0xcf8
+        mov     eax, 0x80001004
+        out     dx, eax
+        mov     dx, 0xcfc
+        mov     ax, 3
+        out     dx, ax
         VBE     4, 0
         VBE     1, W
         VBE     2, H
