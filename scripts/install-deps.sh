@@ -6,7 +6,10 @@ set -e
 PKGS="build-essential cmake ninja-build pkg-config nasm gcc-multilib
 libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios seabios
-gdb libpng-dev libncurses-dev tmux"
+gdb libpng-dev libncurses-dev tmux
+time valgrind linux-perf"
+# time, valgrind, linux-perf: tests/bench/run-all.sh (GNU time -v for peak
+# RSS), host instructions per guest instruction, the perf profile
 # libncurses-dev: the TUI debugger; tmux: its test (ctest boot/tui)
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # seabios: xlat86's default firmware (bios.bin) and tests boot/seabios*;
