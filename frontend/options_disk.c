@@ -167,7 +167,7 @@ static int opt_boot(Options *o, const char *arg, char *err, size_t errlen)
             return dfail(err, errlen,
                          "-boot %s: order '%s': up to three of the letters a, b, c, d, n", arg,
                          letters);
-        snprintf(o->boot_order, sizeof o->boot_order, "%s", letters);
+        memcpy(o->boot_order, letters, n + 1);   /* n <= 3 < sizeof boot_order */
     }
     return 0;
 }

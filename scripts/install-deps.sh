@@ -7,11 +7,14 @@ libcapstone-dev libelf-dev libsdl2-dev libcmocka-dev
 qemu-system-x86 bochs bochs-term bochsbios seabios
 gdb libpng-dev
 vgabios xvfb xdotool imagemagick libncurses-dev tmux
-gnuplot-nox clang libclang-rt-14-dev"
+gnuplot-nox clang libclang-rt-14-dev
+time valgrind linux-perf"
 # vgabios: the LGPL VGA BIOS that Bochs' BIOS gets at 0xC0000 (devices/vga_pci.c);
 # xvfb, xdotool, imagemagick: test display/sdl (an SDL window under Xvfb);
 # libncurses-dev: -display curses (ncursesw); tmux: test display/curses
 # clang, libclang-rt-14-dev (libFuzzer): the device fuzz targets of tests/fuzz
+# time, valgrind, linux-perf: tests/bench/run-all.sh (GNU time -v for peak
+# RSS), host instructions per guest instruction, the perf profile
 # gnuplot-nox: the bar chart (PNG) of xlat86 bench / scripts/bench.sh
 # gdb: the GDB stub's test (ctest boot/gdb) drives Debian's gdb in batch mode
 # seabios: xlat86's default firmware (bios.bin) and tests boot/seabios*;

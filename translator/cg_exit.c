@@ -8,6 +8,7 @@
  * jump cache up inline and only returns to the run loop on a miss.
  */
 #include "cg_internal.h"
+#include "dbt_stats.h"
 
 #include "devices/memory.h"
 
@@ -33,6 +34,7 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
         miss[2] = x_jcc_rel32(cb, 5, NULL);
         x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
         miss[3] = x_jcc_rel32(cb, 5, NULL);
+        dbt_stats_emit_inc(g, GST_STUB_HIT);
         x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
         for (int k = 0; k < 4; k++) x_patch_rel32(miss[k], cb->p);
     }
@@ -68,5 +70,6 @@ void cg_emit_indirect_exit(Gen *g)
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    dbt_stats_emit_inc(g, GST_PROBE_HIT);
     x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
 }

@@ -11,6 +11,7 @@
  * from a short forward scan of the successor code on the same page.
  */
 #include "cg_internal.h"
+#include "dbt_stats.h"
 
 #include <capstone/x86.h>
 #include <string.h>
@@ -40,6 +41,10 @@ void cg_fl_spill(Gen *g)
         uint8_t seto[3] = {0x0f, 0x90, 0xc0};  /* seto al */
         for (int i = 0; i < 3; i++) cb_byte(&g->cb, seto[i]);
         x_mov_mr(&g->cb, 2, hmem(HRBP, CG_OFF_AFLAGS), HRAX);
+        if (dbt_stats_on) {
+            dbt_stats.spills_emitted++;
+            dbt_stats_emit_inc(g, GST_SPILL);
+        }
     }
     g->floc = FL_MEM;
 }

@@ -7,6 +7,7 @@
  * helper); a tag miss first tries tlb_fill_host and rejoins the fast path.
  */
 #include "cg_internal.h"
+#include "dbt_stats.h"
 
 #include "cpu/mem.h"
 #include "devices/memory.h"
@@ -113,7 +114,7 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper)
     x_mov_rr(cb, 8, HRDI, HRBP);
     x_mov_ri(cb, HRDX, s->miss_size);
     x_mov_ri(cb, HRCX, s->miss_write);
-    x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)tlb_fill_host);
+    x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)(dbt_stats_on ? dbt_stats_tlb_fill : tlb_fill_host));
     x_call_r(cb, HRAX);
     x_pop_r(cb, HRDI);
     x_pop_r(cb, HRDX);

@@ -7,6 +7,7 @@
  * cg_helper, which runs the C reference semantics on canonical EFLAGS.
  */
 #include "cg_internal.h"
+#include "dbt_stats.h"
 
 #include "cpu/ops.h"
 
@@ -49,6 +50,10 @@ int cg_helper(CPU *cpu, const Insn *in)
 {
     cpu->eflags = cpu_unpack_aflags(cpu->eflags, dbt_cpu_of(cpu)->aflags);
     cpu->eip = in->eip;
+    if (dbt_stats_on) {
+        dbt_stats.helpers++;
+        dbt_stats.helper_by_id[in->id % DBT_STATS_IDS]++;
+    }
     int r = ops_exec(cpu, in);
     if (r == OPR_NEXT) {
         cpu->eip = in->next_eip;

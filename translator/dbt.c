@@ -4,6 +4,7 @@
  * (frontend/machine.c), which calls run() with an instruction budget. */
 #include "dbt.h"
 #include "dbt_int.h"
+#include "dbt_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,8 +90,11 @@ static TB *find_block(Dbt *e, uint32_t mode)
     uint32_t lin = cs_base + cpu->eip;
     uint32_t j = tc_jc_index(lin);
     TB *tb = e->tc.jc[j];
-    if (tb && tb->valid && tb->lin_pc == lin && tb->mode == mode && tb->cs_base == cs_base)
+    if (tb && tb->valid && tb->lin_pc == lin && tb->mode == mode && tb->cs_base == cs_base) {
+        if (dbt_stats_on) dbt_stats.jc_hits++;
         return tb;
+    }
+    if (dbt_stats_on) dbt_stats.jc_misses++;
     uint32_t phys = lin_fetch_phys(cpu, lin);
     tb = tc_lookup(&e->tc, phys, cs_base, cpu->eip, mode);
     if (tb && tb->phys_page2 != ~0u && (mode & TMODE_PG)) {
@@ -256,10 +260,12 @@ static void dbt_watch_hit(Engine *base, EngineWatchHit *out) { *out = dbt(base)-
 static void dbt_destroy(Engine *base)
 {
     Dbt *e = dbt(base);
-    if (getenv("XLAT86_STATS"))
+    if (dbt_stats_on) {
         fprintf(stderr, "tcache: %llu translations, %llu invalidations, %llu flushes\n",
                 (unsigned long long)e->tc.translations, (unsigned long long)e->tc.invalidations,
                 (unsigned long long)e->tc.flushes);
+        dbt_stats_print(stderr, e->cpu->icount, e->d->gstat, e->tc.translations);
+    }
     if (e->pc->mem.code_opaque == e) {
         e->pc->mem.code_write = NULL;
         e->pc->mem.map_changed = NULL;
@@ -326,6 +332,7 @@ Engine *dbt_create(PC *pc, const DbtConfig *cfg, char *err, size_t errlen)
         return NULL;
     }
     e->runtime_bytes = cg_init_runtime(&e->tc, &e->rt);
+    dbt_stats_init();
     if (!perfmap && getenv("XLAT86_PERFMAP")) {
         char path[64];
         snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
@@ -536,7 +543,11 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                 !(e->tc.n_bp && tc_is_bp(&e->tc, tb->lin_pc)) &&
                 (!(tb->mode & TMODE_PG) ||
                  (((from->lin_pc ^ tb->lin_pc) & PAGE_MASK) == 0 && tb->phys_page2 == ~0u)))
+            {
                 tc_link(from, slot, tb);
+                if (dbt_stats_on) dbt_stats.links++;
+            }
+            if (dbt_stats_on) dbt_stats.unchained++;
         }
         if (TRACE_ON(TRACE_CPU)) cpu_dump(trace_file, cpu);
         if (TRACE_ON(TRACE_EXEC))
@@ -551,6 +562,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (d->cpu.deadline_x > cpu->icount + 1) d->cpu.deadline_x = cpu->icount + 1;
         }
         tb->dispatches++;
+        if (dbt_stats_on) dbt_stats.dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;

@@ -40,6 +40,9 @@ typedef struct DbtCPU {
      * cpu.icount: one cache line for both. */
     volatile uint64_t deadline;
     CPU cpu;
+    /* XLAT86_STATS=1: counters bumped by generated code, emitted only when
+     * the variable was set at translation time (translator/dbt_stats.h). */
+    uint64_t gstat[4];
 } DbtCPU;
 
 /* The DbtCPU around a CPU context that the translator created. */
