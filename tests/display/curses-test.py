@@ -12,6 +12,8 @@
     graphics mode notice.
 Skipped (exit 77) without tmux or QEMU."""
 import os, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hmp import Monitor  # noqa: E402
 
 # tmux key, QEMU sendkey
 KEYS = [("a", "a"), ("A", "shift-a"), ("Enter", "ret"), ("Up", "up"), ("F1", "f1"),
@@ -56,35 +58,6 @@ def settle(path, before, wait):
         last = cur
         time.sleep(0.05)
     return open(path, "rb").read()[before:].decode().strip()
-
-
-class Monitor:
-    def __init__(self, path, limit=20):
-        t0 = time.time()
-        while True:
-            self.s = socket.socket(socket.AF_UNIX)
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() - t0 > limit:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(limit)
-        self.prompt()
-
-    def prompt(self):
-        buf = b""
-        while not buf.endswith(b"(qemu) "):
-            d = self.s.recv(65536)
-            if not d:
-                break
-            buf += d
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        self.prompt()
 
 
 def run_in_tmux(sock, cmd):

@@ -21,6 +21,8 @@
     not installed here): the packet format is the PS/2 reference's.
 Skipped (exit 77) without Xvfb, xdotool, ImageMagick or QEMU."""
 import ctypes, ctypes.util, os, re, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hmp import Monitor  # noqa: E402
 
 # xdotool steps, and the sendkey commands that press the same keys in the
 # same order (QEMU: keys pressed in order, released in reverse order).
@@ -32,36 +34,6 @@ KEYS = [("key a", "a"), ("keydown shift keydown a keyup a keyup shift", "shift-a
         ("keydown ctrl key Pause keyup ctrl", "ctrl-pause"),
         ("keydown alt key Print keyup alt", "alt-print"),
         ("keydown shift key Print keyup shift", "shift-print")]
-
-
-class Monitor:
-    def __init__(self, path, limit=20):
-        t0 = time.time()
-        while True:
-            self.s = socket.socket(socket.AF_UNIX)
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() - t0 > limit:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(limit)
-        self.prompt()
-
-    def prompt(self):
-        buf = b""
-        while not buf.endswith(b"(qemu) "):
-            d = self.s.recv(65536)
-            if not d:
-                break
-            buf += d
-        return buf.decode("latin-1")
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        return self.prompt()
 
 
 def wait_file(path, text, p, limit=30):

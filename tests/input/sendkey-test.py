@@ -6,6 +6,8 @@ monitor socket to xlat86 and to qemu-system-i386 -M pc (the reference),
 with the i8042 translating to set 1 (ROM_XLATE) and not (ROM_RAW, set 2);
 the echoed bytes must be equal. Skipped (exit 77) without QEMU."""
 import os, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hmp import Monitor  # noqa: E402
 
 KEYS = ["a", "shift-a", "ret", "f1", "ctrl-alt-delete", "kp_enter", "f7", "pause", "print",
         "esc", "spc", "backspace", "tab", "1", "minus", "equal", "bracket_left", "semicolon",
@@ -15,36 +17,6 @@ KEYS = ["a", "shift-a", "ret", "f1", "ctrl-alt-delete", "kp_enter", "f7", "pause
         "pgup", "pgdn", "insert", "delete", "up", "down", "left", "right", "ctrl_r", "alt_r",
         "shift_r", "meta_l", "meta_r", "compose", "ctrl-shift-alt-z", "ctrl-pause", "alt-print",
         "shift-print", "ctrl-print", "alt_r-sysrq", "ctrl_r-pause", "sysrq", "alt-sysrq"]
-
-
-class Monitor:
-    def __init__(self, path, limit=20):
-        t0 = time.time()
-        while True:
-            self.s = socket.socket(socket.AF_UNIX)
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() - t0 > limit:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(limit)
-        self.prompt()
-
-    def prompt(self):
-        buf = b""
-        while not buf.endswith(b"(qemu) "):
-            d = self.s.recv(65536)
-            if not d:
-                break
-            buf += d
-        return buf.decode("latin-1")
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        return self.prompt()
 
 
 def run(cmd, tmp, tag, rom, settle):

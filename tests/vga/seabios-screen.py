@@ -9,45 +9,12 @@ phase is the host's timing). xlat86's `xp` does not read MMIO (the VGA
 window), hence the comparison through the picture. Without
 qemu-system-i386 or SeaBIOS the test is skipped (exit 77)."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hmp import Monitor  # noqa: E402
 
 DONE = "No bootable device"
 QEMU_ARGS = ["-nodefaults", "-vga", "std"]   # no NIC (iPXE), no CD-ROM
 XLAT_ARGS = []
-
-
-class Monitor:
-    def __init__(self, path, limit=20):
-        t0 = time.time()
-        while True:
-            self.s = socket.socket(socket.AF_UNIX)
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() - t0 > limit:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(limit)
-        self.read_prompt()
-
-    def read_prompt(self):
-        buf = b""
-        while not buf.endswith(b"(qemu) "):
-            d = self.s.recv(65536)
-            if not d:
-                break
-            buf += d
-        return buf.decode("latin-1")
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        out = self.read_prompt()
-        # QEMU echoes the line with terminal escapes; keep what follows it.
-        return re.sub(r"\x1b\[[0-9]*[A-Za-z]", "", out)
-
-    def close(self):
-        self.s.close()
 
 
 def text_screen(mon):
