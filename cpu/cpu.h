@@ -130,7 +130,6 @@ typedef struct CPU {
 
     SegFast segfast[6];       /* derived from seg[] (cpu_seg_update_fast) */
 
-    volatile uint64_t deadline_x;
     /* The board's virtual clock in ns: the TSC then runs at 1 GHz of
      * virtual time (host time, or -icount time), so Linux's TSC clock
      * agrees with the PIT and RTC whatever the guest's load. */

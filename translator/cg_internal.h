@@ -66,7 +66,7 @@
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
-#define CG_OFF_DEADLINE ((int32_t)offsetof(CPU, deadline_x))
+#define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_SEG(s, field) \
     ((int32_t)offsetof(CPU, seg) + (int32_t)(s) * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, field))
 #define CG_OFF_SEGFAST(s, field) \

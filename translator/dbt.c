@@ -155,7 +155,7 @@ static void dbt_kick(Engine *base)
 {
     Dbt *e = dbt(base);
     e->kicked = 1;
-    e->d->cpu.deadline_x = 0;
+    e->d->deadline = 0;
     /* From a device callback inside run() on the vCPU thread (an OUT that
      * asks the machine to stop or reset): no further instruction of the
      * block may run. Other threads only touch the exit word above. */
@@ -168,7 +168,7 @@ static void dbt_set_intr(Engine *base, int level)
 {
     Dbt *e = dbt(base);
     e->cpu->irq_line = level;
-    if (level) e->d->cpu.deadline_x = 0;   /* leave translated code to take it */
+    if (level) e->d->deadline = 0;   /* leave translated code to take it */
 }
 
 static void dbt_nmi(Engine *base) { cpu_nmi(dbt(base)->cpu); }
@@ -510,9 +510,9 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (step) stepped = true;
             continue;
         }
-        d->cpu.deadline_x = end;
-        if (cpu->irq_line && (cpu->eflags & F_IF)) d->cpu.deadline_x = cpu->icount + 1;
-        if (e->kicked) d->cpu.deadline_x = 0;   /* a kick that raced with the line above */
+        d->deadline = end;
+        if (cpu->irq_line && (cpu->eflags & F_IF)) d->deadline = cpu->icount + 1;
+        if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */
@@ -529,7 +529,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
              * through a chain or the inline jump-cache lookup, and no
              * block is linked to or from it. */
             mode |= TMODE_ONE;
-            d->cpu.deadline_x = cpu->icount + 1;
+            d->deadline = cpu->icount + 1;
             last_exit = 0;
         }
         TB *tb = find_block(e, mode);
@@ -559,7 +559,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         if (e->ring_on) {
             /* trace-last: one block per dispatch, so that every block
              * executed is recorded (chained successors leave at entry). */
-            if (d->cpu.deadline_x > cpu->icount + 1) d->cpu.deadline_x = cpu->icount + 1;
+            if (d->deadline > cpu->icount + 1) d->deadline = cpu->icount + 1;
         }
         tb->dispatches++;
         if (dbt_stats_on) dbt_stats.dispatches++;
