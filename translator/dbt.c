@@ -482,10 +482,13 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             stop = STOP_HALT;
             break;
         }
+        bool passing_bp = false;
         if (e->tc.n_bp) {
             uint32_t lin = cpu->seg[S_CS].base + cpu->eip;
             if (e->bp_resume && lin == e->bp_resume_lin) {
                 e->bp_resume = false;   /* resuming from this breakpoint */
+                passing_bp = true;
+                cpu->rep_mid = false;
             } else if (tc_is_bp(&e->tc, lin)) {
                 e->bp_resume = true;
                 e->bp_resume_lin = lin;
@@ -572,7 +575,9 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
          * instruction at the top of the loop. */
         if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
         if (step) stepped = true;
-        e->bp_resume = false;
+        /* A REP string instruction at the breakpoint left with iterations
+         * to go (one per step, or a chunk): the rest pass it as well. */
+        e->bp_resume = passing_bp && cpu->rep_mid && cpu->seg[S_CS].base + cpu->eip == e->bp_resume_lin;
         if (cpu->watch_hit) {
             cpu->watch_hit = false;
             e->last_watch = (EngineWatchHit){cpu->watch_hit_lin, cpu->watch_hit_size, cpu->watch_hit_write};
@@ -589,7 +594,11 @@ static EngineStop dbt_run(Engine *base, uint64_t budget) { return run_loop(dbt(b
 static EngineStop dbt_step(Engine *base)
 {
     Dbt *e = dbt(base);
+    /* One iteration of a REP string instruction is one step (QEMU's
+     * gdbstub stepi, the TF trap). */
+    e->cpu->rep_one = true;
     EngineStop s = run_loop(e, 1, true);
+    e->cpu->rep_one = false;
     /* A single-step trap due after the instruction is delivered by the
      * next run() or step(), as on hardware before the next instruction. */
     return s;

@@ -9,10 +9,11 @@ retired-instruction counter xlat86 keeps for -icount (`info status` does
 not show it, so the check is that `step N` twice lands where `step 2N`
 does). Skipped (77) without gdb or qemu-system-i386.
 
-Known difference, not tested here: QEMU (like the hardware's TF trap)
-counts each iteration of a REP string instruction as one step; xlat86's
-step runs the whole REP instruction. The tables ROM is therefore stepped
-from just after its REP MOVSB (both run there through a breakpoint)."""
+A step is one iteration of a REP string instruction, as QEMU's stepi (and
+the hardware's TF trap, SDM vol. 2 REP): the tables ROM is stepped from
+reset through its REP MOVSB (CX = 0x508) in chunks of 1, 1, 3, 1280, 2 and
+5 steps, so CX, SI, DI and EIP must follow QEMU iteration by iteration,
+and once more from just after it (both run there through a breakpoint)."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time
 
 XLAT86, MROM, TROM = sys.argv[1:4]
@@ -106,7 +107,8 @@ def xlat86(rom, chunks, start=None):
 dis = subprocess.run(["objdump", "-D", "-b", "binary", "-mi8086", "--start-address=0", "--stop-address=0x30", TROM],
                      capture_output=True, text=True).stdout
 after_rep = int(re.search(r"rep movsb.*\n\s+([0-9a-f]+):", dis).group(1), 16) + 0xf0000
-for rom, chunks, start in ((MROM, (1, 9, 1, 37, 500), None), (TROM, (1, 12, 3, 20, 7, 30), after_rep)):
+for rom, chunks, start in ((MROM, (1, 9, 1, 37, 500), None), (TROM, (1, 11, 1, 1, 3, 1280, 2, 5), None),
+                           (TROM, (1, 12, 3, 20, 7, 30), after_rep)):
     q, x = qemu(rom, chunks, start), xlat86(rom, chunks, start)
     total = 0
     for i, n in enumerate(chunks):
