@@ -430,6 +430,15 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
     }
     EngineStop stop = STOP_BUDGET;
     for (;;) {
+        if (cpu->watch_hit) {
+            /* A watched implicit access of an event delivery (IDT/IVT
+             * read, frame push, TSS, descriptor): stop before the
+             * handler's first instruction. */
+            cpu->watch_hit = false;
+            e->last_watch = (EngineWatchHit){cpu->watch_hit_lin, cpu->watch_hit_size, cpu->watch_hit_write};
+            stop = STOP_WATCHPOINT;
+            break;
+        }
         if (e->kicked) {
             e->kicked = 0;
             break;
@@ -449,7 +458,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                         cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(EXC_DB, cpu_debug_trap(cpu));
             last_exit = 0;
-            if (step) {
+            if (step || cpu->watch_hit) {
                 stepped = true;
                 continue;
             }
@@ -460,7 +469,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (taken) {
                 cpu->halted = false;
                 last_exit = 0;
-                if (step) {
+                if (step || cpu->watch_hit) {
                     stepped = true;
                     continue;
                 }
@@ -473,7 +482,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                 fprintf(trace_file, "interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(-1, cpu_interrupt(cpu, vec, cpu->eip, false, 0, false));
             last_exit = 0;
-            if (step) {
+            if (step || cpu->watch_hit) {
                 stepped = true;
                 continue;
             }
