@@ -76,6 +76,20 @@ def qemu(rom, chunks, start=None):
     return res
 
 
+def qemu_agreed(rom, chunks, start):
+    """QEMU's stops as two runs agree on them: under load QEMU's gdbstub now
+    and then reports a single step that ran no instruction (seen in about
+    1 of 4 runs over the 1,288 REP MOVSB iterations), so one run is not a
+    reliable reference. Up to four runs; the first result seen twice."""
+    seen = []
+    for _ in range(4):
+        r = qemu(rom, chunks, start)
+        if r in seen:
+            return r
+        seen.append(r)
+    return seen[0]
+
+
 def wait_paused(c):
     t0 = time.time()
     while time.time() - t0 < 10 and "paused" not in c.cmd("info status"):
@@ -109,7 +123,7 @@ dis = subprocess.run(["objdump", "-D", "-b", "binary", "-mi8086", "--start-addre
 after_rep = int(re.search(r"rep movsb.*\n\s+([0-9a-f]+):", dis).group(1), 16) + 0xf0000
 for rom, chunks, start in ((MROM, (1, 9, 1, 37, 500), None), (TROM, (1, 11, 1, 1, 3, 1280, 2, 5), None),
                            (TROM, (1, 12, 3, 20, 7, 30), after_rep)):
-    q, x = qemu(rom, chunks, start), xlat86(rom, chunks, start)
+    q, x = qemu_agreed(rom, chunks, start), xlat86(rom, chunks, start)
     total = 0
     for i, n in enumerate(chunks):
         total += n
