@@ -268,6 +268,21 @@ if shutil.which("qemu-system-i386"):
 else:
     print("note: qemu-system-i386 not installed; x/xp not compared with QEMU")
 
+# step through REP MOVSB: one iteration per step (SDM vol. 2 REP: the TF
+# trap after each iteration; QEMU's stepi). tables_rom.asm: 12 instructions
+# from reset to its REP MOVSB at F000:0018 with SI = 00B0 (tables), DI =
+# 1000, CX = 0508 (objdump's listing of the ROM agrees).
+sock4 = os.path.join(tmp, "r.sock")
+p, c = start([XLAT86], ["-bios", TROM], sock4)
+rv = lambda: tuple(int(c.cmd("print /x %s" % r).strip(), 16) for r in ("eip", "ecx & 0xffff", "esi", "edi"))
+c.cmd("step 12")
+check(rv() == (0x18, 0x508, 0xB0, 0x1000), "step 12 from reset: at rep movsb, CX = 0508 (%s)" % (rv(),))
+c.cmd("step 3")
+check(rv() == (0x18, 0x505, 0xB3, 0x1003), "step 3: three iterations, EIP still at rep movsb (%s)" % (rv(),))
+c.cmd("step %d" % 0x505)
+check(rv() == (0x1A, 0, 0x5B8, 0x1508), "step 0x505: the last iteration ends the REP (%s)" % (rv(),))
+stop_proc(p, c)
+
 shutil.rmtree(tmp, ignore_errors=True)
 if fails:
     print("%d check(s) failed" % len(fails))
