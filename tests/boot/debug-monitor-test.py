@@ -282,6 +282,20 @@ check(rv() == (0x18, 0x505, 0xB3, 0x1003), "step 3: three iterations, EIP still 
 c.cmd("step %d" % 0x505)
 check(rv() == (0x1A, 0, 0x5B8, 0x1508), "step 0x505: the last iteration ends the REP (%s)" % (rv(),))
 stop_proc(p, c)
+# cont from a breakpoint on the REP runs the rest of it: no second stop
+# there (its remaining iterations pass the breakpoint).
+p, c = start([XLAT86], ["-bios", TROM], sock4)
+c.cmd("break 0xf0018")
+c.cmd("cont")
+check(wait_paused(c) and rv() == (0x18, 0x508, 0xB0, 0x1000), "break at the REP MOVSB: stop before it")
+c.cmd("step 2")
+c.cmd("cont")
+time.sleep(0.5)
+c.cmd("stop")
+r = rv()
+check(r[2:] == (0x5B8, 0x1508) and r[0] != 0x18, "cont from it (after 2 steps) finishes the REP: SI/DI at the end, past it (%s)" % (r,))
+check(re.search(r"break\s+000f0018\s+\d+\s+1\b", c.cmd("info break")) is not None, "the breakpoint was hit once")
+stop_proc(p, c)
 
 shutil.rmtree(tmp, ignore_errors=True)
 if fails:
