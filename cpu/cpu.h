@@ -184,6 +184,14 @@ typedef struct CPU {
     bool watch_hit;
     uint32_t watch_hit_lin, watch_hit_size;
     bool watch_hit_write;
+
+    /* Set by the engine's single step: a REP string instruction runs one
+     * iteration (as with EFLAGS.TF), leaving EIP at it while count is left
+     * (cpu/ops_string.c). */
+    bool rep_one;
+    /* Set by a REP string instruction that returns with count left (EIP
+     * at it); the run loop clears it before the block it looks at. */
+    bool rep_mid;
 } CPU;
 
 /* cpu/watch.c: does lin's page hold a debugger watchpoint? */

@@ -342,14 +342,20 @@ static void access_st(CPU *cpu, uint32_t lin, uint32_t v, int size, bool user)
     for (int i = 0; i < size; i++) page_st(cpu, lin + (uint32_t)i, (v >> (8 * i)) & 0xff, 1, user);
 }
 
+/* The implicit accesses are watched too (descriptor and gate reads,
+ * accessed bits, interrupt frames, TSS fields), as QEMU's softmmu
+ * watchpoints see them. */
 uint32_t lin_ld(CPU *cpu, uint32_t lin, int size)
 {
-    return access_ld(cpu, lin, size, false);
+    uint32_t v = access_ld(cpu, lin, size, false);
+    if (cpu->n_watch) cpu_watch_check(cpu, lin, size, false);
+    return v;
 }
 
 void lin_st(CPU *cpu, uint32_t lin, uint32_t v, int size)
 {
     access_st(cpu, lin, v, size, false);
+    if (cpu->n_watch) cpu_watch_check(cpu, lin, size, true);
 }
 
 uint32_t tlb_miss_ld(CPU *cpu, uint32_t lin, int size)

@@ -11,6 +11,13 @@
  * interrupt is pending); with count left, EIP stays at the instruction and
  * the helper returns OPR_JUMP so the run loop can take interrupts and then
  * re-execute it, as the hardware does between iterations.
+ *
+ * With EFLAGS.TF set, or under the debugger's single step (CPU.rep_one),
+ * a call runs exactly one iteration: the single-step trap comes after each
+ * iteration with EIP still at the instruction while it repeats (SDM vol. 2,
+ * REP: "...a single-step trap after each iteration"; vol. 3, 17.3.1.4), and
+ * a debugger `step`/stepi stops there too, as QEMU's does. A debugger
+ * watchpoint hit also ends the loop after the iteration that hit it.
  */
 #include <string.h>
 
@@ -192,10 +199,12 @@ static int str_exec(CPU *cpu, const Insn *in, enum StrKind k, int size)
     bool cmp = k == K_CMPS || k == K_SCAS;
     bool want_eq = (in->flags & INSN_REP) != 0;
     bool bulk = k == K_MOVS || k == K_STOS;
-    for (uint32_t n = 0; n < REP_CHUNK;) {
+    uint32_t limit = ((cpu->eflags & F_TF) || cpu->rep_one) ? 1 : REP_CHUNK;
+    for (uint32_t n = 0; n < limit;) {
         uint32_t count = cpu->regs[R_ECX] & c.amask;
         if (count == 0) return OPR_NEXT;
-        uint32_t done = bulk ? rep_fast(cpu, &c, k, count) : 0;
+        uint32_t want = count < limit - n ? count : limit - n;
+        uint32_t done = bulk ? rep_fast(cpu, &c, k, want) : 0;
         if (done) {
             cpu->regs[R_ECX] = (cpu->regs[R_ECX] & ~c.amask) | ((count - done) & c.amask);
             n += done;
@@ -210,10 +219,11 @@ static int str_exec(CPU *cpu, const Insn *in, enum StrKind k, int size)
          * a data or I/O breakpoint hit is a trap after the iteration that
          * hit it, with EIP still at the instruction if count is left. */
         if (cpu->irq_line && (cpu->eflags & F_IF)) break;
-        if (cpu->dbg_pending & 0xfu) break;
+        if ((cpu->dbg_pending & 0xfu) || cpu->watch_hit) break;
     }
     if ((cpu->regs[R_ECX] & c.amask) == 0) return OPR_NEXT;
     cpu->eip = in->eip;
+    cpu->rep_mid = true;
     return OPR_JUMP;
 }
 

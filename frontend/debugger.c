@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "devices/clock.h"
+#include "translator/dbt_debug.h"
 
 static uint32_t cur_pc(Machine *m)
 {
@@ -87,6 +88,11 @@ void dbg_load_kernel_symbols(Debugger *d, const char *path)
     char err[512];
     /* A Multiboot ELF has symbols; a bzImage or a.out kernel has none. */
     (void)sym_load_elf(&d->syms, path, 0, err, sizeof err);
+}
+
+void dbg_front_attached(Debugger *d)
+{
+    if (d && dbt_is(d->m->engine)) dbt_count_execs(d->m->engine, true);
 }
 
 void dbg_free(Debugger *d)

@@ -60,6 +60,9 @@ Debugger *dbg_create(Machine *m);
 void dbg_free(Debugger *d);
 /* The symbols of a -kernel image, if it is an ELF file with a symtab. */
 void dbg_load_kernel_symbols(Debugger *d, const char *path);
+/* A front end (monitor, GDB stub, TUI) is attached: exact block execution
+ * counts for info tb/info tbs (dbt_count_execs; nothing under KVM). */
+void dbg_front_attached(Debugger *d);
 
 /* New breakpoint/watchpoint; returns its id, or 0 with a reason in err. */
 int dbg_break_add(Debugger *d, uint32_t addr, bool temp, const char *cond, bool gdb, char *err, size_t errlen);

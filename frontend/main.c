@@ -318,6 +318,9 @@ int main(int argc, char **argv)
         mux_close(mux);
         goto out_machine;
     }
+    /* info tb's execution counts include chained entries while a monitor,
+     * the GDB stub or the TUI is there (a counter in each block's entry). */
+    if (gdb || mon || mux || tui) dbg_front_attached(debugger);
 
     sigexit_install(&machine);
     status = machine_run(&machine);

@@ -253,6 +253,16 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
     x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
     x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    if (tc->count_execs) {
+        /* info tb's execution count, chained entries included: one
+         * memory increment per entry (7 bytes), only while a debugger
+         * front end is attached (RAX and the flags are free here). */
+        uint64_t *ctr = &tc->execs[tb - tc->tbs];
+        if (!x_inc64_rip(cb, ctr)) {
+            x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)ctr);
+            x_inc_m(cb, 8, hmem(HRAX, 0));
+        }
+    }
 
     bool ended = false;
     for (int i = 0; i < n; i++) {

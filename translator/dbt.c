@@ -430,6 +430,15 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
     }
     EngineStop stop = STOP_BUDGET;
     for (;;) {
+        if (cpu->watch_hit) {
+            /* A watched implicit access of an event delivery (IDT/IVT
+             * read, frame push, TSS, descriptor): stop before the
+             * handler's first instruction. */
+            cpu->watch_hit = false;
+            e->last_watch = (EngineWatchHit){cpu->watch_hit_lin, cpu->watch_hit_size, cpu->watch_hit_write};
+            stop = STOP_WATCHPOINT;
+            break;
+        }
         if (e->kicked) {
             e->kicked = 0;
             break;
@@ -449,7 +458,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                         cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(EXC_DB, cpu_debug_trap(cpu));
             last_exit = 0;
-            if (step) {
+            if (step || cpu->watch_hit) {
                 stepped = true;
                 continue;
             }
@@ -460,7 +469,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (taken) {
                 cpu->halted = false;
                 last_exit = 0;
-                if (step) {
+                if (step || cpu->watch_hit) {
                     stepped = true;
                     continue;
                 }
@@ -473,7 +482,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
                 fprintf(trace_file, "interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel, cpu->eip);
             DELIVER(-1, cpu_interrupt(cpu, vec, cpu->eip, false, 0, false));
             last_exit = 0;
-            if (step) {
+            if (step || cpu->watch_hit) {
                 stepped = true;
                 continue;
             }
@@ -482,10 +491,13 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             stop = STOP_HALT;
             break;
         }
+        bool passing_bp = false;
         if (e->tc.n_bp) {
             uint32_t lin = cpu->seg[S_CS].base + cpu->eip;
             if (e->bp_resume && lin == e->bp_resume_lin) {
                 e->bp_resume = false;   /* resuming from this breakpoint */
+                passing_bp = true;
+                cpu->rep_mid = false;
             } else if (tc_is_bp(&e->tc, lin)) {
                 e->bp_resume = true;
                 e->bp_resume_lin = lin;
@@ -572,7 +584,9 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
          * instruction at the top of the loop. */
         if (single_step && !cpu->halted) cpu->dbg_pending |= DR6_BS;
         if (step) stepped = true;
-        e->bp_resume = false;
+        /* A REP string instruction at the breakpoint left with iterations
+         * to go (one per step, or a chunk): the rest pass it as well. */
+        e->bp_resume = passing_bp && cpu->rep_mid && cpu->seg[S_CS].base + cpu->eip == e->bp_resume_lin;
         if (cpu->watch_hit) {
             cpu->watch_hit = false;
             e->last_watch = (EngineWatchHit){cpu->watch_hit_lin, cpu->watch_hit_size, cpu->watch_hit_write};
@@ -589,7 +603,11 @@ static EngineStop dbt_run(Engine *base, uint64_t budget) { return run_loop(dbt(b
 static EngineStop dbt_step(Engine *base)
 {
     Dbt *e = dbt(base);
+    /* One iteration of a REP string instruction is one step (QEMU's
+     * gdbstub stepi, the TF trap). */
+    e->cpu->rep_one = true;
     EngineStop s = run_loop(e, 1, true);
+    e->cpu->rep_one = false;
     /* A single-step trap due after the instruction is delivered by the
      * next run() or step(), as on hardware before the next instruction. */
     return s;

@@ -39,6 +39,9 @@ static void host_listing(FILE *f, const TB *tb, uint32_t s, uint32_t e, bool add
         else {
             char *hex = strstr(txt, "0x");
             if (hex && strtoull(hex, NULL, 16) > 0xffffffffull) strcpy(hex, "<host>");
+            /* [rip + disp]: the distance to data beside the code buffer. */
+            char *rip = strstr(txt, "[rip ");
+            if (rip) strcpy(rip, "[rip + <host>]");
             fprintf(f, "      +%04x: %s\n", s, txt);
         }
         s += (uint32_t)len;
@@ -70,11 +73,11 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
     char nm[160];
     int bits = (tb->mode & TMODE_CODE32) ? 32 : 16;
     name(sym, opaque, tb->lin_pc, nm, sizeof nm);
-    fprintf(f, "TB %08x%s%s%s: cs_base %08x mode %03x, %u guest instructions -> %u host bytes, %" PRIu64
-               " dispatches from the run loop\n",
-            tb->lin_pc, nm[0] ? " <" : "", nm, nm[0] ? ">" : "", tb->cs_base, tb->mode, tb->n_insns, tb->code_size,
-            tb->dispatches);
-    fprintf(f, "  block entry (icount/deadline check):\n");
+    fprintf(f, "TB %08x%s%s%s: cs_base %08x mode %03x, %u guest instructions -> %u host bytes, ", tb->lin_pc,
+            nm[0] ? " <" : "", nm, nm[0] ? ">" : "", tb->cs_base, tb->mode, tb->n_insns, tb->code_size);
+    if (d->tc.count_execs) fprintf(f, "%" PRIu64 " executions, ", tc_execs(&d->tc, tb));
+    fprintf(f, "%" PRIu64 " dispatches from the run loop\n", tb->dispatches);
+    fprintf(f, "  block entry (icount/deadline check%s):\n", d->tc.count_execs ? ", execution count" : "");
     host_listing(f, tb, 0, tb->host_off[0], addr);
     for (int i = 0; i < tb->n_insns; i++) {
         const Insn *in = &tb->insns[i];
@@ -99,7 +102,6 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
             fprintf(f, "  exit %d -> eip %08x: not chained (through the run loop or the jump cache)\n", s,
                     x->target_eip);
     }
-    (void)d;
 }
 
 bool dbt_info_tb(Engine *e, uint32_t lin, bool addr, FILE *f, DbtSymFn sym, void *opaque)
@@ -122,6 +124,22 @@ static int hotter(const void *a, const void *b)
     return x->dispatches < y->dispatches ? 1 : x->dispatches > y->dispatches ? -1 : 0;
 }
 
+static const TCache *sort_tc;   /* hotter_execs' cache (vCPU thread only) */
+
+static int hotter_execs(const void *a, const void *b)
+{
+    uint64_t x = tc_execs(sort_tc, *(const TB *const *)a), y = tc_execs(sort_tc, *(const TB *const *)b);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void dbt_count_execs(Engine *e, bool on)
+{
+    Dbt *d = dbt(e);
+    if (d->tc.count_execs == on) return;
+    d->tc.count_execs = on;
+    engine_flush(e);   /* every block from now on has (or lacks) the counter */
+}
+
 void dbt_info_tbs(Engine *e, int max, FILE *f, DbtSymFn sym, void *opaque)
 {
     Dbt *d = dbt(e);
@@ -130,12 +148,16 @@ void dbt_info_tbs(Engine *e, int max, FILE *f, DbtSymFn sym, void *opaque)
     if (!v) return;
     for (size_t i = 0; i < d->tc.n_tbs; i++)
         if (d->tc.tbs[i].valid) v[n++] = &d->tc.tbs[i];
-    qsort(v, n, sizeof *v, hotter);
-    fprintf(f, "%zu valid blocks; hottest first (dispatches from the run loop; chained entries not counted)\n", n);
+    bool ex = d->tc.count_execs;
+    sort_tc = &d->tc;
+    qsort(v, n, sizeof *v, ex ? hotter_execs : hotter);
+    fprintf(f, ex ? "%zu valid blocks; hottest first (executions, chained entries included)\n"
+                  : "%zu valid blocks; hottest first (dispatches from the run loop; chained entries not counted)\n",
+            n);
     for (size_t i = 0; i < n && (int)i < max; i++) {
         char nm[160];
         name(sym, opaque, v[i]->lin_pc, nm, sizeof nm);
-        fprintf(f, "%12" PRIu64 "  %08x  %3u insns %5u bytes%s%s%s\n", v[i]->dispatches, v[i]->lin_pc,
+        fprintf(f, "%12" PRIu64 "  %08x  %3u insns %5u bytes%s%s%s\n", ex ? tc_execs(&d->tc, v[i]) : v[i]->dispatches, v[i]->lin_pc,
                 v[i]->n_insns, v[i]->code_size, nm[0] ? "  <" : "", nm, nm[0] ? ">" : "");
     }
     free(v);

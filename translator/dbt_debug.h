@@ -21,6 +21,11 @@ bool dbt_is(Engine *e);
 bool dbt_info_tb(Engine *e, uint32_t lin, bool show_host_addr, FILE *f, DbtSymFn sym, void *opaque);
 /* The max most dispatched blocks, hottest first. */
 void dbt_info_tbs(Engine *e, int max, FILE *f, DbtSymFn sym, void *opaque);
+/* Exact execution counts: blocks translated from now on count every entry
+ * (chains and the jump cache too) in their entry code; switching drops all
+ * translations. Off by default, so that a guest without a debugger front
+ * end runs the code it always ran. */
+void dbt_count_execs(Engine *e, bool on);
 /* Drop the translations covering linear lin; returns how many. */
 int dbt_tb_invalidate(Engine *e, uint32_t lin);
 void dbt_tb_invalidate_all(Engine *e);

@@ -15,13 +15,25 @@
 bool tc_init(TCache *tc, size_t code_bytes, Memory *mem, CPU *cpu)
 {
     memset(tc, 0, sizeof *tc);
+    code_bytes = (code_bytes + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
     tc->buf_size = code_bytes;
-    /* One RWX mapping: blocks are patched in place when chained. */
-    tc->buf = mmap(NULL, code_bytes, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (tc->buf == MAP_FAILED) return false;
-    tc->buf_ptr = tc->buf;
     tc->max_tbs = code_bytes / 256;
+    /* One RWX mapping: blocks are patched in place when chained. The
+     * blocks' execution counters (count_execs) follow the code on pages of
+     * their own, without PROT_EXEC, within rel32 reach of every block (an
+     * increment is then `inc qword [rip+disp32]`; counter stores never
+     * share a page with code, so they do not look like code writes to the
+     * host CPU). */
+    size_t cnt_bytes = (tc->max_tbs * sizeof(uint64_t) + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+    tc->map_size = code_bytes + cnt_bytes;
+    tc->buf = mmap(NULL, tc->map_size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (tc->buf == MAP_FAILED) {
+        tc->buf = NULL;
+        return false;
+    }
+    tc->execs = (uint64_t *)(void *)(tc->buf + code_bytes);
+    if (mprotect(tc->execs, cnt_bytes, PROT_READ | PROT_WRITE) != 0) return false;
+    tc->buf_ptr = tc->buf;
     tc->tbs = calloc(tc->max_tbs, sizeof(TB));
     tc->max_insn = tc->max_tbs * AVG_INSNS;
     tc->insn_pool = calloc(tc->max_insn, sizeof(Insn));
@@ -39,7 +51,7 @@ bool tc_init(TCache *tc, size_t code_bytes, Memory *mem, CPU *cpu)
 
 void tc_free(TCache *tc)
 {
-    if (tc->buf) munmap(tc->buf, tc->buf_size);
+    if (tc->buf) munmap(tc->buf, tc->map_size);
     free(tc->tbs);
     free(tc->insn_pool);
     free(tc->off_pool);
@@ -73,6 +85,7 @@ TB *tc_alloc(TCache *tc, int n_insns)
     if (tc->n_tbs >= tc->max_tbs || tc->n_insn + (size_t)n_insns > tc->max_insn ||
         tc->n_off + (size_t)n_insns + 1 > tc->max_off)
         return NULL;
+    tc->execs[tc->n_tbs] = 0;
     TB *tb = &tc->tbs[tc->n_tbs++];
     memset(tb, 0, sizeof *tb);
     tb->insns = &tc->insn_pool[tc->n_insn];

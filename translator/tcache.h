@@ -72,6 +72,14 @@ typedef struct TB {
 #define TC_MAX_BP 64
 
 typedef struct TCache {
+    /* Translate blocks with an execution counter in their entry code (a
+     * debugger front end is attached: dbt_count_execs). */
+    bool count_execs;
+    /* execs[tb - tbs]: every entry of the block (run loop, chain, jump
+     * cache), counted by its own entry code when translated with
+     * count_execs; lies in the mapping right after the code. */
+    uint64_t *execs;
+    size_t map_size;        /* the mapping: code (buf_size) then execs */
     uint8_t *buf;
     size_t buf_size;
     uint8_t *buf_ptr;
@@ -96,6 +104,9 @@ typedef struct TCache {
     int n_bp;
     uint32_t bp[TC_MAX_BP];
 } TCache;
+
+/* The block's execution count (meaningful while count_execs is on). */
+static inline uint64_t tc_execs(const TCache *tc, const TB *tb) { return tc->execs[tb - tc->tbs]; }
 
 static inline bool tc_is_bp(const TCache *tc, uint32_t lin)
 {

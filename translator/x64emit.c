@@ -214,6 +214,18 @@ void x_test_ri(CodeBuf *cb, int size, int r, uint32_t imm)
 void x_not_m(CodeBuf *cb, int size, HMem m) { op1(cb, size, 0xf6, 0xf7, 2, -1, &m); }
 void x_neg_m(CodeBuf *cb, int size, HMem m) { op1(cb, size, 0xf6, 0xf7, 3, -1, &m); }
 void x_inc_m(CodeBuf *cb, int size, HMem m) { op1(cb, size, 0xfe, 0xff, 0, -1, &m); }
+
+bool x_inc64_rip(CodeBuf *cb, const void *target)
+{
+    /* REX.W FF /0 with mod=00 rm=101: [rip + disp32], rip = end of insn. */
+    int64_t disp = (int64_t)((intptr_t)target - (intptr_t)(cb->p + 7));
+    if (disp != (int32_t)disp) return false;
+    cb_byte(cb, 0x48);
+    cb_byte(cb, 0xff);
+    cb_byte(cb, 0x05);
+    cb_u32(cb, (uint32_t)(int32_t)disp);
+    return true;
+}
 void x_dec_m(CodeBuf *cb, int size, HMem m) { op1(cb, size, 0xfe, 0xff, 1, -1, &m); }
 
 void x_shift_mi(CodeBuf *cb, int op, int size, HMem m, uint8_t count)

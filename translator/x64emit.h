@@ -86,6 +86,9 @@ void x_test_ri(CodeBuf *cb, int size, int r, uint32_t imm);
 void x_not_m(CodeBuf *cb, int size, HMem m);
 void x_neg_m(CodeBuf *cb, int size, HMem m);
 void x_inc_m(CodeBuf *cb, int size, HMem m);
+/* inc qword [rip + disp32] at target; false (nothing emitted) when target
+ * is out of rel32 reach of the code. */
+bool x_inc64_rip(CodeBuf *cb, const void *target);
 void x_dec_m(CodeBuf *cb, int size, HMem m);
 void x_shift_mi(CodeBuf *cb, int op, int size, HMem m, uint8_t count);
 void x_shift_ri(CodeBuf *cb, int op, int size, int r, uint8_t count);

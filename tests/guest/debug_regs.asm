@@ -9,7 +9,9 @@
 ;   after the POPFD that clears TF), and by IRETD (17.3.1.4), DR6.BS; a trap
 ;   after every JMP EAX/CALL/RET/LOOP of a loop run twice under TF (the
 ;   second pass must not run on through already translated blocks; QEMU
-;   7.2 prints the same line); INT1 (F1) and INT3 are traps with EIP after
+;   7.2 prints the same line); REP MOVSB/CMPSB/SCASB under TF, one trap
+;   per iteration with EIP at the instruction until the last (vol. 2 REP;
+;   QEMU 7.2 prints the same line); INT1 (F1) and INT3 are traps with EIP after
 ;   them; MOV from DR6 at CPL 3 -> #GP(0).  Breakpoint matching (DR0-DR3
 ;   with DR7 enables, RF) is tested by debug_bp.asm.
 ; Expected output (expected/debug_regs.txt): captured from qemu-system-i386
@@ -28,6 +30,7 @@
 %include "sys.inc"
 
 STEPS   equ VAR_BASE+0xD0
+REPBUF  equ VAR_BASE+0xD8
 
 %macro PR 2
         PUTS    %1
@@ -154,6 +157,39 @@ br_next:                                ; finds its blocks translated
         PR      " steps=", [STEPS]
         NEWLINE
 
+        ; REP string instructions under TF: one trap per iteration, EIP at
+        ; the instruction until the last (SDM vol. 2 REP, vol. 3 17.3.1.4):
+        ; REP MOVSB with ECX=3 (3 traps), ECX=0 (1 trap, no iteration),
+        ; REPE CMPSB ending on the 2nd element (2 traps), REPNE SCASB
+        ; ending on a match at the 3rd (3 traps).
+        PUTS    "rep with tf:"
+        IGATE   1, SEL_CODE32, rep_db_handler, ACC_IGATE32
+        mov     dword [STEPS], 0
+        mov     dword [REPBUF], 0x44434141      ; "AACD"
+        mov     dword [REPBUF+4], 0
+        cld
+        mov     esi, REPBUF
+        mov     edi, REPBUF+4
+        mov     ecx, 3
+        push    dword 0x0102            ; TF
+        popfd
+rep0:   rep movsb
+rep1:   rep movsb                       ; ECX = 0 now
+rep2:   mov     esi, REPBUF
+        mov     edi, REPBUF+1
+        mov     ecx, 4
+rep3:   repe cmpsb
+rep4:   mov     edi, REPBUF
+        mov     al, 'C'
+        mov     ecx, 5
+rep5:   repne scasb
+rep6:   pushfd
+        and     dword [esp], ~0x100
+        popfd
+        PR      " steps=", [STEPS]
+        PR      " dst=", [REPBUF+4]
+        NEWLINE
+
         PUTSLN  "== int1 int3"
         IGATE   1, SEL_CODE32, trap_handler1, ACC_IGATE32
         IGATE   3, SEL_CODE32, trap_handler3, ACC_IGATE32
@@ -191,6 +227,19 @@ db_handler:
         PHEX    4, eax
         xor     eax, eax
         mov     dr6, eax
+        inc     dword [STEPS]
+        pop     eax
+        iretd
+
+; REP single-step #DB: EIP relative to rep0 and ECX
+rep_db_handler:
+        push    eax
+        mov     eax, [esp+4]
+        sub     eax, rep0
+        PUTS    " @"
+        PHEX    2, eax
+        PUTS    "/"
+        PHEX    2, ecx
         inc     dword [STEPS]
         pop     eax
         iretd

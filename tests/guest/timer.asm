@@ -6,8 +6,12 @@
 ; (cli/check/sti;hlt pattern: the STI shadow makes the pair atomic); the STI
 ; shadow itself (a pending IRQ is taken only after the instruction following
 ; STI); IRR latching while IR0 is masked and delivery once unmasked; CLI
-; holding a pending request off.  Only counts that do not depend on timing are
-; printed.
+; holding a pending request off; in protected mode, an IRQ arriving during a
+; long REP STOSB is taken between iterations with the pushed EIP at the REP
+; instruction and ECX partly counted down, and the REP then completes (SDM
+; vol. 2, REP: "a repeating string operation can be suspended by an
+; exception or interrupt ... registers point to the next string elements").
+; Only counts that do not depend on timing are printed.
 ; Expected output (expected/timer.txt) is captured from qemu-system-i386
 ; -accel tcg by capture-expected.sh.
 %include "lib.inc"
@@ -18,6 +22,9 @@ HLTS    equ VAR_BASE+0x14
 ISRIN   equ VAR_BASE+0x18       ; ISR read inside the first handler call
 FLAG    equ VAR_BASE+0x1C
 FLAGIN  equ VAR_BASE+0x20       ; FLAG seen by the handler
+REPHITS equ VAR_BASE+0x24       ; IRQs taken with the pushed EIP at rep_at
+REPECX  equ VAR_BASE+0x28       ; ECX at such an IRQ
+REPBUF  equ 0x10000             ; 64 KiB scratch buffer
 
 ; WAIT_IRR: spin (interrupts off) until IRR bit 0 is set
 %macro WAIT_IRR 0
@@ -140,7 +147,51 @@ pm32:
         PUTSLN  "== protected mode"
         SET_IDT 0x08, irq0_32
         TESTS   10
+        ; REP STOSB over 64 KiB, repeated (AL = pass number) until an IRQ
+        ; lands inside one; then the buffer must hold that pass's byte.
+        mov     dword [REPHITS], 0
+        mov     al, 0xFE                ; IR0 on again (the PIT still runs)
+        out     0x21, al
+        xor     ebx, ebx
+        cld
+        sti
+rep_loop: mov     edi, REPBUF
+        mov     ecx, 0x10000
+        mov     al, bl
+rep_at: rep stosb
+        inc     ebx
+        cmp     dword [REPHITS], 0
+        jne     rep_done
+        cmp     ebx, 200000
+        jb      rep_loop
+rep_done: cli
+        mov     al, 0xFF
+        out     0x21, al
+        dec     ebx                     ; the last pass's byte
+        xor     eax, eax
+        cmp     dword [REPHITS], 0
+        setne   al
+        xor     edx, edx
+        mov     ecx, [REPECX]
+        cmp     ecx, 0
+        je      rep_bad
+        cmp     ecx, 0x10000
+        jae     rep_bad
+        inc     edx
+rep_bad: xor     esi, esi
+        cmp     [REPBUF], bl
+        jne     rep_bad2
+        cmp     [REPBUF+0xFFFF], bl
+        jne     rep_bad2
+        cmp     edi, REPBUF+0x10000
+        jne     rep_bad2
+        inc     esi
+rep_bad2: CASE    "irq during rep stosb: at the rep, ecx partial, completed", 0, eax, edx, esi
         EXIT
 irq0_32:
-        IRQ0_BODY
+        cmp     dword [esp], rep_at     ; the pushed EIP
+        jne     .n
+        mov     [REPECX], ecx
+        inc     dword [REPHITS]
+.n:     IRQ0_BODY
         iretd
