@@ -66,6 +66,7 @@
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
+#define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_SEG(s, field) \
     ((int32_t)offsetof(CPU, seg) + (int32_t)(s) * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, field))
@@ -92,7 +93,22 @@ typedef struct Slow {
     const Insn *in;
     uint8_t *resume;
     bool restore;        /* resume expects flags in host EFLAGS */
+    /* Inside an inline x87 run (cg_x87.c): the path first stores the
+     * host x87 state back (pointers of the last x87 instruction before
+     * it: x87_fip/x87_fop, fop > 7FFh = none yet) and reloads it after. */
+    bool x87_live;
+    uint16_t x87_fop;
+    uint32_t x87_fip;
 } Slow;
+
+/* An inline x87 run whose guard failed leaves the block before its first
+ * instruction (cg_x87.c). */
+typedef struct CGX87Fail {
+    uint8_t *jf;
+    RegCache rc;
+    uint32_t eip;
+    uint32_t skipped;   /* instructions of the block not executed */
+} CGX87Fail;
 
 /* The state of one block's translation. */
 typedef struct Gen {
@@ -111,6 +127,14 @@ typedef struct Gen {
     uint8_t *jf_nochain[TB_MAX_INSNS * 2];
     int n_nochain;
     RegCache rc;
+    /* Inline x87 runs (cg_x87.c): per instruction CGX_* bits, the state
+     * while emitting, and the guard-failure exits to emit out of line. */
+    uint8_t x87[TB_MAX_INSNS];
+    bool x87_live;
+    uint16_t x87_fop;
+    uint32_t x87_fip;
+    CGX87Fail x87_fail[TB_MAX_INSNS];
+    int n_x87_fail;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -219,6 +243,24 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper);
  * the current top for a pop; edi = the new (E)SP value to store after. */
 void cg_emit_stack_addr(Gen *g, int size, bool push);
 void cg_emit_store_sp(Gen *g);
+
+/* ---- inline x87 runs (cg_x87.c) ---- */
+
+#define CGX_FAST 0x01u   /* an x87 instruction run natively on the host x87 */
+#define CGX_FIRST 0x02u  /* the first of its run: guard and load before it */
+#define CGX_LAST 0x04u   /* the last of its run: store the state after it */
+
+/* Is this x87 instruction one the inline path runs natively? */
+bool cg_x87_eligible(const Insn *in);
+/* Fill g->x87[] for the block (inline mode only). */
+void cg_x87_plan(Gen *g, const Insn *insns, int n);
+/* Emit instruction i, a CGX_FAST one, with its run's entry and exit. */
+void cg_x87_emit(Gen *g, int i, const Insn *in);
+/* Around the helper call of a slow path taken inside a run. */
+void cg_x87_slow_leave(Gen *g, const Slow *s);
+void cg_x87_slow_reenter(Gen *g);
+/* The out-of-line exits of runs whose guard failed. */
+void cg_x87_emit_fails(Gen *g);
 
 /* ---- exits (cg_exit.c) ---- */
 

@@ -20,6 +20,7 @@ struct CPU;
 #define TMODE_INLINE 0x100u  /* translated with inline code (vs helpers only) */
 #define TMODE_ONE 0x200u     /* a one-instruction block (interrupt shadow stepping) */
 #define TMODE_CSLIM 0x400u   /* CS limit other than 0FFFFh (16-bit code) / 4 GiB (32-bit) */
+#define TMODE_X87H 0x800u    /* x87 through helpers: no inline x87 runs (cg_x87.c) */
 
 uint32_t cg_cpu_mode(const struct CPU *cpu, bool inline_code);
 

@@ -43,6 +43,13 @@ typedef struct DbtCPU {
     /* XLAT86_STATS=1: counters bumped by generated code, emitted only when
      * the variable was set at translation time (translator/dbt_stats.h). */
     uint64_t gstat[4];
+    /* Inline x87 runs (translator/cg_x87.c): the guest state as the
+     * 108-byte FRSTOR/FNSAVE image while a run has it in the host x87,
+     * and the host control word to put back when the run ends. */
+    uint8_t x87img[108];
+    uint16_t x87_host_cw;
+    /* Set by a run whose guard failed: the next dispatch is TMODE_X87H. */
+    uint8_t x87_fallback;
 } DbtCPU;
 
 /* The DbtCPU around a CPU context that the translator created. */
