@@ -66,6 +66,7 @@
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
+#define CG_OFF_X87_LOADED ((int32_t)offsetof(DbtCPU, x87_loaded) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_SEG(s, field) \
@@ -256,7 +257,8 @@ bool cg_x87_eligible(const Insn *in);
 void cg_x87_plan(Gen *g, const Insn *insns, int n);
 /* Emit instruction i, a CGX_FAST one, with its run's entry and exit. */
 void cg_x87_emit(Gen *g, int i, const Insn *in);
-/* Around the helper call of a slow path taken inside a run. */
+/* Around the helper call of a slow path taken inside a run: the pointer
+ * registers of the run so far, then (the helper flushed) the reload. */
 void cg_x87_slow_leave(Gen *g, const Slow *s);
 void cg_x87_slow_reenter(Gen *g);
 /* The out-of-line exits of runs whose guard failed. */

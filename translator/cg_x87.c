@@ -4,21 +4,25 @@
  * The reference path (cpu/ops_fpu.c, cpu/ops_fpu_host.c) already runs
  * every x87 data instruction on the host x87, one helper call each: build
  * a 108-byte FRSTOR image from the guest FPU, FRSTOR, the instruction,
- * FNSAVE, convert back. Here a *run* of them - the x87 instructions of a
- * block with only inlined instructions between them - pays that once:
+ * FNSAVE, convert back. Here the guest state is loaded into the host x87
+ * once and stays there while translated code runs - through the x87
+ * instructions of a block, with only inlined instructions between them (a
+ * *run*), and on through chained blocks - until C code needs CPU.fpu:
  *
- *   run entry   cg_x87_enter(cpu): the guard, then the image and FRSTOR.
- *               The guard is CR0.EM = CR0.TS = 0 (no #NM), all six
- *               exceptions masked in the guest's control word and ES = 0
- *               (nothing pending, so no #MF/FERR# and no unmasked
- *               response can arise). If it fails the block leaves to the
- *               run loop before the run's first instruction (EIP there)
- *               with DbtCPU.x87_fallback set: the run loop then dispatches
- *               that EIP once in mode TMODE_X87H, a block translated with
- *               x87 helpers (which raise #NM/#MF, FERR#, and give the
- *               unmasked responses). A mode bit for one dispatch, not a
- *               mode derived from the FPU state, so that code without x87
- *               is never translated twice when a program unmasks.
+ *   run entry   if DbtCPU.x87_loaded is clear, cg_x87_enter(cpu): the
+ *               guard, then the image and FRSTOR. The guard is CR0.EM =
+ *               CR0.TS = 0 (no #NM), all six exceptions masked in the
+ *               guest's control word and ES = 0 (nothing pending, so no
+ *               #MF/FERR# and no unmasked response can arise). If it fails
+ *               the block leaves to the run loop before the run's first
+ *               instruction (EIP there) with DbtCPU.x87_fallback set: the
+ *               run loop then dispatches that EIP once in mode TMODE_X87H,
+ *               a block translated with x87 helpers (which raise #NM/#MF,
+ *               FERR#, and give the unmasked responses). A mode bit for one
+ *               dispatch, not a mode derived from the FPU state, so that
+ *               code without x87 is never translated twice when a program
+ *               unmasks. With x87_loaded set the guard still holds: only C
+ *               code can change CR0 or the control word, and C flushes.
  *   in the run  each x87 instruction is its own opcode bytes; a memory
  *               form is re-encoded as ModR/M mod=00 rm=110, [RSI] in
  *               64-bit code, with RSI the host address from the inline
@@ -26,16 +30,20 @@
  *               once the access cannot fault any more. Integer
  *               instructions between them run as usual: they never touch
  *               the x87, and the only C they call, tlb_fill_host, neither
- *               uses the x87 nor unwinds.
- *   run exit    cg_x87_leave(cpu, fip, fop): FNSAVE (which also leaves
- *               the host x87 empty), the host control word back, the
- *               image into the guest FPU, FIP/FCS/FOP of the run's last
- *               instruction (known at translation time). Emitted after
- *               the run's last x87 instruction, and at the start of every
- *               slow path (C helper) taken inside the run, which reloads
- *               the state after the helper.
+ *               uses the x87 nor unwinds (nor looks at CPU.fpu).
+ *   run end     FIP/FCS/FOP of the run's last instruction (known at
+ *               translation time) are stored into CPU.fpu; the state stays
+ *               in the host x87.
+ *   flush       cg_x87_flush(cpu): FNSAVE (which also leaves the host x87
+ *               empty), the host control word back, the image into
+ *               CPU.fpu. cg_helper calls it first (so every helper, and
+ *               every fault a helper raises, sees the right state), and so
+ *               does the run loop when translated code returns. A slow
+ *               path (C helper) taken inside a run stores the pointers of
+ *               the run so far before its helper and reloads the state
+ *               after it.
  *
- * So C code never runs with the guest's x87 state in the host x87 except
+ * So no C code runs with the guest's x87 state in the host x87 except
  * tlb_fill_host, and every value is produced by the host silicon as in the
  * reference path: the guest sees exactly what the helpers give. Status
  * flags: x87 instructions do not touch EFLAGS except FCOMI/FUCOMI(P)
@@ -173,30 +181,29 @@ static uint64_t cg_x87_enter(CPU *cpu)
                      : "=m"(d->x87_host_cw)
                      : "m"(*(const uint8_t(*)[IMG_SIZE])img)
                      : "memory");
+    d->x87_loaded = 1;
     return 1;
 }
 
-/* FNSAVE, host control word back, image -> guest FPU. fop <= 7FFh: the
- * opcode and EIP of the last x87 instruction executed in the run (FCS is
- * the current CS); larger: none ran yet, the pointers stay. */
-static void cg_x87_leave(CPU *cpu, uint32_t fip, uint32_t fop)
+/* FNSAVE (which also empties the host x87), the host control word back,
+ * the image into the guest FPU. FIP/FCS/FOP/FDP/FDS are already there:
+ * generated code stores them (they are known at translation time or
+ * computed inline), and FNSAVE's host pointers mean nothing to the guest. */
+void cg_x87_flush(CPU *cpu)
 {
     DbtCPU *d = dbt_cpu_of(cpu);
+    if (!d->x87_loaded) return;
     uint8_t *img = d->x87img;
     __asm__ volatile("fnsave %0\n\tfldcw %1"
                      : "=m"(*(uint8_t(*)[IMG_SIZE])img)
                      : "m"(d->x87_host_cw)
                      : "memory");
+    d->x87_loaded = 0;
     FPU *f = &cpu->fpu;
     memcpy(&f->sw, img + IMG_SW, 2);
     memcpy(&f->tw, img + IMG_TW, 2);
     int top = fpu_top(f);
     for (int i = 0; i < 8; i++) memcpy(f->st[(top + i) & 7], img + IMG_ST + 10 * i, 10);
-    if (fop <= 0x7ff) {
-        f->fop = (uint16_t)fop;
-        f->fip = fip;
-        f->fcs = cpu->seg[S_CS].sel;
-    }
     fpu_update_es(f);   /* all masked: ES and B stay clear */
 }
 
@@ -212,17 +219,21 @@ static void emit_enter_call(Gen *g)
     x_call_r(cb, HRAX);
 }
 
-static void emit_leave_call(Gen *g, uint32_t fip, uint16_t fop)
+/* FIP/FCS/FOP of the last x87 instruction executed (flag-neutral MOVs). */
+static void emit_pointers(Gen *g, uint32_t fip, uint16_t fop)
 {
     CodeBuf *cb = &g->cb;
-    x_mov_rr(cb, 8, HRDI, HRBP);
-    x_mov_ri(cb, HRSI, fip);
-    x_mov_ri(cb, HRDX, fop);
-    x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)cg_x87_leave);
-    x_call_r(cb, HRAX);
+    x_mov_mi(cb, 4, hmem(HRBP, OFF_FPU(fip)), fip);
+    x_mov_mi(cb, 2, hmem(HRBP, OFF_FPU(fop)), fop);
+    x_movzx_rm(cb, HRAX, 2, hmem(HRBP, CG_OFF_SEG(S_CS, sel)));
+    x_mov_mr(cb, 2, hmem(HRBP, OFF_FPU(fcs)), HRAX);
 }
 
-void cg_x87_slow_leave(Gen *g, const Slow *s) { emit_leave_call(g, s->x87_fip, s->x87_fop); }
+void cg_x87_slow_leave(Gen *g, const Slow *s)
+{
+    /* cg_helper flushes the state; the pointers must be the run's so far. */
+    if (s->x87_fop <= 0x7ff) emit_pointers(g, s->x87_fip, s->x87_fop);
+}
 
 void cg_x87_slow_reenter(Gen *g)
 {
@@ -242,6 +253,11 @@ void cg_x87_emit(Gen *g, int i, const Insn *in)
      * treatment), so a C call or a fault never loses them. */
     cg_fl_before(g, i, (g->x87[i] & CGX_FIRST) || !isreg, F_ARITH, 0);
     if (g->x87[i] & CGX_FIRST) {
+        /* Loaded already (a chained block's run left it there)? The guard
+         * held then and nothing since could change it: only helpers can,
+         * and they flush. */
+        x_test_mi(cb, 1, hmem(HRBP, CG_OFF_X87_LOADED), 1);
+        uint8_t *jloaded = x_jcc_rel32(cb, 5 /* jnz */, NULL);
         emit_enter_call(g);
         x_test_rr(cb, 4, HRAX, HRAX);
         CGX87Fail *f = &g->x87_fail[g->n_x87_fail++];
@@ -249,11 +265,13 @@ void cg_x87_emit(Gen *g, int i, const Insn *in)
         f->rc = g->rc;
         f->eip = in->eip;
         f->skipped = (uint32_t)(g->tb->n_insns - i);
+        x_patch_rel32(jloaded, cb->p);
         g->x87_live = true;
         g->x87_fop = 0xffff;
         g->x87_fip = 0;
     }
-    /* This instruction's slow path stores the state as it was before it. */
+    /* This instruction's slow path stores the pointers as they were
+     * before it. */
     s->x87_live = true;
     s->x87_fop = g->x87_fop;
     s->x87_fip = g->x87_fip;
@@ -279,11 +297,8 @@ void cg_x87_emit(Gen *g, int i, const Insn *in)
     g->x87_fip = in->eip;
 
     if (g->x87[i] & CGX_LAST) {
-        if (g->floc == FL_HOST) {
-            if (g->live_after[i] & F_ARITH) cg_fl_spill(g);
-            else g->floc = FL_MEM;
-        }
-        emit_leave_call(g, g->x87_fip, g->x87_fop);
+        /* The state stays in the host x87 until C code needs CPU.fpu. */
+        emit_pointers(g, g->x87_fip, g->x87_fop);
         g->x87_live = false;
     }
 }

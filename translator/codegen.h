@@ -41,4 +41,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, struct CPU *cpu, uint32_t mode
 /* The C side of a helper call made by generated code. */
 int cg_helper(struct CPU *cpu, const Insn *in);
 
+/* Inline x87 runs (cg_x87.c) leave the guest x87 state in the host x87
+ * across chained blocks; before C code looks at the CPU (helpers, the run
+ * loop) it goes back to CPU.fpu. Cheap when nothing is loaded. */
+void cg_x87_flush(struct CPU *cpu);
+
 #endif

@@ -568,6 +568,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         tb->dispatches++;
         if (dbt_stats_on) dbt_stats.dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);
+        if (d->x87_loaded) cg_x87_flush(&d->cpu);   /* inline x87 state back to CPU.fpu */
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;
         if (e->ring_on) dbt_ring_record(e, tb, r);

@@ -50,6 +50,9 @@ typedef struct DbtCPU {
     uint16_t x87_host_cw;
     /* Set by a run whose guard failed: the next dispatch is TMODE_X87H. */
     uint8_t x87_fallback;
+    /* The guest x87 state is in the host x87 (x87img is stale): C code
+     * that is not cg_x87.c's calls cg_x87_flush() first. */
+    uint8_t x87_loaded;
 } DbtCPU;
 
 /* The DbtCPU around a CPU context that the translator created. */
