@@ -244,7 +244,10 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     tb->code = cb->p;
     tb->phys_lo = tb->phys_pc;
     tb->phys_hi = tb->phys_end;
-    if (inl && !(mode & TMODE_X87H)) cg_x87_plan(g, tb->insns, n);
+    /* Inline x87 runs (cg_x87.c); not in one-instruction blocks, whose
+     * return to the run loop counts as a step even when a failed guard
+     * left before the instruction. */
+    if (inl && !(mode & (TMODE_X87H | TMODE_ONE))) cg_x87_plan(g, tb->insns, n);
     cg_compute_liveness(g, tb->insns, n, inl,
                         cg_block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
 

@@ -392,6 +392,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
          * EFLAGS is canonical (cg_helper merged it before the call). */
         last_exit = 0;
         e->current = NULL;
+        cg_x87_flush(cpu);   /* no-op: cg_helper flushed before any raise */
         cpu->stop_block = false;
         cpu->watch_hit = false;   /* the access did not complete */
         cpu->halted = false;
