@@ -28,10 +28,11 @@
 ;   real mode   the same kind of run with 16-bit addressing
 ; Expected output (expected/fpu_inline.txt): captured from qemu-system-i386
 ; 7.2 -accel tcg by capture-expected.sh, then corrected by hand where QEMU's
-; soft-float x87 departs from the SDM; the corrected values are the host
-; silicon's (an Intel Xeon; every instruction's reference path is checked
-; against the host by tests/unit/test_fpu_diff). Do not regenerate without
-; re-applying them:
+; soft-float x87 departs from the SDM; the corrected values are the ones
+; the SDM rules cited below give, which the host silicon produced too (an
+; AMD EPYC here; every instruction's reference path is checked against the
+; host by tests/unit/test_fpu_diff). Do not regenerate without re-applying
+; them:
 ;   - "rm env" ip19-16|fop F358: QEMU does not record FOP (SDM vol. 1,
 ;     8.1.9: the last non-control instruction, FISTP m32int = DB /3, ModR/M
 ;     58h); same for "ptr ... op 04C8" (FMUL ST0,ST0 encoded DC C8).
