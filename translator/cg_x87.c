@@ -16,12 +16,14 @@
  *               #MF/FERR# and no unmasked response can arise). If it fails
  *               the block leaves to the run loop before the run's first
  *               instruction (EIP there) with DbtCPU.x87_fallback set: the
- *               run loop then dispatches that EIP once in mode TMODE_X87H,
- *               a block translated with x87 helpers (which raise #NM/#MF,
- *               FERR#, and give the unmasked responses). A mode bit for one
- *               dispatch, not a mode derived from the FPU state, so that
- *               code without x87 is never translated twice when a program
- *               unmasks. With x87_loaded set the guard still holds: only C
+ *               run loop then dispatches in mode TMODE_X87H, blocks
+ *               translated with x87 helpers (which raise #NM/#MF, FERR#,
+ *               and give the unmasked responses), chained among
+ *               themselves, until it finds the guard true again at a
+ *               dispatch. Sticky, so a program that runs unmasked pays no
+ *               guard exits; not a mode derived from the FPU state at every
+ *               dispatch, so a program that never fails the guard never
+ *               has its code translated twice. With x87_loaded set the guard still holds: only C
  *               code can change CR0 or the control word, and C flushes.
  *   in the run  each x87 instruction is its own opcode bytes; a memory
  *               form is re-encoded as ModR/M mod=00 rm=110, [RSI] in
@@ -163,11 +165,16 @@ _Static_assert(sizeof(((DbtCPU *)0)->x87img) == IMG_SIZE, "the FNSAVE image");
  * changed) when the run must go through the helpers. Called from
  * generated code only: it returns with the host x87 holding guest state,
  * which no C code may meet (this function uses no x87 after the FRSTOR). */
+bool cg_x87_guard(const CPU *cpu)
+{
+    const FPU *f = &cpu->fpu;
+    return !(cpu->cr[0] & (CR0_EM | CR0_TS)) && (f->cw & FSW_EXC) == FSW_EXC && !(f->sw & FSW_ES);
+}
+
 static uint64_t cg_x87_enter(CPU *cpu)
 {
     const FPU *f = &cpu->fpu;
-    if ((cpu->cr[0] & (CR0_EM | CR0_TS)) || (f->cw & FSW_EXC) != FSW_EXC || (f->sw & FSW_ES))
-        return 0;
+    if (!cg_x87_guard(cpu)) return 0;
     DbtCPU *d = dbt_cpu_of(cpu);
     uint8_t *img = d->x87img;
     uint16_t sw = (uint16_t)(f->sw & ~(FSW_ES | FSW_B));

@@ -45,5 +45,9 @@ int cg_helper(struct CPU *cpu, const Insn *in);
  * across chained blocks; before C code looks at the CPU (helpers, the run
  * loop) it goes back to CPU.fpu. Cheap when nothing is loaded. */
 void cg_x87_flush(struct CPU *cpu);
+/* May x87 instructions run inline (CR0.EM = TS = 0, all exceptions masked,
+ * ES = 0)? While DbtCPU.x87_fallback is set and this is false, the run
+ * loop dispatches in TMODE_X87H (x87 through the helpers). */
+bool cg_x87_guard(const struct CPU *cpu);
 
 #endif

@@ -516,8 +516,8 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         if (d->x87_fallback) {   /* an inline x87 run's guard failed (cg_x87.c) */
-            d->x87_fallback = 0;
-            mode |= TMODE_X87H;
+            if (cg_x87_guard(cpu)) d->x87_fallback = 0;
+            else mode |= TMODE_X87H;
         }
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */

@@ -48,7 +48,8 @@ typedef struct DbtCPU {
      * and the host control word to put back when the run ends. */
     uint8_t x87img[108];
     uint16_t x87_host_cw;
-    /* Set by a run whose guard failed: the next dispatch is TMODE_X87H. */
+    /* Set by a run whose guard failed: dispatches are TMODE_X87H until the
+     * run loop finds the guard true again (cg_x87_guard). */
     uint8_t x87_fallback;
     /* The guest x87 state is in the host x87 (x87img is stale): C code
      * that is not cg_x87.c's calls cg_x87_flush() first. */
