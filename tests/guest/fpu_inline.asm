@@ -21,6 +21,9 @@
 ;   unmasked    ZM unmasked (CW 037B) with CR0.NE=1: the run cannot go
 ;               inline; the division by zero leaves ST0 alone and #MF comes
 ;               at the next waiting instruction (SDM 8.7.1)
+;   irq         PIT interrupts during an x87 loop (the state loaded in the
+;               host x87 across blocks); the handler FNSAVEs, uses the x87
+;               and FRSTORs: the loop's result must not depend on them
 ;   #PF         paging on, the third x87 instruction of a run reads a
 ;               not-present page: #PF with the first two done exactly once
 ;               (FNSTENV in the handler: FIP at the second), the handler
@@ -45,13 +48,14 @@
 ;   - "overflow"/"underflow": masked stack overflow and underflow set IE
 ;     and SF (C1 = 1/0) and produce the QNaN indefinite FFFF:C000000000000000
 ;     (vol. 1, 8.5.1.1); QEMU has no stack-fault checks. The empty registers
-;     printed after these cases (and in the "#PF" dump) hold the values these
-;     cases left.
+;     printed after these cases (and in the "irq" and "#PF" dumps) hold the
+;     values these cases left.
 ;   - "unmasked": #MF is taken before the next waiting instruction (the FADD,
 ;     vol. 1, 8.7.1: "#MF sw B084", n1) and the zero divide leaves ST0 = 1.0
 ;     (8.5.3), so ST0 = 2.0 afterwards; QEMU stores +inf and takes #MF only
 ;     at FWAIT (as in fpu_mf.asm).
 %include "lib.inc"
+%include "pic.inc"
 
 SAVEBUF  equ VAR_BASE+0x200     ; FNSAVE image (108 bytes)
 ENV      equ VAR_BASE+0x300     ; FNSTENV image (28 bytes)
@@ -61,6 +65,9 @@ MFCNT    equ VAR_BASE+0x364
 PFCNT    equ VAR_BASE+0x368
 ZERO     equ VAR_BASE+0x36C
 TMP      equ VAR_BASE+0x370
+TICKS    equ VAR_BASE+0x374
+IRQSAVE  equ VAR_BASE+0x400     ; the IRQ handler's FNSAVE image
+IRQRES   equ VAR_BASE+0x480
 PD       equ 0x80000
 PT0      equ 0x81000
 PT1      equ 0x82000
@@ -275,6 +282,43 @@ ptr_last: fmul  st0, st0
         DUMP    ""
         fninit
 
+        ; ---- timer interrupts during an x87 loop whose handler saves
+        ; the x87 (FNSAVE), computes, and restores it (FRSTOR)
+        SET_IDT 8, irq0_handler
+        PIC_INIT 0xFE, 0xFF
+        mov     al, 0x34                ; PIT ch 0, lobyte/hibyte, mode 2
+        out     0x43, al
+        mov     al, 20                  ; 16.8 us
+        out     0x40, al
+        mov     al, 0
+        out     0x40, al
+        mov     dword [TICKS], 0
+        fninit
+        fld     qword [third64]
+        fldz
+        mov     ecx, 200000
+        sti
+.irql:  fmul    qword [grow64]          ; x = x * (1 + 2^-20) + 1/3
+        fadd    st0, st1
+        dec     ecx
+        jnz     .irql
+        cli
+        mov     al, 0xFF
+        out     0x21, al
+        fstp    qword [RES]
+        fstp    st0
+        xor     eax, eax
+        cmp     dword [TICKS], 10
+        setae   al
+        PUTS    "irq ticks>=10 "
+        PHEX    1, eax
+        PUTS    " "
+        PHEX    8, [RES+4]
+        PHEX    8, [RES]
+        PUTS    " handler "
+        PHEX    8, [IRQRES]
+        DUMP    ""
+
         ; ---- #PF on an x87 operand in the middle of a run
         SET_IDT 14, pf_handler
         mov     edi, PD
@@ -339,6 +383,20 @@ arith:
         fstp    st0
         ret
 
+irq0_handler:
+        push    eax
+        inc     dword [TICKS]
+        fnsave  [IRQSAVE]
+        fld1
+        fld     dword [three32]
+        fdivp   st1, st0
+        fstp    dword [IRQRES]          ; 1/3 in single: 3EAAAAAB
+        frstor  [IRQSAVE]
+        mov     al, 0x20
+        out     0x20, al
+        pop     eax
+        iretd
+
 mf_handler:
         inc     dword [MFCNT]
         push    eax
@@ -389,3 +447,4 @@ snan80:  dt __?SNaN?__
 one32:   dd 1.0
 den64:   dq 1.0e-310
 tiny64:  dq 1.0e-300
+grow64:  dq 1.00000095367431640625   ; 1 + 2^-20
