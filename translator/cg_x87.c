@@ -161,16 +161,16 @@ void cg_x87_plan(Gen *g, const Insn *insns, int n)
 enum { IMG_CW = 0, IMG_SW = 4, IMG_TW = 8, IMG_ST = 28, IMG_SIZE = 108 };
 _Static_assert(sizeof(((DbtCPU *)0)->x87img) == IMG_SIZE, "the FNSAVE image");
 
-/* Returns nonzero with the guest x87 state in the host x87, 0 (nothing
- * changed) when the run must go through the helpers. Called from
- * generated code only: it returns with the host x87 holding guest state,
- * which no C code may meet (this function uses no x87 after the FRSTOR). */
 bool cg_x87_guard(const CPU *cpu)
 {
     const FPU *f = &cpu->fpu;
     return !(cpu->cr[0] & (CR0_EM | CR0_TS)) && (f->cw & FSW_EXC) == FSW_EXC && !(f->sw & FSW_ES);
 }
 
+/* Returns nonzero with the guest x87 state in the host x87, 0 (nothing
+ * changed) when the run must go through the helpers. Called from
+ * generated code only: it returns with the host x87 holding guest state,
+ * which no C code may meet (this function uses no x87 after the FRSTOR). */
 static uint64_t cg_x87_enter(CPU *cpu)
 {
     const FPU *f = &cpu->fpu;
