@@ -96,9 +96,13 @@ typedef struct Slow {
     const Insn *in;
     uint8_t *resume;
     bool restore;        /* resume expects flags in host EFLAGS */
-    /* Inside an inline x87 run (cg_x87.c): the path first stores the
-     * host x87 state back (pointers of the last x87 instruction before
-     * it: x87_fip/x87_fop, fop > 7FFh = none yet) and reloads it after. */
+    /* Inside an inline x87 run (cg_x87.c): before its helper the path
+     * stores the pointers of the last x87 instruction before it (x87_fip/
+     * x87_fop, fop > 7FFh = none yet; cg_helper then flushes the state),
+     * after it reloads the state for the run's next x87 instructions. Any
+     * other out-of-line code that calls C and comes back into a run must
+     * do the same (cg_x87_slow_leave/reenter); code that leaves the block
+     * needs nothing (the run loop flushes). */
     bool x87_live;
     uint16_t x87_fop;
     uint32_t x87_fip;
