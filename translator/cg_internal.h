@@ -17,6 +17,8 @@
  *                 block
  *   cg_exit.c     block exits: patchable direct jumps, exit stubs, the
  *                 inline jump-cache lookup of indirect exits
+ *   cg_x87.c      inline x87 runs: x87 instructions natively on the host
+ *                 x87, the guest state loaded across chained blocks
  *
  * Conventions of generated code:
  *  - rbp holds the CPU pointer for the whole block; guest registers,
@@ -66,6 +68,8 @@
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
+#define CG_OFF_X87_LOADED ((int32_t)offsetof(DbtCPU, x87_loaded) - (int32_t)offsetof(DbtCPU, cpu))
+#define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_DEADLINE ((int32_t)offsetof(DbtCPU, deadline) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_SEG(s, field) \
     ((int32_t)offsetof(CPU, seg) + (int32_t)(s) * (int32_t)sizeof(Seg) + (int32_t)offsetof(Seg, field))
@@ -92,7 +96,26 @@ typedef struct Slow {
     const Insn *in;
     uint8_t *resume;
     bool restore;        /* resume expects flags in host EFLAGS */
+    /* Inside an inline x87 run (cg_x87.c): before its helper the path
+     * stores the pointers of the last x87 instruction before it (x87_fip/
+     * x87_fop, fop > 7FFh = none yet; cg_helper then flushes the state),
+     * after it reloads the state for the run's next x87 instructions. Any
+     * other out-of-line code that calls C and comes back into a run must
+     * do the same (cg_x87_slow_leave/reenter); code that leaves the block
+     * needs nothing (the run loop flushes). */
+    bool x87_live;
+    uint16_t x87_fop;
+    uint32_t x87_fip;
 } Slow;
+
+/* An inline x87 run whose guard failed leaves the block before its first
+ * instruction (cg_x87.c). */
+typedef struct CGX87Fail {
+    uint8_t *jf;
+    RegCache rc;
+    uint32_t eip;
+    uint32_t skipped;   /* instructions of the block not executed */
+} CGX87Fail;
 
 /* The state of one block's translation. */
 typedef struct Gen {
@@ -111,6 +134,14 @@ typedef struct Gen {
     uint8_t *jf_nochain[TB_MAX_INSNS * 2];
     int n_nochain;
     RegCache rc;
+    /* Inline x87 runs (cg_x87.c): per instruction CGX_* bits, the state
+     * while emitting, and the guard-failure exits to emit out of line. */
+    uint8_t x87[TB_MAX_INSNS];
+    bool x87_live;
+    uint16_t x87_fop;
+    uint32_t x87_fip;
+    CGX87Fail x87_fail[TB_MAX_INSNS];
+    int n_x87_fail;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -219,6 +250,25 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper);
  * the current top for a pop; edi = the new (E)SP value to store after. */
 void cg_emit_stack_addr(Gen *g, int size, bool push);
 void cg_emit_store_sp(Gen *g);
+
+/* ---- inline x87 runs (cg_x87.c) ---- */
+
+#define CGX_FAST 0x01u   /* an x87 instruction run natively on the host x87 */
+#define CGX_FIRST 0x02u  /* the first of its run: guard and load before it */
+#define CGX_LAST 0x04u   /* the last of its run: store the state after it */
+
+/* Is this x87 instruction one the inline path runs natively? */
+bool cg_x87_eligible(const Insn *in);
+/* Fill g->x87[] for the block (inline mode only). */
+void cg_x87_plan(Gen *g, const Insn *insns, int n);
+/* Emit instruction i, a CGX_FAST one, with its run's entry and exit. */
+void cg_x87_emit(Gen *g, int i, const Insn *in);
+/* Around the helper call of a slow path taken inside a run: the pointer
+ * registers of the run so far, then (the helper flushed) the reload. */
+void cg_x87_slow_leave(Gen *g, const Slow *s);
+void cg_x87_slow_reenter(Gen *g);
+/* The out-of-line exits of runs whose guard failed. */
+void cg_x87_emit_fails(Gen *g);
 
 /* ---- exits (cg_exit.c) ---- */
 

@@ -48,6 +48,7 @@ size_t cg_init_runtime(TCache *tc, CGRuntime *rt)
 
 int cg_helper(CPU *cpu, const Insn *in)
 {
+    if (dbt_cpu_of(cpu)->x87_loaded) cg_x87_flush(cpu);   /* cg_x87.c */
     cpu->eflags = cpu_unpack_aflags(cpu->eflags, dbt_cpu_of(cpu)->aflags);
     cpu->eip = in->eip;
     if (dbt_stats_on) {

@@ -10,6 +10,7 @@
 #include "codegen.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <capstone/x86.h>
@@ -243,6 +244,10 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     tb->code = cb->p;
     tb->phys_lo = tb->phys_pc;
     tb->phys_hi = tb->phys_end;
+    /* Inline x87 runs (cg_x87.c); not in one-instruction blocks, whose
+     * return to the run loop counts as a step even when a failed guard
+     * left before the instruction. */
+    if (inl && !(mode & (TMODE_X87H | TMODE_ONE))) cg_x87_plan(g, tb->insns, n);
     cg_compute_liveness(g, tb->insns, n, inl,
                         cg_block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
 
@@ -274,10 +279,16 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         g->cur_slow = s;
         bool last = i == n - 1;
         const CGInline *d = inl ? cg_inline_lookup(in) : NULL;
-        if (d) {
+        s->x87_live = g->x87_live;   /* a slow path inside an x87 run (cg_x87.c) */
+        s->x87_fop = g->x87_fop;
+        s->x87_fip = g->x87_fip;
+        if (g->x87[i] & CGX_FAST) {
+            cg_x87_emit(g, i, in);
+        } else if (d) {
             cg_emit_inline(g, i, in, d);
             if (d->attr & CGI_BRANCH) ended = true;
         } else {
+            if (g->x87_live) abort();   /* cg_x87_plan ends every run before a helper */
             cg_fl_before(g, i, true, F_ARITH, 0);
             if (g->floc == FL_HOST) cg_fl_spill(g);
             rc_writeback_all(cb, &g->rc);
@@ -318,7 +329,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         uint8_t *full = cb->p;
         for (int j = 0; j < s->nj; j++) x_patch_rel32(s->jf[j], cb->p);
         rc_writeback_snapshot(cb, &s->rc_jump);
+        if (s->x87_live) cg_x87_slow_leave(g, s);
         cg_call_helper(g, s->in);
+        if (s->x87_live) cg_x87_slow_reenter(g);
         rc_reload_all(cb, &s->rc_resume);
         if (s->restore) {
             g->floc = FL_MEM;
@@ -327,6 +340,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         x_jmp_rel32(cb, s->resume);
         if (s->miss_jf) cg_emit_tlb_miss(g, s, full);
     }
+    cg_x87_emit_fails(g);
     uint8_t *dead = cb->p;
     x_patch_rel32(jdead, dead);
     x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), eip);

@@ -20,6 +20,7 @@ struct CPU;
 #define TMODE_INLINE 0x100u  /* translated with inline code (vs helpers only) */
 #define TMODE_ONE 0x200u     /* a one-instruction block (interrupt shadow stepping) */
 #define TMODE_CSLIM 0x400u   /* CS limit other than 0FFFFh (16-bit code) / 4 GiB (32-bit) */
+#define TMODE_X87H 0x800u    /* x87 through helpers: no inline x87 runs (cg_x87.c) */
 
 uint32_t cg_cpu_mode(const struct CPU *cpu, bool inline_code);
 
@@ -39,5 +40,14 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, struct CPU *cpu, uint32_t mode
 
 /* The C side of a helper call made by generated code. */
 int cg_helper(struct CPU *cpu, const Insn *in);
+
+/* Inline x87 runs (cg_x87.c) leave the guest x87 state in the host x87
+ * across chained blocks; before C code looks at the CPU (helpers, the run
+ * loop) it goes back to CPU.fpu. Cheap when nothing is loaded. */
+void cg_x87_flush(struct CPU *cpu);
+/* May x87 instructions run inline (CR0.EM = TS = 0, all exceptions masked,
+ * ES = 0)? While DbtCPU.x87_fallback is set and this is false, the run
+ * loop dispatches in TMODE_X87H (x87 through the helpers). */
+bool cg_x87_guard(const struct CPU *cpu);
 
 #endif

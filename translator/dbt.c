@@ -392,6 +392,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
          * EFLAGS is canonical (cg_helper merged it before the call). */
         last_exit = 0;
         e->current = NULL;
+        cg_x87_flush(cpu);   /* no-op: cg_helper flushed before any raise */
         cpu->stop_block = false;
         cpu->watch_hit = false;   /* the access did not complete */
         cpu->halted = false;
@@ -526,6 +527,10 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         if (cpu->irq_line && (cpu->eflags & F_IF)) d->deadline = cpu->icount + 1;
         if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
+        if (d->x87_fallback) {   /* an inline x87 run's guard failed (cg_x87.c) */
+            if (cg_x87_guard(cpu)) d->x87_fallback = 0;
+            else mode |= TMODE_X87H;
+        }
         /* In an interrupt shadow with a request waiting, run exactly one
          * instruction so the interrupt arrives right after it. */
         if (cpu->inhibit_irq && cpu->eip == cpu->inhibit_eip && cpu->irq_line && (cpu->eflags & F_IF))
@@ -576,6 +581,7 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         tb->dispatches++;
         if (dbt_stats_on) dbt_stats.dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);
+        if (d->x87_loaded) cg_x87_flush(&d->cpu);   /* inline x87 state back to CPU.fpu */
         cpu->eflags = cpu_unpack_aflags(cpu->eflags, d->aflags);
         e->current = NULL;
         if (e->ring_on) dbt_ring_record(e, tb, r);

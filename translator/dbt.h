@@ -43,6 +43,17 @@ typedef struct DbtCPU {
     /* XLAT86_STATS=1: counters bumped by generated code, emitted only when
      * the variable was set at translation time (translator/dbt_stats.h). */
     uint64_t gstat[4];
+    /* Inline x87 runs (translator/cg_x87.c): the guest state as the
+     * 108-byte FRSTOR/FNSAVE image while a run has it in the host x87,
+     * and the host control word to put back when the run ends. */
+    uint8_t x87img[108];
+    uint16_t x87_host_cw;
+    /* Set by a run whose guard failed: dispatches are TMODE_X87H until the
+     * run loop finds the guard true again (cg_x87_guard). */
+    uint8_t x87_fallback;
+    /* The guest x87 state is in the host x87 (x87img is stale): C code
+     * that is not cg_x87.c's calls cg_x87_flush() first. */
+    uint8_t x87_loaded;
 } DbtCPU;
 
 /* The DbtCPU around a CPU context that the translator created. */

@@ -101,6 +101,39 @@ static uint32_t pick_reg(Rng *r, bool bits16)
     }
 }
 
+/* Half the cases start with the x87 in the state the translator's inline
+ * x87 path (translator/cg_x87.c) runs in: every exception masked (one in
+ * eight cases unmasks one, for its fallback), a random precision and
+ * rounding control, 0-8 values on the stack. The other half keep the reset
+ * state (all exceptions unmasked: the helpers). A generator of its own, so
+ * the code, registers and memory of every case stay what they were. */
+static void gen_fpu(GfCase *c, uint64_t seed, uint64_t index)
+{
+    Rng f = {seed * 0x9e3779b97f4a7c15ull ^ index * 0xbf58476d1ce4e5b9ull ^ 0x87};
+    next(&f);
+    if (below(&f, 2)) return;
+    FPU *fp = &c->st.fpu;
+    fp->cw = (uint16_t)(0x037fu & ~(FCW_PC | FCW_RC)) | (uint16_t)(next(&f) & (FCW_PC | FCW_RC));
+    if (below(&f, 8) == 0) fp->cw &= (uint16_t)~(1u << below(&f, 6));
+    int n = (int)below(&f, 9), top = (8 - n) & 7;
+    fp->sw = (uint16_t)(top << 11);
+    fp->tw = 0xffff;
+    static const uint16_t exps[] = {0, 1, 0x3ffe, 0x3fff, 0x4000, 0x401e, 0x7ffe, 0x7fff};
+    for (int i = 0; i < n; i++) {
+        uint8_t *st = fp->st[(top + i) & 7];
+        uint64_t m = next(&f);
+        uint32_t e = below(&f, 2) ? exps[below(&f, 8)] : (uint32_t)below(&f, 0x8000);
+        if (below(&f, 8)) m |= 1ull << 63;     /* mostly normal encodings */
+        if (below(&f, 2)) m &= ~0ull << 40;    /* short significands: exact results */
+        e |= below(&f, 2) ? 0x8000u : 0;
+        memcpy(st, &m, 8);
+        st[8] = (uint8_t)e;
+        st[9] = (uint8_t)(e >> 8);
+        int phys = (top + i) & 7;
+        fp->tw = (uint16_t)((fp->tw & ~(3u << (2 * phys))) | ((unsigned)fpu_tag_of(st) << (2 * phys)));
+    }
+}
+
 void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int mode)
 {
     Rng r = {seed * 0x100000001b3ull ^ index * 0xd6e8feb86659fd93ull};
@@ -140,4 +173,5 @@ void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int
     if (below(&r, 4) == 0) c->st.cr[0] |= 1u << 16;   /* WP */
     for (size_t i = 0; i < sizeof c->data; i++) c->data[i] = (uint8_t)next(&r);
     for (size_t i = 0; i < sizeof c->stack; i++) c->stack[i] = (uint8_t)next(&r);
+    gen_fpu(c, seed, index);
 }
