@@ -54,9 +54,15 @@ typedef struct Kvm {
     MemSlot slots[MAX_SLOTS];
     MemRegion *slot_log[MAX_SLOTS]; /* dirty-logged region the slot lies in, or NULL */
     int nslots;
-    /* ROM runs are mapped through private copies (see rom_copy). */
+    /* ROM: read-only slots (KVM_CAP_READONLY_MEM), or private copies
+     * where the host has none (see rom_copy). */
+    bool ro_mem;
     struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
     int nroms;
+    /* The registers at the end of the last slice in which the guest made
+     * no exit (see unstick). */
+    bool idle_valid, stuck;
+    struct kvm_regs idle_regs;
     uint64_t msr_ok;                /* bit i: kvm_msr_index[i] is supported */
     void (*prev_map_changed)(void *);
     void *prev_map_opaque;
@@ -101,11 +107,13 @@ static void collect_slot(void *opaque, const MemSlot *slot)
     l->s[l->n++] = *slot;
 }
 
-static void set_slot(Kvm *k, int i, const MemSlot *s, bool log)
+/* protect: a ROM slot (s->readonly) is KVM_MEM_READONLY: the guest's
+ * writes come back as KVM_EXIT_MMIO and the region map drops them. */
+static void set_slot(Kvm *k, int i, const MemSlot *s, bool log, bool protect)
 {
     struct kvm_userspace_memory_region r = {
         .slot = (uint32_t)i,
-        .flags = log ? KVM_MEM_LOG_DIRTY_PAGES : 0,
+        .flags = (log ? KVM_MEM_LOG_DIRTY_PAGES : 0) | (s && s->readonly && protect ? KVM_MEM_READONLY : 0),
         .guest_phys_addr = s ? s->gpa : 0,
         .memory_size = s ? s->size : 0,
         .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
@@ -115,13 +123,9 @@ static void set_slot(Kvm *k, int i, const MemSlot *s, bool log)
                 (unsigned long long)r.guest_phys_addr, strerror(errno));
 }
 
-/* ROM is given to KVM as a writable private copy, not as a read-only
- * slot: on this project's development host (nested KVM on AMD) the
- * processor's own write of a descriptor's accessed bit into a GDT held in
- * a read-only slot never completes (KVM re-enters the guest forever
- * without an exit), and ROM test guests keep their GDT in ROM. Guest
- * writes to ROM therefore stick until the next machine reset, which
- * copies the ROM again (the translator drops them; docs/VIRTUALISATION.md). */
+/* Only on a host without KVM_CAP_READONLY_MEM: ROM is given to KVM as a
+ * writable private copy, so guest writes to ROM stick until the next
+ * machine reset, which copies the ROM again. */
 static uint8_t *rom_copy(Kvm *k, uint8_t *orig, uint64_t size)
 {
     for (int i = 0; i < k->nroms; i++)
@@ -142,7 +146,7 @@ static void sync_slots(Kvm *k)
     SlotList l = {.n = 0};
     mem_for_each_ram_slot(&k->pc->mem, collect_slot, &l);
     for (int i = 0; i < l.n; i++)
-        if (l.s[i].readonly) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
+        if (l.s[i].readonly && !k->ro_mem) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
     if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
     MemRegion *log[MAX_SLOTS];
     for (int i = 0; i < l.n; i++) log[i] = l.s[i].readonly ? NULL : kvm_dirty_region(&k->pc->mem, &l.s[i]);
@@ -152,8 +156,8 @@ static void sync_slots(Kvm *k)
     /* Pages KVM logged in a slot about to go are merged first. */
     for (int i = 0; i < k->nslots; i++)
         if (k->slot_log[i]) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], k->slot_log[i]);
-    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false);
-    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL);
+    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false, true);
+    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL, true);
     memcpy(k->slots, l.s, sizeof(MemSlot) * (size_t)l.n);
     memcpy(k->slot_log, log, sizeof(MemRegion *) * (size_t)l.n);
     k->nslots = l.n;
@@ -337,6 +341,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     k->shutdown = s->shutdown;
     k->if_flag = (s->eflags & F_IF) != 0;
     k->ready_valid = false;
+    k->idle_valid = false;
     k->bp_skip = true;
 }
 
@@ -603,8 +608,42 @@ static EngineStop debug_exit(Kvm *k)
     return STOP_BUDGET;
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A KVM_RUN of at least IDLE_NS ended by a signal, with no exit in the
+ * whole run(): the registers are compared with those of the previous
+ * such run; equal means no progress (see unstick). */
+#define IDLE_NS 100000
+static void note_idle(Kvm *k)
+{
+    struct kvm_regs r;
+    memset(&r, 0, sizeof r);
+    if (k->irqchip) {
+        /* Halted in the kernel (its HLT): waiting, not stuck. */
+        struct kvm_mp_state mp;
+        if (ioctl(k->vcpu_fd, KVM_GET_MP_STATE, &mp) < 0 || mp.mp_state != KVM_MP_STATE_RUNNABLE) {
+            k->idle_valid = false;
+            return;
+        }
+    }
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0) return;
+    if (k->idle_valid && !memcmp(&r, &k->idle_regs, sizeof r)) {
+        k->stuck = true;
+        k->idle_valid = false;
+        return;
+    }
+    k->idle_regs = r;
+    k->idle_valid = true;
+}
+
 static EngineStop run_loop(Kvm *k, bool step)
 {
+    int exits = 0;
     struct kvm_run *r = k->run;
     EngineStop stop = STOP_BUDGET;
     if (!k->have_thread) first_run(k);
@@ -637,15 +676,21 @@ static EngineStop run_loop(Kvm *k, bool step)
             }
             inject(k);
         }
+        int64_t t0 = mono_ns();
         int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
         r->immediate_exit = 0;
         if (rc < 0) {
             if ((errno == EINTR || errno == EAGAIN) && step) continue;
-            if (errno == EINTR || errno == EAGAIN) break;
+            if (errno == EINTR || errno == EAGAIN) {
+                if (!exits && k->ro_mem && mono_ns() - t0 >= IDLE_NS) note_idle(k);
+                break;
+            }
             report(k, strerror(errno));
             stop = STOP_ERROR;
             break;
         }
+        exits++;
+        k->idle_valid = false;
         k->io_pending = false;
         k->ready_valid = true;
         k->if_flag = r->if_flag;
@@ -724,6 +769,56 @@ static EngineStop run_loop(Kvm *k, bool step)
     return stop;
 }
 
+/* KVM's instruction emulator cannot finish an instruction that makes
+ * one of the processor's own system writes into a read-only slot: the
+ * accessed bit of a descriptor in a GDT or LDT held in ROM (a far jump or
+ * segment load), the stores of a task switch. Its write_std to a
+ * read-only slot reports "I/O needed" without setting up an MMIO exit, so
+ * KVM re-enters the guest at the same instruction forever and KVM_RUN
+ * only returns for signals (seen with the kvm_emulate_insn trace event:
+ * the same far jump emulated ~60,000 times a second, docs/VIRTUALISATION.md).
+ * Such an instruction shows as two runs without exit and without any
+ * register change (note_idle); it is then stepped once with the
+ * read-only slots writable and whatever it stored there is put back, so
+ * the write is dropped as the board and the translator drop ROM writes.
+ * A genuine spin loop (jmp $) found the same way is stepped the same way,
+ * which changes nothing. */
+static EngineStop unstick(Kvm *k)
+{
+    uint8_t *save[MAX_SLOTS] = {NULL};
+    EngineStop stop = STOP_BUDGET;
+    bool any = false, ok = true;
+    for (int i = 0; i < k->nslots && ok; i++) {
+        if (!k->slots[i].readonly) continue;
+        save[i] = malloc(k->slots[i].size);
+        if (!save[i]) {
+            ok = false;
+            break;
+        }
+        memcpy(save[i], k->slots[i].host, k->slots[i].size);
+        any = true;
+    }
+    if (ok && any) {
+        for (int i = 0; i < k->nslots; i++)
+            if (save[i]) {
+                set_slot(k, i, NULL, false, true);
+                set_slot(k, i, &k->slots[i], false, false);
+            }
+        stop = run_loop(k, true);
+        complete_io(k);
+        for (int i = 0; i < k->nslots; i++)
+            if (save[i]) {
+                if (memcmp(save[i], k->slots[i].host, k->slots[i].size))
+                    memcpy(k->slots[i].host, save[i], k->slots[i].size);
+                set_slot(k, i, NULL, false, true);
+                set_slot(k, i, &k->slots[i], false, true);
+            }
+    }
+    for (int i = 0; i < k->nslots; i++) free(save[i]);
+    k->idle_valid = false;
+    return stop;
+}
+
 static EngineStop kvm_run(Engine *e, uint64_t budget)
 {
     /* KVM cannot count instructions: a time slice instead; run(0) only
@@ -734,7 +829,10 @@ static EngineStop kvm_run(Engine *e, uint64_t budget)
         k->run->immediate_exit = 0;
         return STOP_BUDGET;
     }
-    return run_loop(k, false);
+    EngineStop stop = run_loop(k, false);
+    if (stop == STOP_BUDGET && k->stuck) stop = unstick(k);
+    k->stuck = false;
+    return stop;
 }
 
 /* One instruction through the guest-debug single-step. */
@@ -863,6 +961,7 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->irqchip = cfg->kernel_irqchip;
     k->sig = SIGRTMIN + 1;
     if (!open_kvm(k, err, errlen)) return NULL;
+    k->ro_mem = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
     (void)ioctl(k->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_ADDR);
     uint64_t idmap = KVM_IDMAP_ADDR;
     (void)ioctl(k->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap);
