@@ -64,6 +64,9 @@ typedef struct Kvm {
     bool idle_valid, stuck;
     struct kvm_regs idle_regs;
     uint64_t msr_ok;                /* bit i: kvm_msr_index[i] is supported */
+    bool tsc_attr;                  /* KVM_VCPU_TSC_OFFSET can be set */
+    bool tsc_warned;
+    uint32_t tsc_khz;               /* the guest's TSC rate */
     void (*prev_map_changed)(void *);
     void *prev_map_opaque;
     IRQ pic_in_saved[16];           /* kernel-irqchip: the PIC inputs we took over */
@@ -288,9 +291,47 @@ static void kvm_get_state(Engine *e, CPUState *s)
     }
 }
 
+static bool get_tsc(Kvm *k, uint64_t *tsc)
+{
+    struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {{.nmsrs = 1}, {.index = MSR_TSC}};
+    if (ioctl(k->vcpu_fd, KVM_GET_MSRS, &m) != 1) return false;
+    *tsc = m.e.data;
+    return true;
+}
+
+/* The guest's TSC becomes `value`. A write of MSR_IA32_TSC is not enough:
+ * KVM takes a host write within one second's worth of cycles of what it
+ * expects (from the last write) as an attempt to synchronise vCPUs and
+ * keeps the old offset instead (kvm_synchronize_tsc), so a TSC of 0 at
+ * reset, or a restored TSC of a guest that ran less than a few seconds,
+ * was silently ignored. The TSC offset attribute (KVM_VCPU_TSC_CTRL) is
+ * set directly: the new offset is the current one moved by the
+ * difference between `value` and the TSC now (scaling-independent). */
+/* False when the guest's TSC did not take the value (read back more
+ * than 100 ms of TSC cycles away): this project's nested development
+ * host accepts both calls and changes nothing, its guest TSC is always
+ * the host's (docs/VIRTUALISATION.md). */
+static bool set_tsc(Kvm *k, uint64_t value)
+{
+    uint64_t off, now;
+    struct kvm_device_attr a = {
+        .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET, .addr = (uint64_t)(uintptr_t)&off};
+    bool done = false;
+    if (k->tsc_attr && ioctl(k->vcpu_fd, KVM_GET_DEVICE_ATTR, &a) == 0 && get_tsc(k, &now)) {
+        off += value - now;
+        done = ioctl(k->vcpu_fd, KVM_SET_DEVICE_ATTR, &a) == 0;
+    }
+    if (!done) {
+        struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {{.nmsrs = 1}, {.index = MSR_TSC, .data = value}};
+        (void)ioctl(k->vcpu_fd, KVM_SET_MSRS, &m);
+    }
+    uint64_t slack = (uint64_t)(k->tsc_khz ? k->tsc_khz : 1000000u) * 100u;
+    return get_tsc(k, &now) && now - value < slack;
+}
+
 /* fresh: a reset or a loaded state replaces everything, including an
  * interrupt KVM holds for injection. */
-static void set_state(Kvm *k, const CPUState *s, bool fresh)
+static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
 {
     struct kvm_regs r;
     struct kvm_sregs sr;
@@ -325,19 +366,24 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     kvm_msrs_from_state(s, v);
     /* One at a time: KVM stops at the first value it refuses (the guest
      * would have taken a #GP for it too). */
-    for (int i = 0; i <= KVM_MSR_COUNT; i++) {
-        if (i < KVM_MSR_COUNT && !(k->msr_ok & (1ull << i))) continue;
+    for (int i = 0; i < KVM_MSR_COUNT; i++) {
+        if (!(k->msr_ok & (1ull << i))) continue;
         memset(&b, 0, sizeof b);
         b.h.nmsrs = 1;
-        b.e[0].index = i < KVM_MSR_COUNT ? kvm_msr_index[i] : MSR_TSC;
-        b.e[0].data = i < KVM_MSR_COUNT ? v[i] : (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset;
+        b.e[0].index = kvm_msr_index[i];
+        b.e[0].data = v[i];
         (void)ioctl(k->vcpu_fd, KVM_SET_MSRS, &b);
     }
+    if (!set_tsc(k, (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset) && !fresh_reset && !k->tsc_warned) {
+        k->tsc_warned = true;
+        fprintf(stderr, "xlat86: kvm: the host's KVM cannot set the guest's TSC (offset and MSR writes are "
+                        "ignored): it continues from the host's TSC\n");
+    }
     if (k->irqchip) {
-        struct kvm_mp_state mp = {s->halted ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE};
+        struct kvm_mp_state mp = {s->halted && !s->irq_injected ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE};
         (void)ioctl(k->vcpu_fd, KVM_SET_MP_STATE, &mp);
     }
-    k->halted = s->halted;
+    k->halted = s->halted && !s->irq_injected;
     k->shutdown = s->shutdown;
     k->if_flag = (s->eflags & F_IF) != 0;
     k->ready_valid = false;
@@ -345,7 +391,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     k->bp_skip = true;
 }
 
-static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true); }
+static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true, false); }
 
 /* The power-on state is the one the C semantics define (cpu_reset), so
  * both engines start the same way. */
@@ -362,7 +408,7 @@ static void kvm_reset(Engine *e)
     s.tsc_offset = (uint64_t)0 - (uint64_t)clock_now(&k->pc->clock);
     k->nmi = 0;
     for (int i = 0; i < k->nroms; i++) memcpy(k->roms[i].copy, k->roms[i].orig, k->roms[i].size);
-    set_state(k, &s, true);
+    set_state(k, &s, true, true);
 }
 
 static void kvm_flush(Engine *e) { (void)e; /* no translations: guest memory is mapped */ }
@@ -989,8 +1035,15 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
         return NULL;
     }
     /* A 1 GHz TSC like the translator's (TSC = virtual ns + offset) where
-     * the host can scale it; otherwise the guest sees the host's rate. */
-    (void)ioctl(k->vcpu_fd, KVM_SET_TSC_KHZ, 1000000ul);
+     * the host can scale it (KVM_CAP_TSC_CONTROL); otherwise the guest
+     * sees the host's rate (asking anyway would leave KVM believing in a
+     * rate the guest does not get). */
+    if (ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_CONTROL) > 0)
+        (void)ioctl(k->vcpu_fd, KVM_SET_TSC_KHZ, 1000000ul);
+    int khz = ioctl(k->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+    k->tsc_khz = khz > 0 ? (uint32_t)khz : 0;
+    struct kvm_device_attr tsc_off = {.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET};
+    k->tsc_attr = ioctl(k->vcpu_fd, KVM_HAS_DEVICE_ATTR, &tsc_off) == 0;
     probe_msrs(k);
 
     struct sigaction sa;
