@@ -1,9 +1,10 @@
-/* kvm.c - the KVM engine (see kvm.h): VM and vCPU, memory slots, CPUID,
+/* kvm.c - the KVM engine (see kvm.h): VM and vCPU, CPUID,
  * the run loop and its exits, interrupt injection, kicks and state
- * transfer. Documentation/virt/kvm/api.rst describes the ioctls.
+ * transfer (memory slots and ROM: kvm_slots.c).
+ * Documentation/virt/kvm/api.rst describes the ioctls.
  */
 #define _GNU_SOURCE
-#include "kvm.h"
+#include "kvm_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,57 +26,10 @@
  * 4 GiB - 256 KiB), as QEMU places them. */
 #define KVM_TSS_ADDR 0xfffbd000u
 #define KVM_IDMAP_ADDR 0xfeffc000u
-#define MAX_SLOTS 32
-#define MSR_TSC 0x10u
 /* A run() returns after about this long so that the machine loop can
  * fire device timers (sooner if a timer is due). */
 #define SLICE_MAX_NS 2000000
 #define SLICE_MIN_NS 20000
-
-typedef struct Kvm {
-    Engine base;
-    PC *pc;
-    int sys_fd, vm_fd, vcpu_fd;
-    struct kvm_run *run;
-    size_t run_size;
-    bool irqchip;
-    volatile int intr;              /* the INTR input (board's PIC) */
-    volatile int nmi;               /* an NMI edge to inject */
-    volatile int kicked;
-    bool halted, shutdown;
-    bool io_pending;                /* last exit was I/O or MMIO: KVM completes it on entry */
-    bool ready_valid;               /* run->ready_for_interrupt_injection is current */
-    bool if_flag;                   /* EFLAGS.IF as of the last exit or set_state */
-    bool have_thread;
-    pthread_t thread;
-    bool have_timer;
-    timer_t timer;
-    int sig;
-    MemSlot slots[MAX_SLOTS];
-    MemRegion *slot_log[MAX_SLOTS]; /* dirty-logged region the slot lies in, or NULL */
-    int nslots;
-    /* ROM: read-only slots (KVM_CAP_READONLY_MEM), or private copies
-     * where the host has none (see rom_copy). */
-    bool ro_mem;
-    struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
-    int nroms;
-    /* The registers at the end of the last slice in which the guest made
-     * no exit (see unstick). */
-    bool idle_valid, stuck;
-    struct kvm_regs idle_regs;
-    uint64_t msr_ok;                /* bit i: kvm_msr_index[i] is supported */
-    bool tsc_attr;                  /* KVM_VCPU_TSC_OFFSET can be set */
-    bool tsc_warned;
-    uint32_t tsc_khz;               /* the guest's TSC rate */
-    void (*prev_map_changed)(void *);
-    void *prev_map_opaque;
-    IRQ pic_in_saved[16];           /* kernel-irqchip: the PIC inputs we took over */
-    /* Debugger points in the guest-debug debug registers (not the
-     * guest's own DR0-DR7): a watchpoint may take several aligned slots. */
-    struct { bool used, exec; uint32_t addr, len; uint32_t lin, wlen; EngineWatchKind kind; } dr[4];
-    bool bp_skip;                   /* the next instruction does not stop at a breakpoint */
-    EngineWatchHit last_watch;
-} Kvm;
 
 static __thread Kvm *tls_kvm;
 
@@ -89,96 +43,6 @@ static void kick_signal(int sig)
         __atomic_store_n(&k->kicked, 1, __ATOMIC_SEQ_CST);
         k->run->immediate_exit = 1;
     }
-}
-
-/* ---------------------------------------------------------------- */
-/* Memory slots                                                       */
-
-typedef struct SlotList {
-    MemSlot s[MAX_SLOTS];
-    int n;
-    bool overflow;
-} SlotList;
-
-static void collect_slot(void *opaque, const MemSlot *slot)
-{
-    SlotList *l = opaque;
-    if (l->n == MAX_SLOTS) {
-        l->overflow = true;
-        return;
-    }
-    l->s[l->n++] = *slot;
-}
-
-/* protect: a ROM slot (s->readonly) is KVM_MEM_READONLY: the guest's
- * writes come back as KVM_EXIT_MMIO and the region map drops them. */
-static void set_slot(Kvm *k, int i, const MemSlot *s, bool log, bool protect)
-{
-    struct kvm_userspace_memory_region r = {
-        .slot = (uint32_t)i,
-        .flags = (log ? KVM_MEM_LOG_DIRTY_PAGES : 0) | (s && s->readonly && protect ? KVM_MEM_READONLY : 0),
-        .guest_phys_addr = s ? s->gpa : 0,
-        .memory_size = s ? s->size : 0,
-        .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
-    };
-    if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-        fprintf(stderr, "xlat86: kvm: memory slot %d at %#llx: %s\n", i,
-                (unsigned long long)r.guest_phys_addr, strerror(errno));
-}
-
-/* Only on a host without KVM_CAP_READONLY_MEM: ROM is given to KVM as a
- * writable private copy, so guest writes to ROM stick until the next
- * machine reset, which copies the ROM again. */
-static uint8_t *rom_copy(Kvm *k, uint8_t *orig, uint64_t size)
-{
-    for (int i = 0; i < k->nroms; i++)
-        if (k->roms[i].orig == orig && k->roms[i].size == size) return k->roms[i].copy;
-    if (k->nroms == MAX_SLOTS) return orig;
-    void *c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (c == MAP_FAILED) return orig;
-    memcpy(c, orig, size);
-    k->roms[k->nroms].orig = orig;
-    k->roms[k->nroms].copy = c;
-    k->roms[k->nroms++].size = size;
-    return c;
-}
-
-/* Make KVM's slots what the region map shows now. */
-static void sync_slots(Kvm *k)
-{
-    SlotList l = {.n = 0};
-    mem_for_each_ram_slot(&k->pc->mem, collect_slot, &l);
-    for (int i = 0; i < l.n; i++)
-        if (l.s[i].readonly && !k->ro_mem) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
-    if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
-    MemRegion *log[MAX_SLOTS];
-    for (int i = 0; i < l.n; i++) log[i] = l.s[i].readonly ? NULL : kvm_dirty_region(&k->pc->mem, &l.s[i]);
-    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n) &&
-        !memcmp(log, k->slot_log, sizeof(MemRegion *) * (size_t)l.n))
-        return;
-    /* Pages KVM logged in a slot about to go are merged first. */
-    for (int i = 0; i < k->nslots; i++)
-        if (k->slot_log[i]) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], k->slot_log[i]);
-    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false, true);
-    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL, true);
-    memcpy(k->slots, l.s, sizeof(MemSlot) * (size_t)l.n);
-    memcpy(k->slot_log, log, sizeof(MemRegion *) * (size_t)l.n);
-    k->nslots = l.n;
-}
-
-/* mem_dirty_get_and_clear asks: KVM's log of every slot inside r. */
-static void on_dirty_sync(void *opaque, MemRegion *r)
-{
-    Kvm *k = opaque;
-    for (int i = 0; i < k->nslots; i++)
-        if (k->slot_log[i] == r) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], r);
-}
-
-static void on_map_changed(void *opaque)
-{
-    Kvm *k = opaque;
-    sync_slots(k);
-    if (k->prev_map_changed) k->prev_map_changed(k->prev_map_opaque);
 }
 
 /* ---------------------------------------------------------------- */
@@ -243,7 +107,7 @@ static void probe_msrs(Kvm *k)
 
 /* After an I/O or MMIO exit KVM finishes the instruction (an IN's data)
  * on the next KVM_RUN; with immediate_exit that run only completes it. */
-static void complete_io(Kvm *k)
+void kvm_complete_io(Kvm *k)
 {
     if (!k->io_pending) return;
     k->run->immediate_exit = 1;
@@ -263,7 +127,7 @@ static void kvm_get_state(Engine *e, CPUState *s)
     MsrBuf b;
     uint64_t v[KVM_MSR_COUNT];
 
-    complete_io(k);
+    kvm_complete_io(k);
     memset(s, 0, sizeof *s);
     if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0) kvm_regs_to_state(&r, s);
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) == 0) kvm_sregs_to_state(&sr, s);
@@ -341,7 +205,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
     uint64_t v[KVM_MSR_COUNT];
     MsrBuf b;
 
-    complete_io(k);
+    kvm_complete_io(k);
     kvm_regs_from_state(s, &r);
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) memset(&sr, 0, sizeof sr);
     kvm_sregs_from_state(s, &sr);
@@ -554,7 +418,7 @@ static uint32_t cur_lin(Kvm *k)
 {
     struct kvm_regs r;
     struct kvm_sregs sr;
-    complete_io(k);
+    kvm_complete_io(k);
     if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) return 0;
     return (uint32_t)(sr.cs.base + r.rip);
 }
@@ -661,33 +525,7 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* A KVM_RUN of at least IDLE_NS ended by a signal, with no exit in the
- * whole run(): the registers are compared with those of the previous
- * such run; equal means no progress (see unstick). */
-#define IDLE_NS 100000
-static void note_idle(Kvm *k)
-{
-    struct kvm_regs r;
-    memset(&r, 0, sizeof r);
-    if (k->irqchip) {
-        /* Halted in the kernel (its HLT): waiting, not stuck. */
-        struct kvm_mp_state mp;
-        if (ioctl(k->vcpu_fd, KVM_GET_MP_STATE, &mp) < 0 || mp.mp_state != KVM_MP_STATE_RUNNABLE) {
-            k->idle_valid = false;
-            return;
-        }
-    }
-    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0) return;
-    if (k->idle_valid && !memcmp(&r, &k->idle_regs, sizeof r)) {
-        k->stuck = true;
-        k->idle_valid = false;
-        return;
-    }
-    k->idle_regs = r;
-    k->idle_valid = true;
-}
-
-static EngineStop run_loop(Kvm *k, bool step)
+EngineStop kvm_run_loop(Kvm *k, bool step)
 {
     int exits = 0;
     struct kvm_run *r = k->run;
@@ -728,7 +566,7 @@ static EngineStop run_loop(Kvm *k, bool step)
         if (rc < 0) {
             if ((errno == EINTR || errno == EAGAIN) && step) continue;
             if (errno == EINTR || errno == EAGAIN) {
-                if (!exits && k->ro_mem && mono_ns() - t0 >= IDLE_NS) note_idle(k);
+                if (!exits && k->ro_mem && mono_ns() - t0 >= IDLE_NS) kvm_note_idle(k);
                 break;
             }
             report(k, strerror(errno));
@@ -815,56 +653,6 @@ static EngineStop run_loop(Kvm *k, bool step)
     return stop;
 }
 
-/* KVM's instruction emulator cannot finish an instruction that makes
- * one of the processor's own system writes into a read-only slot: the
- * accessed bit of a descriptor in a GDT or LDT held in ROM (a far jump or
- * segment load), the stores of a task switch. Its write_std to a
- * read-only slot reports "I/O needed" without setting up an MMIO exit, so
- * KVM re-enters the guest at the same instruction forever and KVM_RUN
- * only returns for signals (seen with the kvm_emulate_insn trace event:
- * the same far jump emulated ~60,000 times a second, docs/VIRTUALISATION.md).
- * Such an instruction shows as two runs without exit and without any
- * register change (note_idle); it is then stepped once with the
- * read-only slots writable and whatever it stored there is put back, so
- * the write is dropped as the board and the translator drop ROM writes.
- * A genuine spin loop (jmp $) found the same way is stepped the same way,
- * which changes nothing. */
-static EngineStop unstick(Kvm *k)
-{
-    uint8_t *save[MAX_SLOTS] = {NULL};
-    EngineStop stop = STOP_BUDGET;
-    bool any = false, ok = true;
-    for (int i = 0; i < k->nslots && ok; i++) {
-        if (!k->slots[i].readonly) continue;
-        save[i] = malloc(k->slots[i].size);
-        if (!save[i]) {
-            ok = false;
-            break;
-        }
-        memcpy(save[i], k->slots[i].host, k->slots[i].size);
-        any = true;
-    }
-    if (ok && any) {
-        for (int i = 0; i < k->nslots; i++)
-            if (save[i]) {
-                set_slot(k, i, NULL, false, true);
-                set_slot(k, i, &k->slots[i], false, false);
-            }
-        stop = run_loop(k, true);
-        complete_io(k);
-        for (int i = 0; i < k->nslots; i++)
-            if (save[i]) {
-                if (memcmp(save[i], k->slots[i].host, k->slots[i].size))
-                    memcpy(k->slots[i].host, save[i], k->slots[i].size);
-                set_slot(k, i, NULL, false, true);
-                set_slot(k, i, &k->slots[i], false, true);
-            }
-    }
-    for (int i = 0; i < k->nslots; i++) free(save[i]);
-    k->idle_valid = false;
-    return stop;
-}
-
 static EngineStop kvm_run(Engine *e, uint64_t budget)
 {
     /* KVM cannot count instructions: a time slice instead; run(0) only
@@ -875,14 +663,14 @@ static EngineStop kvm_run(Engine *e, uint64_t budget)
         k->run->immediate_exit = 0;
         return STOP_BUDGET;
     }
-    EngineStop stop = run_loop(k, false);
-    if (stop == STOP_BUDGET && k->stuck) stop = unstick(k);
+    EngineStop stop = kvm_run_loop(k, false);
+    if (stop == STOP_BUDGET && k->stuck) stop = kvm_unstick(k);
     k->stuck = false;
     return stop;
 }
 
 /* One instruction through the guest-debug single-step. */
-static EngineStop kvm_step(Engine *e) { return run_loop(kvm_of(e), true); }
+static EngineStop kvm_step(Engine *e) { return kvm_run_loop(kvm_of(e), true); }
 
 static void kvm_kick(Engine *e)
 {
@@ -911,11 +699,11 @@ static void kvm_destroy(Engine *e)
     Kvm *k = kvm_of(e);
     if (k->pc) {
         if (k->pc->engine == e) pc_attach_engine(k->pc, NULL);
-        if (k->pc->mem.dirty_sync == on_dirty_sync && k->pc->mem.dirty_opaque == k) {
+        if (k->pc->mem.dirty_sync == kvm_on_dirty_sync && k->pc->mem.dirty_opaque == k) {
             k->pc->mem.dirty_sync = NULL;
             k->pc->mem.dirty_opaque = NULL;
         }
-        if (k->pc->mem.map_changed == on_map_changed && k->pc->mem.map_opaque == k) {
+        if (k->pc->mem.map_changed == kvm_on_map_changed && k->pc->mem.map_opaque == k) {
             k->pc->mem.map_changed = k->prev_map_changed;
             k->pc->mem.map_opaque = k->prev_map_opaque;
         }
@@ -1056,11 +844,11 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->pc = pc;
     k->prev_map_changed = pc->mem.map_changed;
     k->prev_map_opaque = pc->mem.map_opaque;
-    pc->mem.map_changed = on_map_changed;
+    pc->mem.map_changed = kvm_on_map_changed;
     pc->mem.map_opaque = k;
-    pc->mem.dirty_sync = on_dirty_sync;
+    pc->mem.dirty_sync = kvm_on_dirty_sync;
     pc->mem.dirty_opaque = k;
-    sync_slots(k);
+    kvm_sync_slots(k);
     if (k->irqchip) {
         for (int i = 0; i < 16; i++) {
             k->pic_in_saved[i] = pc->pic.in[i];

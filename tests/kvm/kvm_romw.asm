@@ -5,7 +5,7 @@
 ; (the processor's own write of the bit is dropped too). Under KVM the ROM
 ; is a read-only memory slot: stores come back as MMIO exits that the
 ; board drops, and the accessed-bit writes KVM's emulator cannot finish are
-; stepped by cpu/kvm.c (unstick). Expected output: QEMU's (-M pc, TCG:
+; stepped by cpu/kvm_slots.c (kvm_unstick). Expected output: QEMU's (-M pc, TCG:
 ; its BIOS area is ROM at reset).
 %include "lib.inc"
 
