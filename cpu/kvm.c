@@ -193,15 +193,16 @@ static bool set_tsc(Kvm *k, uint64_t value)
     return get_tsc(k, &now) && now - value < slack;
 }
 
-/* fresh: a reset or a loaded state replaces everything, including an
- * interrupt KVM holds for injection. */
-static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
+/* The state replaces everything KVM holds, including an interrupt it
+ * holds for injection (CPUState carries one: irq_injected). reset: the
+ * power-on state (a TSC that does not take is not worth a note then). */
+static void set_state(Kvm *k, const CPUState *s, bool reset)
 {
     struct kvm_regs r;
     struct kvm_sregs sr;
     struct kvm_fpu f;
     struct kvm_debugregs d;
-    struct kvm_vcpu_events ev, cur;
+    struct kvm_vcpu_events ev;
     uint64_t v[KVM_MSR_COUNT];
     MsrBuf b;
 
@@ -209,17 +210,12 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
     kvm_regs_from_state(s, &r);
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) memset(&sr, 0, sizeof sr);
     kvm_sregs_from_state(s, &sr);
-    if (fresh) memset(sr.interrupt_bitmap, 0, sizeof sr.interrupt_bitmap);
+    memset(sr.interrupt_bitmap, 0, sizeof sr.interrupt_bitmap);
     kvm_fpu_from_state(s, &f);
     kvm_debugregs_from_state(s, &d);
+    /* The state's events replace KVM's: an interrupt KVM held for
+     * injection is in s->irq_injected if it still matters. */
     kvm_events_from_state(s, &ev);
-    if (!fresh && ioctl(k->vcpu_fd, KVM_GET_VCPU_EVENTS, &cur) == 0) {
-        ev.exception = cur.exception;
-        ev.interrupt.injected = cur.interrupt.injected;
-        ev.interrupt.nr = cur.interrupt.nr;
-        ev.interrupt.soft = cur.interrupt.soft;
-        ev.nmi.injected = cur.nmi.injected;
-    }
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
         fprintf(stderr, "xlat86: kvm: KVM_SET_SREGS: %s\n", strerror(errno));
     if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0)
@@ -238,7 +234,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
         b.e[0].data = v[i];
         (void)ioctl(k->vcpu_fd, KVM_SET_MSRS, &b);
     }
-    if (!set_tsc(k, (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset) && !fresh_reset && !k->tsc_warned) {
+    if (!set_tsc(k, (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset) && !reset && !k->tsc_warned) {
         k->tsc_warned = true;
         fprintf(stderr, "xlat86: kvm: the host's KVM cannot set the guest's TSC (offset and MSR writes are "
                         "ignored): it continues from the host's TSC\n");
@@ -255,7 +251,7 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh, bool fresh_reset)
     k->bp_skip = true;
 }
 
-static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true, false); }
+static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, false); }
 
 /* The power-on state is the one the C semantics define (cpu_reset), so
  * both engines start the same way. */
@@ -272,7 +268,7 @@ static void kvm_reset(Engine *e)
     s.tsc_offset = (uint64_t)0 - (uint64_t)clock_now(&k->pc->clock);
     k->nmi = 0;
     for (int i = 0; i < k->nroms; i++) memcpy(k->roms[i].copy, k->roms[i].orig, k->roms[i].size);
-    set_state(k, &s, true, true);
+    set_state(k, &s, true);
 }
 
 static void kvm_flush(Engine *e) { (void)e; /* no translations: guest memory is mapped */ }

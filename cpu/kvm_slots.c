@@ -145,9 +145,12 @@ void kvm_note_idle(Kvm *k)
 EngineStop kvm_unstick(Kvm *k)
 {
     uint8_t *save[MAX_SLOTS] = {NULL};
+    MemSlot old[MAX_SLOTS];
+    int n_old = k->nslots;
     EngineStop stop = STOP_BUDGET;
     bool any = false, ok = true;
-    for (int i = 0; i < k->nslots && ok; i++) {
+    memcpy(old, k->slots, sizeof(MemSlot) * (size_t)n_old);
+    for (int i = 0; i < n_old && ok; i++) {
         if (!k->slots[i].readonly) continue;
         save[i] = malloc(k->slots[i].size);
         if (!save[i]) {
@@ -165,15 +168,19 @@ EngineStop kvm_unstick(Kvm *k)
             }
         stop = kvm_run_loop(k, true);
         kvm_complete_io(k);
+        /* The step may have changed the map (an I/O exit reaching the PAM
+         * registers re-synced the slots): the contents go back by the old
+         * runs, the protection by the current ones. */
+        for (int i = 0; i < n_old; i++)
+            if (save[i] && memcmp(save[i], old[i].host, old[i].size))
+                memcpy(old[i].host, save[i], old[i].size);
         for (int i = 0; i < k->nslots; i++)
-            if (save[i]) {
-                if (memcmp(save[i], k->slots[i].host, k->slots[i].size))
-                    memcpy(k->slots[i].host, save[i], k->slots[i].size);
+            if (k->slots[i].readonly) {
                 set_slot(k, i, NULL, false, true);
                 set_slot(k, i, &k->slots[i], false, true);
             }
     }
-    for (int i = 0; i < k->nslots; i++) free(save[i]);
+    for (int i = 0; i < n_old; i++) free(save[i]);
     k->idle_valid = false;
     return stop;
 }
