@@ -560,9 +560,9 @@ EngineStop kvm_run_loop(Kvm *k, bool step)
         int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
         r->immediate_exit = 0;
         if (rc < 0) {
-            if ((errno == EINTR || errno == EAGAIN) && step) continue;
             if (errno == EINTR || errno == EAGAIN) {
                 if (!exits && k->ro_mem && mono_ns() - t0 >= IDLE_NS) kvm_note_idle(k);
+                if (step && !k->stuck) continue;
                 break;
             }
             report(k, strerror(errno));
@@ -665,8 +665,28 @@ static EngineStop kvm_run(Engine *e, uint64_t budget)
     return stop;
 }
 
-/* One instruction through the guest-debug single-step. */
-static EngineStop kvm_step(Engine *e) { return kvm_run_loop(kvm_of(e), true); }
+/* One instruction through the guest-debug single-step. A step that
+ * leaves every register as it was (here: an instruction KVM's emulator
+ * cannot finish against a read-only slot returns from the step without
+ * executing it) is done again by kvm_unstick. */
+static EngineStop kvm_step(Engine *e)
+{
+    Kvm *k = kvm_of(e);
+    struct kvm_regs before, after;
+    kvm_complete_io(k);
+    bool check = k->ro_mem && !k->halted && ioctl(k->vcpu_fd, KVM_GET_REGS, &before) == 0;
+    EngineStop stop = kvm_run_loop(k, true);
+    if (k->stuck && stop == STOP_BUDGET) {
+        k->stuck = false;
+        return kvm_unstick(k);
+    }
+    k->stuck = false;
+    if (!check || stop != STOP_BUDGET || k->halted) return stop;
+    kvm_complete_io(k);
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &after) == 0 && !memcmp(&before, &after, sizeof after))
+        stop = kvm_unstick(k);
+    return stop;
+}
 
 static void kvm_kick(Engine *e)
 {
