@@ -66,6 +66,8 @@ void cpu_reset(CPU *cpu)
     cpu->dbg_pending = 0;
     cpu->nmi_pending = false;
     cpu->nmi_blocked = false;
+    cpu->irq_injected = false;
+    cpu->irq_vector = 0;
     tlb_flush(cpu);
 }
 

@@ -1,9 +1,10 @@
-/* kvm.c - the KVM engine (see kvm.h): VM and vCPU, memory slots, CPUID,
+/* kvm.c - the KVM engine (see kvm.h): VM and vCPU, CPUID,
  * the run loop and its exits, interrupt injection, kicks and state
- * transfer. Documentation/virt/kvm/api.rst describes the ioctls.
+ * transfer (memory slots and ROM: kvm_slots.c).
+ * Documentation/virt/kvm/api.rst describes the ioctls.
  */
 #define _GNU_SOURCE
-#include "kvm.h"
+#include "kvm_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,48 +26,10 @@
  * 4 GiB - 256 KiB), as QEMU places them. */
 #define KVM_TSS_ADDR 0xfffbd000u
 #define KVM_IDMAP_ADDR 0xfeffc000u
-#define MAX_SLOTS 32
-#define MSR_TSC 0x10u
 /* A run() returns after about this long so that the machine loop can
  * fire device timers (sooner if a timer is due). */
 #define SLICE_MAX_NS 2000000
 #define SLICE_MIN_NS 20000
-
-typedef struct Kvm {
-    Engine base;
-    PC *pc;
-    int sys_fd, vm_fd, vcpu_fd;
-    struct kvm_run *run;
-    size_t run_size;
-    bool irqchip;
-    volatile int intr;              /* the INTR input (board's PIC) */
-    volatile int nmi;               /* an NMI edge to inject */
-    volatile int kicked;
-    bool halted, shutdown;
-    bool io_pending;                /* last exit was I/O or MMIO: KVM completes it on entry */
-    bool ready_valid;               /* run->ready_for_interrupt_injection is current */
-    bool if_flag;                   /* EFLAGS.IF as of the last exit or set_state */
-    bool have_thread;
-    pthread_t thread;
-    bool have_timer;
-    timer_t timer;
-    int sig;
-    MemSlot slots[MAX_SLOTS];
-    MemRegion *slot_log[MAX_SLOTS]; /* dirty-logged region the slot lies in, or NULL */
-    int nslots;
-    /* ROM runs are mapped through private copies (see rom_copy). */
-    struct { uint8_t *orig, *copy; uint64_t size; } roms[MAX_SLOTS];
-    int nroms;
-    uint64_t msr_ok;                /* bit i: kvm_msr_index[i] is supported */
-    void (*prev_map_changed)(void *);
-    void *prev_map_opaque;
-    IRQ pic_in_saved[16];           /* kernel-irqchip: the PIC inputs we took over */
-    /* Debugger points in the guest-debug debug registers (not the
-     * guest's own DR0-DR7): a watchpoint may take several aligned slots. */
-    struct { bool used, exec; uint32_t addr, len; uint32_t lin, wlen; EngineWatchKind kind; } dr[4];
-    bool bp_skip;                   /* the next instruction does not stop at a breakpoint */
-    EngineWatchHit last_watch;
-} Kvm;
 
 static __thread Kvm *tls_kvm;
 
@@ -80,98 +43,6 @@ static void kick_signal(int sig)
         __atomic_store_n(&k->kicked, 1, __ATOMIC_SEQ_CST);
         k->run->immediate_exit = 1;
     }
-}
-
-/* ---------------------------------------------------------------- */
-/* Memory slots                                                       */
-
-typedef struct SlotList {
-    MemSlot s[MAX_SLOTS];
-    int n;
-    bool overflow;
-} SlotList;
-
-static void collect_slot(void *opaque, const MemSlot *slot)
-{
-    SlotList *l = opaque;
-    if (l->n == MAX_SLOTS) {
-        l->overflow = true;
-        return;
-    }
-    l->s[l->n++] = *slot;
-}
-
-static void set_slot(Kvm *k, int i, const MemSlot *s, bool log)
-{
-    struct kvm_userspace_memory_region r = {
-        .slot = (uint32_t)i,
-        .flags = log ? KVM_MEM_LOG_DIRTY_PAGES : 0,
-        .guest_phys_addr = s ? s->gpa : 0,
-        .memory_size = s ? s->size : 0,
-        .userspace_addr = s ? (uint64_t)(uintptr_t)s->host : 0,
-    };
-    if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-        fprintf(stderr, "xlat86: kvm: memory slot %d at %#llx: %s\n", i,
-                (unsigned long long)r.guest_phys_addr, strerror(errno));
-}
-
-/* ROM is given to KVM as a writable private copy, not as a read-only
- * slot: on this project's development host (nested KVM on AMD) the
- * processor's own write of a descriptor's accessed bit into a GDT held in
- * a read-only slot never completes (KVM re-enters the guest forever
- * without an exit), and ROM test guests keep their GDT in ROM. Guest
- * writes to ROM therefore stick until the next machine reset, which
- * copies the ROM again (the translator drops them; docs/VIRTUALISATION.md). */
-static uint8_t *rom_copy(Kvm *k, uint8_t *orig, uint64_t size)
-{
-    for (int i = 0; i < k->nroms; i++)
-        if (k->roms[i].orig == orig && k->roms[i].size == size) return k->roms[i].copy;
-    if (k->nroms == MAX_SLOTS) return orig;
-    void *c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (c == MAP_FAILED) return orig;
-    memcpy(c, orig, size);
-    k->roms[k->nroms].orig = orig;
-    k->roms[k->nroms].copy = c;
-    k->roms[k->nroms++].size = size;
-    return c;
-}
-
-/* Make KVM's slots what the region map shows now. */
-static void sync_slots(Kvm *k)
-{
-    SlotList l = {.n = 0};
-    mem_for_each_ram_slot(&k->pc->mem, collect_slot, &l);
-    for (int i = 0; i < l.n; i++)
-        if (l.s[i].readonly) l.s[i].host = rom_copy(k, l.s[i].host, l.s[i].size);
-    if (l.overflow) fprintf(stderr, "xlat86: kvm: more than %d RAM/ROM runs; the rest is MMIO\n", MAX_SLOTS);
-    MemRegion *log[MAX_SLOTS];
-    for (int i = 0; i < l.n; i++) log[i] = l.s[i].readonly ? NULL : kvm_dirty_region(&k->pc->mem, &l.s[i]);
-    if (l.n == k->nslots && !memcmp(l.s, k->slots, sizeof(MemSlot) * (size_t)l.n) &&
-        !memcmp(log, k->slot_log, sizeof(MemRegion *) * (size_t)l.n))
-        return;
-    /* Pages KVM logged in a slot about to go are merged first. */
-    for (int i = 0; i < k->nslots; i++)
-        if (k->slot_log[i]) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], k->slot_log[i]);
-    for (int i = 0; i < k->nslots; i++) set_slot(k, i, NULL, false);
-    for (int i = 0; i < l.n; i++) set_slot(k, i, &l.s[i], log[i] != NULL);
-    memcpy(k->slots, l.s, sizeof(MemSlot) * (size_t)l.n);
-    memcpy(k->slot_log, log, sizeof(MemRegion *) * (size_t)l.n);
-    k->nslots = l.n;
-}
-
-/* mem_dirty_get_and_clear asks: KVM's log of every slot inside r. */
-static void on_dirty_sync(void *opaque, MemRegion *r)
-{
-    Kvm *k = opaque;
-    for (int i = 0; i < k->nslots; i++)
-        if (k->slot_log[i] == r) kvm_dirty_pull(k->vm_fd, i, &k->slots[i], r);
-}
-
-static void on_map_changed(void *opaque)
-{
-    Kvm *k = opaque;
-    sync_slots(k);
-    if (k->prev_map_changed) k->prev_map_changed(k->prev_map_opaque);
 }
 
 /* ---------------------------------------------------------------- */
@@ -236,7 +107,7 @@ static void probe_msrs(Kvm *k)
 
 /* After an I/O or MMIO exit KVM finishes the instruction (an IN's data)
  * on the next KVM_RUN; with immediate_exit that run only completes it. */
-static void complete_io(Kvm *k)
+void kvm_complete_io(Kvm *k)
 {
     if (!k->io_pending) return;
     k->run->immediate_exit = 1;
@@ -256,7 +127,7 @@ static void kvm_get_state(Engine *e, CPUState *s)
     MsrBuf b;
     uint64_t v[KVM_MSR_COUNT];
 
-    complete_io(k);
+    kvm_complete_io(k);
     memset(s, 0, sizeof *s);
     if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) == 0) kvm_regs_to_state(&r, s);
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) == 0) kvm_sregs_to_state(&sr, s);
@@ -284,33 +155,67 @@ static void kvm_get_state(Engine *e, CPUState *s)
     }
 }
 
-/* fresh: a reset or a loaded state replaces everything, including an
- * interrupt KVM holds for injection. */
-static void set_state(Kvm *k, const CPUState *s, bool fresh)
+static bool get_tsc(Kvm *k, uint64_t *tsc)
+{
+    struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {{.nmsrs = 1}, {.index = MSR_TSC}};
+    if (ioctl(k->vcpu_fd, KVM_GET_MSRS, &m) != 1) return false;
+    *tsc = m.e.data;
+    return true;
+}
+
+/* The guest's TSC becomes `value`. A write of MSR_IA32_TSC is not enough:
+ * KVM takes a host write within one second's worth of cycles of what it
+ * expects (from the last write) as an attempt to synchronise vCPUs and
+ * keeps the old offset instead (kvm_synchronize_tsc), so a TSC of 0 at
+ * reset, or a restored TSC of a guest that ran less than a few seconds,
+ * was silently ignored. The TSC offset attribute (KVM_VCPU_TSC_CTRL) is
+ * set directly: the new offset is the current one moved by the
+ * difference between `value` and the TSC now (scaling-independent). */
+/* False when the guest's TSC did not take the value (read back more
+ * than 100 ms of TSC cycles away): this project's nested development
+ * host accepts both calls and changes nothing, its guest TSC is always
+ * the host's (docs/VIRTUALISATION.md). */
+static bool set_tsc(Kvm *k, uint64_t value)
+{
+    uint64_t off, now;
+    struct kvm_device_attr a = {
+        .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET, .addr = (uint64_t)(uintptr_t)&off};
+    bool done = false;
+    if (k->tsc_attr && ioctl(k->vcpu_fd, KVM_GET_DEVICE_ATTR, &a) == 0 && get_tsc(k, &now)) {
+        off += value - now;
+        done = ioctl(k->vcpu_fd, KVM_SET_DEVICE_ATTR, &a) == 0;
+    }
+    if (!done) {
+        struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {{.nmsrs = 1}, {.index = MSR_TSC, .data = value}};
+        (void)ioctl(k->vcpu_fd, KVM_SET_MSRS, &m);
+    }
+    uint64_t slack = (uint64_t)(k->tsc_khz ? k->tsc_khz : 1000000u) * 100u;
+    return get_tsc(k, &now) && now - value < slack;
+}
+
+/* The state replaces everything KVM holds, including an interrupt it
+ * holds for injection (CPUState carries one: irq_injected). reset: the
+ * power-on state (a TSC that does not take is not worth a note then). */
+static void set_state(Kvm *k, const CPUState *s, bool reset)
 {
     struct kvm_regs r;
     struct kvm_sregs sr;
     struct kvm_fpu f;
     struct kvm_debugregs d;
-    struct kvm_vcpu_events ev, cur;
+    struct kvm_vcpu_events ev;
     uint64_t v[KVM_MSR_COUNT];
     MsrBuf b;
 
-    complete_io(k);
+    kvm_complete_io(k);
     kvm_regs_from_state(s, &r);
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) memset(&sr, 0, sizeof sr);
     kvm_sregs_from_state(s, &sr);
-    if (fresh) memset(sr.interrupt_bitmap, 0, sizeof sr.interrupt_bitmap);
+    memset(sr.interrupt_bitmap, 0, sizeof sr.interrupt_bitmap);
     kvm_fpu_from_state(s, &f);
     kvm_debugregs_from_state(s, &d);
+    /* The state's events replace KVM's: an interrupt KVM held for
+     * injection is in s->irq_injected if it still matters. */
     kvm_events_from_state(s, &ev);
-    if (!fresh && ioctl(k->vcpu_fd, KVM_GET_VCPU_EVENTS, &cur) == 0) {
-        ev.exception = cur.exception;
-        ev.interrupt.injected = cur.interrupt.injected;
-        ev.interrupt.nr = cur.interrupt.nr;
-        ev.interrupt.soft = cur.interrupt.soft;
-        ev.nmi.injected = cur.nmi.injected;
-    }
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
         fprintf(stderr, "xlat86: kvm: KVM_SET_SREGS: %s\n", strerror(errno));
     if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0)
@@ -321,26 +226,32 @@ static void set_state(Kvm *k, const CPUState *s, bool fresh)
     kvm_msrs_from_state(s, v);
     /* One at a time: KVM stops at the first value it refuses (the guest
      * would have taken a #GP for it too). */
-    for (int i = 0; i <= KVM_MSR_COUNT; i++) {
-        if (i < KVM_MSR_COUNT && !(k->msr_ok & (1ull << i))) continue;
+    for (int i = 0; i < KVM_MSR_COUNT; i++) {
+        if (!(k->msr_ok & (1ull << i))) continue;
         memset(&b, 0, sizeof b);
         b.h.nmsrs = 1;
-        b.e[0].index = i < KVM_MSR_COUNT ? kvm_msr_index[i] : MSR_TSC;
-        b.e[0].data = i < KVM_MSR_COUNT ? v[i] : (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset;
+        b.e[0].index = kvm_msr_index[i];
+        b.e[0].data = v[i];
         (void)ioctl(k->vcpu_fd, KVM_SET_MSRS, &b);
     }
+    if (!set_tsc(k, (uint64_t)clock_now(&k->pc->clock) + s->tsc_offset) && !reset && !k->tsc_warned) {
+        k->tsc_warned = true;
+        fprintf(stderr, "xlat86: kvm: the host's KVM cannot set the guest's TSC (offset and MSR writes are "
+                        "ignored): it continues from the host's TSC\n");
+    }
     if (k->irqchip) {
-        struct kvm_mp_state mp = {s->halted ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE};
+        struct kvm_mp_state mp = {s->halted && !s->irq_injected ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE};
         (void)ioctl(k->vcpu_fd, KVM_SET_MP_STATE, &mp);
     }
-    k->halted = s->halted;
+    k->halted = s->halted && !s->irq_injected;
     k->shutdown = s->shutdown;
     k->if_flag = (s->eflags & F_IF) != 0;
     k->ready_valid = false;
+    k->idle_valid = false;
     k->bp_skip = true;
 }
 
-static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, true); }
+static void kvm_set_state(Engine *e, const CPUState *s) { set_state(kvm_of(e), s, false); }
 
 /* The power-on state is the one the C semantics define (cpu_reset), so
  * both engines start the same way. */
@@ -503,7 +414,7 @@ static uint32_t cur_lin(Kvm *k)
 {
     struct kvm_regs r;
     struct kvm_sregs sr;
-    complete_io(k);
+    kvm_complete_io(k);
     if (ioctl(k->vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0) return 0;
     return (uint32_t)(sr.cs.base + r.rip);
 }
@@ -603,8 +514,16 @@ static EngineStop debug_exit(Kvm *k)
     return STOP_BUDGET;
 }
 
-static EngineStop run_loop(Kvm *k, bool step)
+static int64_t mono_ns(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+EngineStop kvm_run_loop(Kvm *k, bool step)
+{
+    int exits = 0;
     struct kvm_run *r = k->run;
     EngineStop stop = STOP_BUDGET;
     if (!k->have_thread) first_run(k);
@@ -637,15 +556,21 @@ static EngineStop run_loop(Kvm *k, bool step)
             }
             inject(k);
         }
+        int64_t t0 = mono_ns();
         int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
         r->immediate_exit = 0;
         if (rc < 0) {
-            if ((errno == EINTR || errno == EAGAIN) && step) continue;
-            if (errno == EINTR || errno == EAGAIN) break;
+            if (errno == EINTR || errno == EAGAIN) {
+                if (!exits && k->ro_mem && mono_ns() - t0 >= IDLE_NS) kvm_note_idle(k);
+                if (step && !k->stuck) continue;
+                break;
+            }
             report(k, strerror(errno));
             stop = STOP_ERROR;
             break;
         }
+        exits++;
+        k->idle_valid = false;
         k->io_pending = false;
         k->ready_valid = true;
         k->if_flag = r->if_flag;
@@ -734,11 +659,34 @@ static EngineStop kvm_run(Engine *e, uint64_t budget)
         k->run->immediate_exit = 0;
         return STOP_BUDGET;
     }
-    return run_loop(k, false);
+    EngineStop stop = kvm_run_loop(k, false);
+    if (stop == STOP_BUDGET && k->stuck) stop = kvm_unstick(k);
+    k->stuck = false;
+    return stop;
 }
 
-/* One instruction through the guest-debug single-step. */
-static EngineStop kvm_step(Engine *e) { return run_loop(kvm_of(e), true); }
+/* One instruction through the guest-debug single-step. A step that
+ * leaves every register as it was (here: an instruction KVM's emulator
+ * cannot finish against a read-only slot returns from the step without
+ * executing it) is done again by kvm_unstick. */
+static EngineStop kvm_step(Engine *e)
+{
+    Kvm *k = kvm_of(e);
+    struct kvm_regs before, after;
+    kvm_complete_io(k);
+    bool check = k->ro_mem && !k->halted && ioctl(k->vcpu_fd, KVM_GET_REGS, &before) == 0;
+    EngineStop stop = kvm_run_loop(k, true);
+    if (k->stuck && stop == STOP_BUDGET) {
+        k->stuck = false;
+        return kvm_unstick(k);
+    }
+    k->stuck = false;
+    if (!check || stop != STOP_BUDGET || k->halted) return stop;
+    kvm_complete_io(k);
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &after) == 0 && !memcmp(&before, &after, sizeof after))
+        stop = kvm_unstick(k);
+    return stop;
+}
 
 static void kvm_kick(Engine *e)
 {
@@ -767,11 +715,11 @@ static void kvm_destroy(Engine *e)
     Kvm *k = kvm_of(e);
     if (k->pc) {
         if (k->pc->engine == e) pc_attach_engine(k->pc, NULL);
-        if (k->pc->mem.dirty_sync == on_dirty_sync && k->pc->mem.dirty_opaque == k) {
+        if (k->pc->mem.dirty_sync == kvm_on_dirty_sync && k->pc->mem.dirty_opaque == k) {
             k->pc->mem.dirty_sync = NULL;
             k->pc->mem.dirty_opaque = NULL;
         }
-        if (k->pc->mem.map_changed == on_map_changed && k->pc->mem.map_opaque == k) {
+        if (k->pc->mem.map_changed == kvm_on_map_changed && k->pc->mem.map_opaque == k) {
             k->pc->mem.map_changed = k->prev_map_changed;
             k->pc->mem.map_opaque = k->prev_map_opaque;
         }
@@ -863,6 +811,7 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->irqchip = cfg->kernel_irqchip;
     k->sig = SIGRTMIN + 1;
     if (!open_kvm(k, err, errlen)) return NULL;
+    k->ro_mem = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
     (void)ioctl(k->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_ADDR);
     uint64_t idmap = KVM_IDMAP_ADDR;
     (void)ioctl(k->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap);
@@ -890,8 +839,15 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
         return NULL;
     }
     /* A 1 GHz TSC like the translator's (TSC = virtual ns + offset) where
-     * the host can scale it; otherwise the guest sees the host's rate. */
-    (void)ioctl(k->vcpu_fd, KVM_SET_TSC_KHZ, 1000000ul);
+     * the host can scale it (KVM_CAP_TSC_CONTROL); otherwise the guest
+     * sees the host's rate (asking anyway would leave KVM believing in a
+     * rate the guest does not get). */
+    if (ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_CONTROL) > 0)
+        (void)ioctl(k->vcpu_fd, KVM_SET_TSC_KHZ, 1000000ul);
+    int khz = ioctl(k->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+    k->tsc_khz = khz > 0 ? (uint32_t)khz : 0;
+    struct kvm_device_attr tsc_off = {.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET};
+    k->tsc_attr = ioctl(k->vcpu_fd, KVM_HAS_DEVICE_ATTR, &tsc_off) == 0;
     probe_msrs(k);
 
     struct sigaction sa;
@@ -904,11 +860,11 @@ Engine *kvm_create(PC *pc, const KvmConfig *cfg, char *err, size_t errlen)
     k->pc = pc;
     k->prev_map_changed = pc->mem.map_changed;
     k->prev_map_opaque = pc->mem.map_opaque;
-    pc->mem.map_changed = on_map_changed;
+    pc->mem.map_changed = kvm_on_map_changed;
     pc->mem.map_opaque = k;
-    pc->mem.dirty_sync = on_dirty_sync;
+    pc->mem.dirty_sync = kvm_on_dirty_sync;
     pc->mem.dirty_opaque = k;
-    sync_slots(k);
+    kvm_sync_slots(k);
     if (k->irqchip) {
         for (int i = 0; i < 16; i++) {
             k->pic_in_saved[i] = pc->pic.in[i];

@@ -2,9 +2,10 @@
  *
  * kvm_create() opens /dev/kvm, creates a VM with one vCPU on a board
  * (devices/pc.h), maps the board's RAM and ROM regions as memory slots
- * (ROM through a private copy refreshed at reset: see kvm.c) and keeps
- * them in step with the region map. Its run() enters the guest with
- * KVM_RUN for a time slice and serves the exits: port I/O on the board's
+ * (ROM as read-only slots: its stores come back as MMIO exits and are
+ * dropped, see kvm_unstick in kvm_slots.c) and keeps them in step with
+ * the region map. Its run() enters the guest with KVM_RUN for a time
+ * slice and serves the exits: port I/O on the board's
  * IOBus, MMIO through mem_read/mem_write, HLT, shutdown, system events.
  * Interrupts come from the board's own PIC (the same device code as under
  * the translator), injected with KVM_INTERRUPT when the guest can take one;

@@ -179,6 +179,9 @@ void kvm_events_from_state(const CPUState *s, struct kvm_vcpu_events *ev)
     if (s->inhibit_irq && s->inhibit_eip == s->eip) ev->interrupt.shadow = KVM_X86_SHADOW_INT_STI;
     ev->nmi.pending = s->nmi_pending;
     ev->nmi.masked = s->nmi_blocked;
+    ev->interrupt.injected = s->irq_injected;
+    ev->interrupt.nr = s->irq_injected ? s->irq_vector : 0;
+    ev->interrupt.soft = 0;
     ev->flags = KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_NMI_PENDING;
 }
 
@@ -188,6 +191,11 @@ void kvm_events_to_state(const struct kvm_vcpu_events *ev, CPUState *s)
     s->inhibit_eip = s->inhibit_irq ? s->eip : 0;
     s->nmi_pending = ev->nmi.pending || ev->nmi.injected;
     s->nmi_blocked = ev->nmi.masked;
+    /* A software interrupt (INT n) KVM re-injects is not an acknowledged
+     * external one: only hardware interrupts are carried. */
+    s->irq_injected = ev->interrupt.injected && !ev->interrupt.soft;
+    s->irq_vector = s->irq_injected ? ev->interrupt.nr : 0;
+    if (s->irq_injected) s->halted = false;
 }
 
 void kvm_msrs_from_state(const CPUState *s, uint64_t *v)

@@ -89,6 +89,14 @@ typedef struct CPUState {
      * of one until the next IRET (SDM vol. 3, 6.7.1). */
     bool nmi_pending;
     bool nmi_blocked;
+    /* An external interrupt already acknowledged from the interrupt
+     * controller (its vector) and not yet delivered: delivered before
+     * anything else, whatever EFLAGS.IF says. KVM holds one between
+     * KVM_INTERRUPT and the entry that delivers it (its vCPU events'
+     * interrupt.injected/nr), so a state transfer at that moment must
+     * carry it (the controller's ISR already shows it in service). */
+    bool irq_injected;
+    uint8_t irq_vector;
 } CPUState;
 
 #endif

@@ -7,7 +7,9 @@
  * not state: a restored machine reopens nothing and retranslates.
  *
  * Layout (all integers little-endian):
- *   "XLAT86VM"  u32 format version (SAVEVM_VERSION)
+ *   "XLAT86VM"  u32 format version (SAVEVM_VERSION; version 1 files, which
+ *               lack the CPU fields irq_injected and irq_vector, still load
+ *               with no acknowledged interrupt pending)
  *   then sections, each: u16 name length, name, u64 payload length, payload
  *     "machine"  u32 RAM bytes, u32 ROM bytes, u32 ROM checksum (FNV-1a)
  *     "cpu"      fields: u16 name length, name, u32 size, bytes; until a
@@ -32,16 +34,18 @@
 #include "machine.h"
 
 #define SAVEVM_MAGIC "XLAT86VM"
-#define SAVEVM_VERSION 1u
+#define SAVEVM_VERSION 2u
 
 typedef struct CPUField {
     const char *name;
     size_t offset;
     size_t size;
+    uint32_t since;   /* the first format version with the field (0: all) */
 } CPUField;
 
-#define CF(f) {#f, offsetof(CPUState, f), sizeof(((CPUState *)0)->f)}
-#define CFPU(f) {"fpu." #f, offsetof(CPUState, fpu) + offsetof(FPU, f), sizeof(((FPU *)0)->f)}
+#define CF(f) {#f, offsetof(CPUState, f), sizeof(((CPUState *)0)->f), 0}
+#define CF_SINCE(f, v) {#f, offsetof(CPUState, f), sizeof(((CPUState *)0)->f), v}
+#define CFPU(f) {"fpu." #f, offsetof(CPUState, fpu) + offsetof(FPU, f), sizeof(((FPU *)0)->f), 0}
 
 /* Every architectural field; the FPU's FERR# wiring (pointers) is not. */
 static const CPUField cpu_fields[] = {
@@ -52,7 +56,7 @@ static const CPUField cpu_fields[] = {
     CF(sysenter_cs), CF(sysenter_esp), CF(sysenter_eip), CF(mtrr_var), CF(mtrr_fixed),
     CF(mtrr_deftype), CF(perfctr), CF(perfevtsel),
     CF(halted), CF(shutdown), CF(inhibit_irq), CF(inhibit_eip), CF(dbg_pending), CF(nmi_pending),
-    CF(nmi_blocked),
+    CF(nmi_blocked), CF_SINCE(irq_injected, 2), CF_SINCE(irq_vector, 2),
 };
 #define N_CPU_FIELDS (sizeof cpu_fields / sizeof cpu_fields[0])
 
@@ -228,7 +232,7 @@ static bool get_name(Reader *r, char *buf, size_t len)
     return true;
 }
 
-static bool read_cpu(Reader *r, CPUState *st, char *err, size_t errlen)
+static bool read_cpu(Reader *r, uint32_t version, CPUState *st, char *err, size_t errlen)
 {
     bool seen[N_CPU_FIELDS] = {false};
     char name[64];
@@ -259,6 +263,10 @@ static bool read_cpu(Reader *r, CPUState *st, char *err, size_t errlen)
         seen[i] = true;
     }
     for (size_t i = 0; i < N_CPU_FIELDS; i++) {
+        if (!seen[i] && cpu_fields[i].since > version) {
+            memset((uint8_t *)st + cpu_fields[i].offset, 0, cpu_fields[i].size);   /* none, false */
+            continue;
+        }
         if (!seen[i]) {
             snprintf(err, errlen, "CPU field '%s' is missing", cpu_fields[i].name);
             return false;
@@ -305,7 +313,8 @@ typedef struct Section2 {
  * known state file. */
 enum { NSEC = 5 };
 
-static bool parse(const uint8_t *buf, size_t len, Section2 sec[NSEC], char *err, size_t errlen)
+static bool parse(const uint8_t *buf, size_t len, Section2 sec[NSEC], uint32_t *version_out, char *err,
+                  size_t errlen)
 {
     static const char *const names[NSEC] = {"machine", "cpu", "ram", "devices", "end"};
     Reader r = {buf, len, 0, false};
@@ -319,11 +328,12 @@ static bool parse(const uint8_t *buf, size_t len, Section2 sec[NSEC], char *err,
         snprintf(err, errlen, "truncated state file");
         return false;
     }
-    if (version != SAVEVM_VERSION) {
-        snprintf(err, errlen, "state format version %u; this xlat86 reads version %u", version,
+    if (version < 1 || version > SAVEVM_VERSION) {
+        snprintf(err, errlen, "state format version %u; this xlat86 reads versions 1 to %u", version,
                  SAVEVM_VERSION);
         return false;
     }
+    *version_out = version;
     for (int i = 0; i < NSEC; i++) {
         char name[32];
         if (!get_name(&r, name, sizeof name)) {
@@ -358,8 +368,9 @@ bool machine_loadvm(Machine *m, const char *path, char *err, size_t errlen)
     uint8_t *buf = slurp(path, &len, why, sizeof why);
     bool ok = false;
     Section2 sec[NSEC];
+    uint32_t version = 0;
     if (!buf) goto out;
-    if (!parse(buf, len, sec, why, sizeof why)) goto out;
+    if (!parse(buf, len, sec, &version, why, sizeof why)) goto out;
 
     Reader r = {sec[0].p, sec[0].n, 0, false};
     uint32_t ram = (uint32_t)get_le(&r, 4), rom = (uint32_t)get_le(&r, 4), sum = (uint32_t)get_le(&r, 4);
@@ -379,7 +390,7 @@ bool machine_loadvm(Machine *m, const char *path, char *err, size_t errlen)
     CPUState st;
     engine_get_state(m->engine, &st);
     r = (Reader){sec[1].p, sec[1].n, 0, false};
-    if (!read_cpu(&r, &st, why, sizeof why)) goto out;
+    if (!read_cpu(&r, version, &st, why, sizeof why)) goto out;
     if (sec[2].n < pc->mem.ram_size / PAGE_SIZE) {
         snprintf(why, sizeof why, "truncated RAM section");
         goto out;

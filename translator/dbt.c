@@ -450,6 +450,23 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         }
         if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        /* An interrupt another engine acknowledged and had not delivered
+         * when its state was taken (state.h): its delivery was under way,
+         * so it comes first. */
+        if (cpu->irq_injected) {
+            int vec = cpu->irq_vector;
+            cpu->irq_injected = false;
+            cpu->halted = false;
+            if (TRACE_ON(TRACE_INT))
+                fprintf(trace_file, "acknowledged interrupt vector %#x at %04x:%08x\n", vec, cpu->seg[S_CS].sel,
+                        cpu->eip);
+            DELIVER(-1, cpu_interrupt(cpu, vec, cpu->eip, false, 0, false));
+            last_exit = 0;
+            if (step) {
+                stepped = true;
+                continue;
+            }
+        }
         /* Priorities at an instruction boundary (SDM vol. 3, 6.9): traps
          * of the previous instruction (single step, data/I/O breakpoints,
          * the T bit), then NMI, then maskable interrupts. */

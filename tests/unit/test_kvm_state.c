@@ -19,6 +19,7 @@
 #include "cpu/cpu.h"
 #include "cpu/kvm.h"
 #include "devices/pc.h"
+#include "translator/dbt.h"
 
 /* A protected-mode state with every field CPUState transfers set to
  * something distinctive. */
@@ -282,6 +283,132 @@ static void test_live_round_trip(void **state)
     pc_free(&pc);
 }
 
+/* An interrupt KVM has taken from the PIC and not yet delivered (vCPU
+ * events interrupt.injected/nr) travels in CPUState; a software INT n
+ * being re-injected does not (it is no acknowledged external interrupt). */
+static void test_injected_irq(void **state)
+{
+    (void)state;
+    CPUState s, t;
+    struct kvm_vcpu_events ev;
+    sample(&s);
+    s.irq_injected = true;
+    s.irq_vector = 0x08;
+    kvm_events_from_state(&s, &ev);
+    assert_int_equal(ev.interrupt.injected, 1);
+    assert_int_equal(ev.interrupt.nr, 0x08);
+    assert_int_equal(ev.interrupt.soft, 0);
+    memset(&t, 0, sizeof t);
+    t.halted = true;
+    kvm_events_to_state(&ev, &t);
+    assert_true(t.irq_injected);
+    assert_int_equal(t.irq_vector, 0x08);
+    assert_false(t.halted);   /* an injected event wakes the CPU */
+    ev.interrupt.soft = 1;
+    kvm_events_to_state(&ev, &t);
+    assert_false(t.irq_injected);
+    s.irq_injected = false;
+    kvm_events_from_state(&s, &ev);
+    assert_int_equal(ev.interrupt.injected, 0);
+}
+
+/* Real mode at 0000:3000 (HLT) with IF clear and vector 08h acknowledged
+ * but not delivered; IVT[08h] = 0000:1000, a handler that stores 5Ah at
+ * 2000h and halts. get_state gives the pending vector back before the
+ * run; the run delivers it first (IF clear does not hold it back): the
+ * handler runs and the interrupted CS:IP and FLAGS are on the stack. */
+static void injected_on(PC *pc, Engine *eng)
+{
+    uint8_t *ram = pc->mem.ram;
+    static const uint8_t handler[] = {0xc6, 0x06, 0x00, 0x20, 0x5a, 0xf4};   /* mov byte [2000h], 5Ah; hlt */
+    memset(ram, 0, 0x8000);
+    ram[0x20] = 0x00, ram[0x21] = 0x10, ram[0x22] = 0, ram[0x23] = 0;     /* IVT[08h] = 0000:1000 */
+    memcpy(ram + 0x1000, handler, sizeof handler);
+    ram[0x3000] = 0xf4;
+    CPUState s, t;
+    engine_get_state(eng, &s);
+    s.eip = 0x3000;
+    s.eflags = 0x2;
+    for (int i = 0; i < 6; i++) {
+        s.seg[i].sel = 0;
+        s.seg[i].base = 0;
+        s.seg[i].limit = 0xffff;
+    }
+    s.regs[R_ESP] = 0x7000;
+    s.irq_injected = true;
+    s.irq_vector = 0x08;
+    engine_set_state(eng, &s);
+    engine_get_state(eng, &t);
+    assert_true(t.irq_injected);
+    assert_int_equal(t.irq_vector, 0x08);
+    assert_int_equal(t.eip, 0x3000);
+    EngineStop stop = STOP_BUDGET;
+    for (int i = 0; i < 100 && stop != STOP_HALT; i++) stop = engine_run(eng, 100000);
+    assert_int_equal(stop, STOP_HALT);
+    engine_get_state(eng, &t);
+    assert_int_equal(ram[0x2000], 0x5a);
+    assert_int_equal(t.eip, 0x1000 + sizeof handler);
+    assert_false(t.irq_injected);
+    assert_int_equal(t.regs[R_ESP] & 0xffff, 0x7000 - 6);
+    assert_int_equal(ram[0x7000 - 6] | ram[0x7000 - 5] << 8, 0x3000);   /* IP */
+    assert_int_equal(ram[0x7000 - 4] | ram[0x7000 - 3] << 8, 0);        /* CS */
+    assert_int_equal((ram[0x7000 - 2] | ram[0x7000 - 1] << 8) & 0x0200, 0); /* FLAGS.IF clear */
+}
+
+static bool make_pc(PC *pc)
+{
+    static uint8_t img[65536];
+    char rom[64], e[256];
+    memset(img, 0xf4, sizeof img);
+    snprintf(rom, sizeof rom, "/tmp/test_kvm_romXXXXXX");
+    int fd = mkstemp(rom);
+    if (fd < 0) return false;
+    bool ok = write(fd, img, sizeof img) == (ssize_t)sizeof img;
+    close(fd);
+    PCConfig cfg = {0};
+    cfg.ram_mib = 4;
+    cfg.bios_path = rom;
+    ok = ok && pc_init(pc, &cfg, e, sizeof e);
+    unlink(rom);
+    return ok;
+}
+
+static void test_injected_dbt(void **state)
+{
+    (void)state;
+    static PC pc;
+    char e[256];
+    assert_true(make_pc(&pc));
+    DbtConfig dc = {.inline_code = true};
+    Engine *eng = dbt_create(&pc, &dc, e, sizeof e);
+    if (!eng) fail_msg("%s", e);
+    injected_on(&pc, eng);
+    engine_destroy(eng);
+    pc_free(&pc);
+}
+
+static void test_injected_kvm(void **state)
+{
+    (void)state;
+    if (access("/dev/kvm", R_OK | W_OK) != 0) {
+        print_message("SKIP: /dev/kvm not usable\n");
+        skip();
+    }
+    static PC pc;
+    char e[256];
+    assert_true(make_pc(&pc));
+    KvmConfig kc = {0};
+    Engine *eng = kvm_create(&pc, &kc, e, sizeof e);
+    if (!eng) {
+        pc_free(&pc);
+        print_message("SKIP: %s\n", e);
+        skip();
+    }
+    injected_on(&pc, eng);
+    engine_destroy(eng);
+    pc_free(&pc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +417,9 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_shadow),
         cmocka_unit_test(test_live_round_trip),
+        cmocka_unit_test(test_injected_irq),
+        cmocka_unit_test(test_injected_dbt),
+        cmocka_unit_test(test_injected_kvm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
