@@ -515,9 +515,12 @@ const CGInline *cg_inline_lookup(const Insn *in)
 {
     if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
-    if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) {
-        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing; LOCK is #UD. */
-        if (in->id != X86_INS_NOP || (in->flags & INSN_LOCK)) return NULL;
+    /* LOCK on anything the table holds is #UD (the helpers raise it); on a
+     * branch too (LOCK RET, LOCK JMP), where REP/REPNE (BND) are ignored. */
+    if (in->flags & INSN_LOCK) return NULL;
+    if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_REP | INSN_REPNE))) {
+        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing. */
+        if (in->id != X86_INS_NOP) return NULL;
     }
     return d->accepts(in) ? d : NULL;
 }

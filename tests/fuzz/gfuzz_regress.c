@@ -76,6 +76,13 @@ static const Regress cases[] = {
      * 30000h + 10800h and ESP = 10802h. The inlined POP used SP. */
     {"POP with a 32-bit SS cache in real mode", GM_REAL, "59", 0, 0, 0, GF_CODE >> 4, 2, 0, 0, false,
      {{0}}, 0x10800, true, 1 + R_ECX, 0xf4f4},
+    /* INC EAX; LOCK REP RET (F0 F3 C3): LOCK on an instruction that cannot be locked is
+     * #UD (SDM vol. 2, LOCK; vol. 3, 6.15 interrupt 6), so the pushed EIP
+     * is the RET's own address and ESP is unchanged below the frame. The
+     * inlined RET ignored the prefix and returned (seeds 5 and 7 of the
+     * stop-18 x87 campaign: cases 5266, 26263, 31803). */
+    {"LOCK RET is #UD", GM_PM32, "40f0f3c3", 0, 0, 0, GS_CODE32, GF_STUBS + 6 + 1, 0, 0, false,
+     {{GF_STACK + 0x800 - 12, 4, 0xffffffffu, GF_CODE + 1}}, 0, false, 0, 0},
 };
 
 static int hexval(char c)
