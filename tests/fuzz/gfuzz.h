@@ -106,6 +106,8 @@ bool gf_check_case(const GfCase *c);
 void gf_final_state(int which, CPUState *out);
 uint32_t gf_read_phys(int which, uint32_t phys, int size);
 const CPUState *gf_reset_state(void);
+/* The instruction budget of a case (default 4,096); returns the old one. */
+uint64_t gf_set_max_insns(uint64_t n);
 /* gfuzz_regress.c: the cases behind the bugs found; returns failures. */
 int gf_regress(void);
 

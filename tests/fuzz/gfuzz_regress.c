@@ -160,9 +160,61 @@ static int regress_last_writer(void)
     return bad + !ok;
 }
 
+/* EFLAGS at a budget stop between two blocks (the gfuzz "tmo-flags"
+ * cases): the run leaves translated code at the second block's entry,
+ * where an interrupt would be delivered and push EFLAGS. On hardware
+ * EFLAGS is whole at every instruction boundary, so it must hold DEC's
+ * flags (1 - 1 = 0: ZF, PF set; SF, OF, AF clear; CF kept, SDM vol. 2
+ * DEC) even though the next block's XOR overwrites all six. The
+ * translator skipped them (flag liveness across blocks). 32-bit code,
+ * EAX = 1, CF SF OF AF set before; 2 instructions of budget. */
+static int regress_budget_stop(void)
+{
+    static const struct {
+        const char *name, *code;
+    } t[] = {
+        {"DEC EAX; JMP +0 | XOR EAX, EAX", "48eb0031c0"},
+        {"DEC EAX; JZ +0 | XOR EAX, EAX", "48740031c0"},
+        {"DEC EAX; JNZ +0 (not taken) | XOR EAX, EAX", "48750031c0"},
+    };
+    GfCase *c = calloc(1, sizeof *c);
+    if (!c) return 1;
+    int bad = 0;
+    uint64_t old = gf_set_max_insns(2);
+    for (unsigned k = 0; k < sizeof t / sizeof t[0]; k++) {
+        memset(c, 0, sizeof *c);
+        memset(c->data, 0xf4, sizeof c->data);
+        c->mode = GM_PM32;
+        c->index = k;
+        gf_sys_state(&c->st, gf_reset_state(), GM_PM32);
+        c->len = (int)strlen(t[k].code) / 2;
+        for (int i = 0; i < c->len; i++)
+            c->code[i] = (uint8_t)(hexval(t[k].code[2 * i]) << 4 | hexval(t[k].code[2 * i + 1]));
+        c->st.eflags |= F_CF | F_SF | F_OF | F_AF;
+        c->st.regs[R_EAX] = 1;
+        c->st.regs[R_ESP] = GF_STACK + 0x800;
+        bool ok = gf_check_case(c);
+        for (int w = 0; w < 2; w++) {
+            CPUState s;
+            gf_final_state(w, &s);
+            if (s.eip != GF_CODE + 3 || (s.eflags & FLAGS_STATUS) != (F_CF | F_ZF | F_PF)) {
+                printf("budget stop: %s: %s: eip=%08x eflags=%08x, want eip=%08x status flags %03x\n",
+                       t[k].name, w ? "inline=off" : "inline=on", s.eip, s.eflags, GF_CODE + 3,
+                       F_CF | F_ZF | F_PF);
+                ok = false;
+            }
+        }
+        printf("%s: flags at a budget stop: %s\n", ok ? "ok  " : "FAIL", t[k].name);
+        bad += !ok;
+    }
+    gf_set_max_insns(old);
+    free(c);
+    return bad;
+}
+
 int gf_regress(void)
 {
-    int bad = regress_last_writer();
+    int bad = regress_last_writer() + regress_budget_stop();
     GfCase *c = calloc(1, sizeof *c);
     if (!c) return 1;
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
