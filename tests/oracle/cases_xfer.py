@@ -15,6 +15,10 @@ vol. 2 JMP, CALL, IRET, INT n "Operation"):
        or non-conforming 32-bit code segment (no stack switch, CPL kept),
        incl. the #GP cases: non-conforming target with DPL < CPL, gate DPL
        < CPL, selector RPL > gate DPL, and #NP of a not-present gate
+  s16  TR = a 286 TSS: INT n through a 16/32-bit interrupt gate and far
+       CALL through a 16/32-bit call gate (0-7 parameters) from CPL 3 to
+       CPL 1 take SS1:SP1 from it, the end gate from CPL 1 SS0:SP0 (inner
+       SS.B = 0/1, random upper half of ESP at CPL 3 on B = 0)
   c0   16-bit code segment at CPL 0 on a 16- or 32-bit stack (SS.B = 0/1,
        random upper half of ESP on B = 0): o16/o32 stack instructions,
        INT n through 16/32-bit interrupt gates to CPL 0 (no stack switch)
@@ -28,7 +32,7 @@ from cases_gate import _desc, _put_desc, _idt, _stack, _wins, _common, _to_ring3
 
 TSS16 = 0x5100
 SEL_T = 0x50             # the case's code segment (varies per kind)
-KINDS = ["t16", "t16", "t16", "jg", "jg", "c0", "c0", "c0"]
+KINDS = ["t16", "t16", "t16", "jg", "jg", "c0", "c0", "c0", "s16", "s16"]
 
 
 def _tss16(rng, c):
@@ -218,7 +222,50 @@ def gen_c0(rng, c):
     return body, "%s_%s" % (t[:16], "b" if b else "w")
 
 
-GEN = {"t16": gen_t16, "jg": gen_jg, "c0": gen_c0}
+R0_16 = 0xF000           # the 286 TSS's SP0 (SS0 = flat data): ring-0 stack of s16
+
+
+def gen_s16(rng, c):
+    """TR = a 286 TSS (LTR): an interrupt gate or a call gate from CPL 3 to
+    CPL 1 takes SS1:SP1 from it (16-bit slots at 06h/08h), the end gate
+    from CPL 1 SS0:SP0 (02h/04h)."""
+    g32 = rng.random() < 0.5
+    cg = rng.random() < 0.5
+    b3, b1 = rng.random() < 0.5, rng.random() < 0.5
+    base3, _, _, sp3 = _stack(rng, c, 0x38, 3, b3, False)
+    _wins(c, base3, sp3, rng.randrange(1, 256))
+    esp3 = sp3 if b3 else (rng.r16() << 16) | sp3
+    base1, _, _, sp1 = _stack(rng, c, 0x40, 1, b1, False)
+    sp1 &= ~3
+    _wins(c, base1, sp1, 0)
+    add_fill(c, TSS16 & ~0xFF, 0)
+    vals = {0x02: R0_16, 0x04: 0x10, 0x06: sp1, 0x08: SEL_IN | 1, 0x0A: rng.r16(),
+            0x0C: rng.r16()}
+    for off, v in sorted(vals.items()):
+        c["pre"] += poke32(TSS16 + off, v, 2)
+    _put_desc(c, SEL_TSS1, (TSS16 << 16) | rng.choice([0x2B, 0x67]), 0x00008100)
+    c["pre"] += ["mov ax, %s" % hexv(SEL_TSS1), "ltr ax"]
+    c["pre"] += ["mov dword [%s], 0" % hexv(R0_16 - 0x20 + i) for i in range(0, 0x20, 4)]
+    c["words"] += [R0_16 - 8, R0_16 - 4]
+    _put_desc(c, 0x50, *_desc(ROMBASE, 0xFFFF, 0xBB, 4))
+    n = 0
+    if cg:
+        n = rng.choice([0, 1, 3, rng.randrange(0, 8)])
+        c["pre"] += poke32(GDT + SEL_X, ".t1 - %s" % hexv(ROMBASE), 2)
+        c["pre"] += poke32(GDT + SEL_X + 2, 0x51, 2)
+        c["pre"] += poke32(GDT + SEL_X + 4, (0xEC00 if g32 else 0xE400) | n, 4)
+        op = ["call %s:0" % hexv(SEL_X | 3)]
+    else:
+        _idt(c, VEC_INT, ".t1 - %s" % hexv(ROMBASE), 0x51, 0xEE00 if g32 else 0xE600)
+        op = ["int %s" % hexv(VEC_INT)]
+    body = _to_ring3(c, esp3) + op + ["int %s" % hexv(VEC_END), ".t1:",
+                                      "int %s" % hexv(VEC_END)]
+    return body, "%s%s%s_%s%s" % ("cg" if cg else "ig", "32" if g32 else "16",
+                                  "p%d" % n if cg else "", "b" if b3 else "w",
+                                  "b" if b1 else "w")
+
+
+GEN = {"t16": gen_t16, "jg": gen_jg, "c0": gen_c0, "s16": gen_s16}
 
 
 def gen_xfer(rng, name):
