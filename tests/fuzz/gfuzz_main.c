@@ -338,10 +338,10 @@ static bool run_case(const GfCase *c, Tally *t)
             CPUState s;
             engine_get_state(g[i].e, &s);
             printf("%s: %s, cs:eip=%04x:%08x eflags=%08x eax=%08x ecx=%08x edx=%08x ebx=%08x "
-                   "esp=%08x ebp=%08x esi=%08x edi=%08x\n",
+                   "esp=%08x ebp=%08x esi=%08x edi=%08x inhibit=%d@%08x\n",
                    i ? "inline=off" : "inline=on ", end_name[end[i]], s.seg[S_CS].sel, s.eip,
                    s.eflags, s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4], s.regs[5],
-                   s.regs[6], s.regs[7]);
+                   s.regs[6], s.regs[7], s.inhibit_irq, s.inhibit_eip);
         }
     }
     if (end[0] == END_TRIPLE) t->triple++;
@@ -365,6 +365,7 @@ static bool run_case(const GfCase *c, Tally *t)
          * them differently). Accepted only if every differing bit, in
          * EFLAGS and in RAM (pushed EFLAGS images), is such a flag. */
         run_block_again(c);
+        if (verbose) printf("lock step: status flags whose last writer left them undefined: %03x\n", lock_undef);
         CPUState a, b;
         engine_get_state(g[0].e, &a);
         engine_get_state(g[1].e, &b);

@@ -106,6 +106,10 @@ static int regress_last_writer(void)
         {"CLC after it defines CF only", {"c0e8f4", "f8"}, F_OF | F_AF},
         /* SHL EAX, 0 (count masked to 0) writes no flag. */
         {"a zero-count shift keeps the verdict", {"c0e8f4", "c1e020"}, F_CF | F_OF | F_AF},
+        /* FCOM ST(0), ST(0) writes no EFLAGS bit (Capstone 4 says it does;
+         * seed 16 case 211720); FCOMI writes all six. */
+        {"FCOM keeps the verdict", {"c0e8f4", "dcd0"}, F_CF | F_OF | F_AF},
+        {"FCOMI defines all six", {"c0e8f4", "dbf1"}, 0},
         /* ADD then SHR AL, 1: AF undefined, OF defined for a count of 1. */
         {"last writer SHR AL, 1: AF only", {"0401", "d0e8"}, F_AF},
     };
@@ -156,6 +160,23 @@ static int regress_last_writer(void)
     ok &= s0.regs[R_EAX] == s1.regs[R_EAX];
     printf("%s: RDTSC after cases with different instruction counts (seed 16 cases 916558, 918329)\n",
            ok ? "ok  " : "FAIL");
+    bad += !ok;
+    /* Seed 16 case 364050 (real mode) stops on the budget at EIP 0Ah after
+     * a POP SS at 11h whose shadow covered the LEAVE at 12h only (SDM vol.
+     * 3, 6.8.3): no interrupt shadow may be left for another EIP. Inline
+     * code left inhibit_irq set for 12h. */
+    gf_gen(c, gf_reset_state(), 16, 364050, -1);
+    ok = gf_check_case(c);
+    for (int w = 0; w < 2; w++) {
+        CPUState s;
+        gf_final_state(w, &s);
+        if (s.inhibit_irq && s.eip != s.inhibit_eip) {
+            printf("stale shadow: %s: inhibit for %08x at %08x\n", w ? "inline=off" : "inline=on",
+                   s.inhibit_eip, s.eip);
+            ok = false;
+        }
+    }
+    printf("%s: no stale interrupt shadow at a budget stop (seed 16 case 364050)\n", ok ? "ok  " : "FAIL");
     free(c);
     return bad + !ok;
 }

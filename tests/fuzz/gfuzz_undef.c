@@ -72,7 +72,13 @@ uint32_t gf_flags_step(const uint8_t *code, int len, const CPUState *st, uint32_
     int kind = kind_of(in->id);
     const cs_x86 *x = &in->detail->x86;
     uint32_t w = written_of(x->eflags);
+    /* x87: Capstone 4 lists EFLAGS writes for FCOM and others; only the
+     * FCOMI family writes EFLAGS (ZF PF CF; OF SF AF cleared; SDM vol. 2). */
+    if (x->opcode[0] >= 0xd8 && x->opcode[0] <= 0xdf) w = 0;
     switch (in->id) {
+    case X86_INS_FCOMI: case X86_INS_FCOMIP: case X86_INS_FUCOMI: case X86_INS_FUCOMIP:
+        w = F_ARITH;
+        break;
     case X86_INS_POPF: case X86_INS_POPFD: case X86_INS_IRET: case X86_INS_IRETD:
         w = F_ARITH;   /* the whole image from the stack */
         break;
