@@ -382,11 +382,13 @@ static bool run_case(const GfCase *c, Tally *t)
             return true;
         }
     }
-    if (r == 0 && end[0] == end[1] && gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode))) {
+    if (r == 0 && gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode))) {
         /* Whole blocks differ, lock step does not, and the stream leaves
          * flags undefined that later instructions may have consumed (LAHF,
-         * PUSHF, ADC, SETcc...): not proven either way. Listed, counted
-         * apart, and not a failure. */
+         * PUSHF, ADC, SETcc, or a branch: then the runs may even end
+         * differently, e.g. JG after DAS's undefined OF decides when a
+         * loop ends, seed 17 case 91908): not proven either way. Listed,
+         * counted apart, and not a failure. */
         t->unverified++;
         printf("UNVERIFIED seed=%" PRIu64 " case=%" PRIu64 " mode=%s: %s\n", c->seed, c->index,
                gf_mode_name[c->mode], why);
