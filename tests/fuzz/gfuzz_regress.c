@@ -177,6 +177,24 @@ static int regress_last_writer(void)
         }
     }
     printf("%s: no stale interrupt shadow at a budget stop (seed 16 case 364050)\n", ok ? "ok  " : "FAIL");
+    bad += !ok;
+    /* Seed 16 case 956151 (real mode, IF = 0 at the start): a loop JNO ->
+     * STI at 0Ah; the first STI sets IF and shadows 0Bh, every later one
+     * finds IF set and starts none (SDM vol. 2, STI). The budget stop at
+     * 0Bh comes right after such an STI: no shadow. Inline code kept the
+     * first one alive (the run loop saw only EIP 0Bh). */
+    gf_gen(c, gf_reset_state(), 16, 956151, -1);
+    ok = gf_check_case(c);
+    for (int w = 0; w < 2; w++) {
+        CPUState s;
+        gf_final_state(w, &s);
+        if (s.inhibit_irq || s.eip != 0xb || !(s.eflags & F_IF)) {
+            printf("STI loop: %s: eip %08x eflags %08x shadow %d for %08x, want eip 0Bh, IF, none\n",
+                   w ? "inline=off" : "inline=on", s.eip, s.eflags, s.inhibit_irq, s.inhibit_eip);
+            ok = false;
+        }
+    }
+    printf("%s: STI with IF set starts no shadow (seed 16 case 956151)\n", ok ? "ok  " : "FAIL");
     free(c);
     return bad + !ok;
 }
