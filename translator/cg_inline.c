@@ -4,8 +4,8 @@
  * (cg_inline_table below) says everything the rest of the code generator
  * needs to know about it:
  *   accepts  which operand forms the emitter handles (others go to the C
- *            helper, as do all forms with a LOCK/REP/REPNE prefix, except
- *            for branches and NOPs (ENDBR32), which ignore REP/REPNE);
+ *            helper, as do all forms with a LOCK prefix, and with REP/REPNE
+ *            except for branches and NOPs (ENDBR32), which ignore them);
  *   emit     the emitter;
  *   reads/writes (+ attr CGI_COND/CGI_SHIFT)  the guest status flags the
  *            inlined form reads and writes, for the liveness pass;
@@ -515,8 +515,8 @@ const CGInline *cg_inline_lookup(const Insn *in)
 {
     if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
-    /* LOCK on anything the table holds is #UD (the helpers raise it); on a
-     * branch too (LOCK RET, LOCK JMP), where REP/REPNE (BND) are ignored. */
+    /* LOCK on a branch is #UD like on any non-memory form (SDM vol. 2,
+     * LOCK; found by gfuzz, seed 16 case 913520: F0 F2 C3 returned). */
     if (in->flags & INSN_LOCK) return NULL;
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_REP | INSN_REPNE))) {
         /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing. */

@@ -215,8 +215,6 @@ void cg_fl_before(Gen *g, int i, bool clob, uint32_t fr, uint32_t fw);
 void cg_fl_prepare_op(Gen *g, int i, uint32_t fr, uint32_t fw);
 /* Fill g->live_after[] by a backward pass over the block. */
 void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t live_out);
-/* Flags live when the block leaves through its last instruction. */
-uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl);
 
 /* ---- block structure (codegen.c) ---- */
 

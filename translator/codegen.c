@@ -248,8 +248,12 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
      * return to the run loop counts as a step even when a failed guard
      * left before the instruction. */
     if (inl && !(mode & (TMODE_X87H | TMODE_ONE))) cg_x87_plan(g, tb->insns, n);
-    cg_compute_liveness(g, tb->insns, n, inl,
-                        cg_block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
+    /* All six flags live out: the next block's entry may leave translated
+     * code (deadline) and an interrupt delivered there pushes EFLAGS, which
+     * on hardware is whole at every instruction boundary. A look-ahead over
+     * the successor's code used to skip flags it overwrites; those were
+     * stale in that frame (gfuzz "tmo-flags", issue 16). */
+    cg_compute_liveness(g, tb->insns, n, inl, F_ARITH);
 
     /* Entry: count instructions and poll the deadline (interrupts, timers,
      * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */

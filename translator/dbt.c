@@ -448,8 +448,12 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             stop = STOP_TRIPLE;   /* only RESET leaves shutdown */
             break;
         }
-        if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
+        /* The shadow of MOV SS/POP SS/STI covers the next instruction only
+         * (SDM vol. 3, 6.8.3): once past it, drop it, also before a stop,
+         * so the state a stop leaves (savevm, the monitor) holds no stale
+         * one (gfuzz seed 16 case 364050). */
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
         /* An interrupt another engine acknowledged and had not delivered
          * when its state was taken (state.h): its delivery was under way,
          * so it comes first. */
