@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pc.h"
+#include "pc_bootorder.h"
 
 static const char *const ide_names[PC_IDE_DRIVES] = {"hda", "hdb", "hdc", "hdd"};
 
@@ -152,6 +153,12 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
         return false;
     }
     pc->boot_menu = cfg->boot_menu == 1;
+    char order[PC_BOOTORDER_MAX];
+    uint32_t olen;
+    if (!pc_bootorder_build(cfg, order, &olen, err, errlen))
+        return false;
+    if (olen)
+        fwcfg_add_file(&pc->fwcfg, "bootorder", order, olen);
     vm_register(&pc->vm, "fdc", &fdc_vmstate, &pc->fdc);
     vm_register(&pc->vm, "ide0", &ide_vmstate, &pc->ide[0]);
     vm_register(&pc->vm, "ide1", &ide_vmstate, &pc->ide[1]);

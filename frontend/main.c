@@ -189,6 +189,8 @@ int main(int argc, char **argv)
         dc->media = od->cdrom ? PC_MEDIA_CDROM : PC_MEDIA_DISK;
         dc->readonly = od->readonly;
         dc->snapshot = od->snapshot || opt.snapshot;
+        dc->has_bootindex = od->bootindex >= 0;
+        dc->bootindex = od->bootindex;
     }
     memcpy(disks.boot_order, opt.boot_order, sizeof disks.boot_order);
     disks.boot_menu = opt.boot_menu;

@@ -63,6 +63,7 @@ typedef struct OptDrive {
     bool cdrom;                        /* media=cdrom */
     bool readonly;
     bool snapshot;
+    int bootindex;                     /* bootindex=N (fw_cfg "bootorder"), -1 = none */
 } OptDrive;
 
 typedef struct Options {
