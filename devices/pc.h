@@ -32,6 +32,7 @@
 #include "uart.h"
 #include "vga.h"
 #include "vga_pci.h"
+#include "pc_vga_isa.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -67,6 +68,7 @@ typedef struct PCConfig {
     bool boot_menu;               /* -boot menu=on */
     int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
     bool no_vga;                  /* -vga none (default: -vga std, PCI 00:02.0) */
+    bool isa_vga;                 /* -device isa-vga: the VGA is ISA instead (pc_vga_isa.c) */
     /* Floppy and IDE drives, -boot (devices/pc_disks.c); NULL = none. */
     const PCDisks *disks;
 } PCConfig;

@@ -180,6 +180,7 @@ int main(int argc, char **argv)
     cfg.fw_cfg = fw_items;
     cfg.n_fw_cfg = opt.n_fw_cfg;
     cfg.no_vga = opt.no_vga;
+    cfg.isa_vga = opt.isa_vga;
     /* Disks: -fda.. -cdrom, -drive, -boot, -snapshot. */
     static PCDisks disks;
     for (int i = 0; i < opt.n_drives; i++) {

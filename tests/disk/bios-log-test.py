@@ -2,7 +2,13 @@
 """bios-log-test.py - SeaBIOS's debug log (port 0x402) booting a hard disk
 or a CD on xlat86 equals QEMU's for the same image.
 
-usage: bios-log-test.py XLAT86 [bochs-]hd|cd|bootindex ROMDIR
+usage: bios-log-test.py XLAT86 [bochs-]hd|cd|bootindex|isa-vga ROMDIR
+
+isa-vga: the disk with -vga none -device isa-vga on both: SeaBIOS finds no
+PCI VGA and runs the ISA SeaVGABIOS from fw_cfg "vgaroms/vgabios.bin"
+("No VGA found, scan for other display", "Start SeaVGABIOS", "VBE DISPI:
+lfb_addr=e0000000, size 8 MB", the modes it drops for 8 MiB, "set VGA mode
+3"); the log must show those and equal QEMU's.
 
 bootindex: the disk (boot-hd.img, primary master) and the CD (boot-cd.iso,
 secondary master) are both bootable and -boot order=c puts the disk first
@@ -85,7 +91,7 @@ def main():
     xlat, kind, roms = sys.argv[1:]
     bochs = kind.startswith("bochs-")
     media = kind[6:] if bochs else kind
-    if media not in ("hd", "cd", "bootindex"):
+    if media not in ("hd", "cd", "bootindex", "isa-vga"):
         sys.exit(__doc__)
     bios = fw.BOCHS if bochs else fw.SEABIOS
     fw.need(bios, "bochsbios" if bochs else "seabios")
@@ -125,12 +131,14 @@ def main():
                 if media == "cd":
                     drive += ",index=2,media=cdrom"
                 extra = ["-m", "128", "-serial", "null", "-serial", "null",
-                         "-drive", drive, "-boot", "order=" + ("c" if media == "hd" else "d")]
+                         "-drive", drive, "-boot", "order=" + ("c" if media != "cd" else "d")]
                 cmd = fw.qemu_cmd(bios, log, extra)
             else:
-                extra = ["-m", "128", "-hda" if media == "hd" else "-cdrom", img,
-                         "-boot", "order=" + ("c" if media == "hd" else "d")]
+                extra = ["-m", "128", "-hda" if media != "cd" else "-cdrom", img,
+                         "-boot", "order=" + ("c" if media != "cd" else "d")]
                 cmd = fw.xlat_cmd(xlat, bios, log, extra)
+            if media == "isa-vga":
+                cmd += ["-vga", "none", "-device", "isa-vga"]
             text = cut(fw.run_until(cmd, log, MARK))
             if bochs:
                 if who == "qemu":
@@ -149,6 +157,13 @@ def main():
                     print("FAIL: %s's log lacks the boot order block or the CD boot" % who)
                     print(out[who][-600:])
                     sys.exit(1)
+        if media == "isa-vga":
+            for who in ("qemu", "xlat86"):
+                for line in ("No VGA found, scan for other display", "Start SeaVGABIOS",
+                             "VBE DISPI: lfb_addr=e0000000, size 8 MB", "set VGA mode 3"):
+                    if line not in out[who]:
+                        print("FAIL: %s's log lacks %r" % (who, line))
+                        sys.exit(1)
         fw.compare(("Bochs BIOS" if bochs else "SeaBIOS") + " log booting from " + media,
                    out["xlat86"], out["qemu"])
     finally:
