@@ -33,6 +33,7 @@
 #include "vga.h"
 #include "vga_pci.h"
 #include "pc_vga_isa.h"
+#include "ide_dma.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -115,6 +116,7 @@ typedef struct PC {
     /* Disks (devices/pc_disks.c). */
     FDC fdc;                      /* 0x3F0, IRQ 6, DMA 2 */
     IDEChannel ide[2];            /* 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15 */
+    IDEBMDMA bmdma;               /* their bus master, PIIX3 IDE BAR4 (ide_dma.c) */
     BlockDev *disk_blk[PC_FLOPPIES + PC_IDE_DRIVES];
     char boot_order[8];           /* -boot order= letters, for fw_cfg "bootorder" */
     bool boot_menu;               /* -boot menu=on */

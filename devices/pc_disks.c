@@ -88,6 +88,11 @@ bool pc_set_boot_order(PC *pc, const char *order)
     return true;
 }
 
+static void bmide_map(void *opaque, uint16_t base)
+{
+    ide_bmdma_map(opaque, base);
+}
+
 static int fdc_dma(void *opaque, int ch, void *buf, int len, bool to_memory)
 {
     return dma_transfer(opaque, ch, buf, len, to_memory);
@@ -111,6 +116,10 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
     pc->fdc.dma_opaque = &pc->dma;
     ide_init(&pc->ide[0], &pc->io, 0x1f0, 0x3f6, pic_input(&pc->pic, 14));
     ide_init(&pc->ide[1], &pc->io, 0x170, 0x376, pic_input(&pc->pic, 15));
+    /* Bus-master DMA through the PIIX3 IDE function's BAR4. */
+    ide_bmdma_init(&pc->bmdma, &pc->io, &pc->mem, &pc->ide[0], &pc->ide[1]);
+    pc->piix3.bmide_map = bmide_map;
+    pc->piix3.bmide_opaque = &pc->bmdma;
     for (int i = 0; i < PC_FLOPPIES; i++) {
         const PCDriveCfg *d = &cfg->fd[i];
         if (!d->file)
@@ -162,6 +171,7 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
     vm_register(&pc->vm, "fdc", &fdc_vmstate, &pc->fdc);
     vm_register(&pc->vm, "ide0", &ide_vmstate, &pc->ide[0]);
     vm_register(&pc->vm, "ide1", &ide_vmstate, &pc->ide[1]);
+    vm_register(&pc->vm, "bmdma", &ide_bmdma_vmstate, &pc->bmdma);
     return true;
 }
 

@@ -78,6 +78,7 @@ static bool find_default_rom(char *buf, size_t len)
 static bool boot_kernel(void *opaque, PC *pc, CPUState *st)
 {
     char err[1024];
+    pc_platform_direct_boot(pc);
     if (loader_boot_files(opaque, &pc->mem, st, err, sizeof err))
         return true;
     fprintf(stderr, "xlat86: reboot: %s\n", err);
@@ -254,6 +255,7 @@ int main(int argc, char **argv)
     if (cfg.kernel) {
         CPUState st;
         engine_get_state(engine, &st);
+        pc_platform_direct_boot(pc);
         if (!loader_read_files(&kernel_files, cfg.kernel, cfg.initrd, cfg.append,
                                pc->mem.ram_size, err, sizeof err) ||
             !loader_boot_files(&kernel_files, &pc->mem, &st, err, sizeof err)) {
