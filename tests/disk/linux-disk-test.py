@@ -10,6 +10,7 @@ guest was built from), loads them, and must find the 16 MiB pattern disk
   md5sum /dev/sda, /dev/sr0 the host's digests of the images
   dd to /dev/sda + sync     the host finds the bytes in the image after exit
   dd from /dev/sda          read throughput, printed (MB/s)
+  dmesg                     no libata error handling (timeouts, exceptions)
 With "dma" the driver is ata_piix on the PIIX3 IDE function (8086:7010,
 bus-master DMA, devices/ide_dma.c) instead of pata_legacy, and libata must
 have set both devices to multiword DMA 2 (/sys/class/ata_device/dev1.0
@@ -172,6 +173,13 @@ def main():
         print("guest dd from /dev/sda (16 MiB): " + " ".join(t.split()))
         g.cmd("echo -n xlat86-linux-wrote-this > /tmp/w; dd if=/tmp/w of=/dev/sda bs=512 seek=1000 "
               "conv=notrunc,fsync 2>&1; sync")
+        # libata's error handling must never have run (a lost or spurious
+        # interrupt shows as "timeout" / "exception Emask" / "lost interrupt").
+        eh = g.cmd("dmesg | grep -E 'exception Emask|timeout|lost interrupt|spurious' | "
+                   "sed 's/^/E''H: /' | head -5")
+        bad = [l for l in eh.splitlines() if l.startswith("EH: ")]
+        if bad:
+            fails.append("libata error handling ran: " + " | ".join(bad))
         g.p.stdin.write(b"poweroff -f\n")
         g.p.stdin.flush()
         g.p.wait(60)
