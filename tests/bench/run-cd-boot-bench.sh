@@ -6,10 +6,12 @@
 # kernel + initrd -> the guest's shell prompt "xlat86# " on COM1, under
 # xlat86 and under QEMU TCG (qemu-system-i386 -M pc, same RAM, PCI VGA,
 # CD on the secondary master) when it is installed. Each boot is timed
-# from the launch to the prompt on the serial file (polled every 10 ms);
-# REPS boots each (default 3), the median is printed with the ratio
-# (QEMU time / xlat86 time: above 1 means xlat86 is faster). No
-# assertions: a benchmark, not a test (docs/PERFORMANCE.md).
+# from the launch to the prompt on the serial file (polled every 10 ms),
+# in wall seconds and in the process's CPU seconds (user + system of all
+# its threads, /proc/PID/stat, at that moment: less disturbed by a loaded
+# machine); REPS boots each (default 3), the medians are printed with the
+# ratios (QEMU / xlat86: above 1 means xlat86 is faster). No assertions:
+# a benchmark, not a test (docs/PERFORMANCE.md).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 XLAT86=${1:-$HERE/../../build/xlat86}
@@ -33,7 +35,8 @@ ISO=$TMP/m/isolinux-cd.iso
 cat "$ISO" > /dev/null       # page cache warm for both
 
 now() { date +%s.%N; }
-# one NAME COMMAND...: seconds from launch to "xlat86# " on $TMP/NAME.txt
+HZ=$(getconf CLK_TCK)
+# one NAME COMMAND...: "WALL CPU" seconds from launch to "xlat86# " on $TMP/NAME.txt
 one() {
     name=$1
     shift
@@ -43,7 +46,12 @@ one() {
     PID=$!
     t1=""
     while kill -0 $PID 2>/dev/null; do
-        if grep -q "xlat86# " "$TMP/$name.txt"; then t1=$(now); break; fi
+        if grep -q "xlat86# " "$TMP/$name.txt"; then
+            t1=$(now)
+            cpu=$(awk -v hz="$HZ" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' \
+                  "/proc/$PID/stat")
+            break
+        fi
         if awk -v a="$t0" -v b="$(now)" -v l="$LIMIT" 'BEGIN { exit !(b - a > l) }'; then break; fi
         sleep 0.01
     done
@@ -51,7 +59,7 @@ one() {
     wait $PID 2>/dev/null
     PID=""
     [ -n "$t1" ] || { echo "$name: no shell prompt within $LIMIT s" >&2; return 1; }
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
+    awk -v a="$t0" -v b="$t1" -v c="$cpu" 'BEGIN { printf "%.2f %s\n", b - a, c }'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 bench() {   # NAME COMMAND...: REPS boots, prints each and the median
@@ -63,10 +71,11 @@ bench() {   # NAME COMMAND...: REPS boots, prints each and the median
         echo "$t" >> "$TMP/$name.times"
         i=$((i + 1))
     done
-    m=$(median < "$TMP/$name.times")
-    printf "%-8s ISOLINUX CD to the shell: median %6.2f s  (runs: %s)\n" "$name" "$m" \
-        "$(tr '\n' ' ' < "$TMP/$name.times")"
-    echo "$m" > "$TMP/$name.median"
+    m=$(cut -d' ' -f1 < "$TMP/$name.times" | median)
+    c=$(cut -d' ' -f2 < "$TMP/$name.times" | median)
+    printf "%-8s ISOLINUX CD to the shell: median %6.2f s wall, %6.2f s cpu  (runs: %s)\n" \
+        "$name" "$m" "$c" "$(awk '{ printf "%s/%s ", $1, $2 }' "$TMP/$name.times")"
+    echo "$m $c" > "$TMP/$name.median"
 }
 bench xlat86 "$XLAT86" -bios "$BIOS" -display none -m 256 -snapshot \
     -serial "file:$TMP/xlat86.txt" -cdrom "$ISO" -boot d || exit 1
@@ -74,8 +83,10 @@ if command -v "$QEMU" > /dev/null; then
     bench qemu "$QEMU" -M pc -accel tcg -nodefaults -vga std -display none -m 256 -snapshot \
         -bios "$BIOS" -serial "file:$TMP/qemu.txt" \
         -drive "file=$ISO,format=raw,if=ide,index=2,media=cdrom" -boot d || exit 1
-    awk -v x="$(cat "$TMP/xlat86.median")" -v q="$(cat "$TMP/qemu.median")" 'BEGIN {
-        printf "QEMU TCG / xlat86: %.2fx\n", q / x }'
+    read -r xw xc < "$TMP/xlat86.median"
+    read -r qw qc < "$TMP/qemu.median"
+    awk -v xw="$xw" -v xc="$xc" -v qw="$qw" -v qc="$qc" 'BEGIN {
+        printf "QEMU TCG / xlat86: %.2fx wall, %.2fx cpu\n", qw / xw, qc / xc }'
 else
     echo "($QEMU not installed: no comparison)"
 fi
