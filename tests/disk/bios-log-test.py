@@ -10,11 +10,12 @@ PCI VGA and runs the ISA SeaVGABIOS from fw_cfg "vgaroms/vgabios.bin"
 lfb_addr=e0000000, size 8 MB", the modes it drops for 8 MiB, "set VGA mode
 3"); the log must show those and equal QEMU's.
 
-bootindex: the disk (boot-hd.img, primary master) and the CD (boot-cd.iso,
-secondary master) are both bootable and -boot order=c puts the disk first
-in CMOS, but bootindex puts the CD (the second device) first through
-fw_cfg's "bootorder" file (xlat86: -drive ...,bootindex=N; QEMU: -device
-ide-hd/ide-cd,...,bootindex=N): the log must show QEMU's "boot order:"
+bootindex: the disk (boot-hd.img, primary master), the CD (boot-cd.iso,
+secondary master) and the floppy (boot-fd.img) are all bootable and -boot
+order=c puts the disk first in CMOS, but bootindex ranks the CD first, the
+disk second, the floppy third through fw_cfg's "bootorder" file (xlat86:
+-drive ...,bootindex=N; QEMU: -device ide-hd/ide-cd,...,bootindex=N and
+-global isa-fdc.bootindexA=N): the log must show QEMU's "boot order:"
 paths and "Booting from DVD/CD", and equal QEMU's.
 
 The images are make-boot-images.py's (boot_test.asm on an MBR disk or an
@@ -113,18 +114,21 @@ def main():
             if media == "bootindex":
                 cd = os.path.join(tmp, who + ".iso")
                 shutil.copyfile(os.path.join(tmp, "boot-cd.iso"), cd)
+                fd = os.path.join(tmp, who + "-fd.img")
+                shutil.copyfile(os.path.join(tmp, "boot-fd.img"), fd)
             if media == "bootindex" and who == "qemu":
                 extra = ["-m", "128", "-serial", "null", "-serial", "null",
                          "-drive", "file=%s,if=none,id=d0,format=raw" % img,
                          "-device", "ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1",
                          "-drive", "file=%s,if=none,id=d1,format=raw,media=cdrom" % cd,
                          "-device", "ide-cd,drive=d1,bus=ide.1,unit=0,bootindex=0",
-                         "-boot", "order=c"]
+                         "-drive", "file=%s,if=floppy,index=0,format=raw" % fd,
+                         "-global", "isa-fdc.bootindexA=2", "-boot", "order=c"]
                 cmd = fw.qemu_cmd(bios, log, extra)
             elif media == "bootindex":
                 extra = ["-m", "128", "-drive", "file=%s,format=raw,index=0,bootindex=1" % img,
                          "-drive", "file=%s,index=2,media=cdrom,bootindex=0" % cd,
-                         "-boot", "order=c"]
+                         "-drive", "file=%s,if=floppy,bootindex=2" % fd, "-boot", "order=c"]
                 cmd = fw.xlat_cmd(xlat, bios, log, extra)
             elif who == "qemu":
                 drive = "file=%s,format=raw,if=ide" % img
@@ -151,7 +155,8 @@ def main():
                 out[who] = threads(fw.normalise(text, fw.SEABIOS_RULES + DRIVE_RULES))
         if media == "bootindex":
             want = ("boot order:\n1: /pci@i0cf8/ide@1,1/drive@1/disk@0\n"
-                    "2: /pci@i0cf8/ide@1,1/drive@0/disk@0\n")
+                    "2: /pci@i0cf8/ide@1,1/drive@0/disk@0\n"
+                    "3: /pci@i0cf8/isa@1/fdc@03f0/floppy@0\n")
             for who in ("qemu", "xlat86"):
                 if want not in out[who] or "Booting from DVD/CD..." not in out[who]:
                     print("FAIL: %s's log lacks the boot order block or the CD boot" % who)
