@@ -410,6 +410,7 @@ bool vga_init(VGA *v, Memory *mem, IOBus *io, Clock *clock)
     if (!v->lfb)
         return false;
     v->vram = v->lfb->host;
+    v->vram_size = VGA_VRAM_SIZE;
     mem_dirty_enable(mem, v->lfb);
     v->legacy = mem_region_new_mmio(mem, "vga.legacy", 0x20000, legacy_read, legacy_write, v);
     if (!v->legacy)

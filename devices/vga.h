@@ -96,6 +96,8 @@ typedef struct VGA {
     MemRegion *lfb;             /* "vga.vram", RAM, 16 MiB, dirty-logged */
     MemRegion *legacy;          /* MMIO over 0xA0000-0xBFFFF */
     uint8_t *vram;              /* lfb->host */
+    uint32_t vram_size;         /* what VBE reports and uses (VGA_VRAM_SIZE; QEMU's
+                                 * isa-vga has 8 MiB: devices/pc_vga_isa.c) */
     uint8_t vram_dirty[VGA_VRAM_SIZE / 4096 / 8]; /* pages written through the window */
     bool full_redraw;           /* the renderer must redraw everything */
     /* renderer caches (vga_render.c) */

@@ -31,12 +31,12 @@ static void vbe_update_geometry(VGA *v)
     if (vw < v->vbe_regs[VBE_INDEX_XRES])
         vw = v->vbe_regs[VBE_INDEX_XRES];
     v->vbe_line = bpp == 4 ? vw / 2 : vw * vbe_bytes_pp(bpp);
-    if (v->vbe_line && VGA_VRAM_SIZE / v->vbe_line < v->vbe_regs[VBE_INDEX_YRES])
+    if (v->vbe_line && v->vram_size / v->vbe_line < v->vbe_regs[VBE_INDEX_YRES])
         v->vbe_line = 0;          /* does not fit: nothing shown */
     uint64_t start = (uint64_t)v->vbe_regs[VBE_INDEX_Y_OFFSET] * v->vbe_line +
                      (bpp == 4 ? v->vbe_regs[VBE_INDEX_X_OFFSET] / 2
                                : (uint64_t)v->vbe_regs[VBE_INDEX_X_OFFSET] * vbe_bytes_pp(bpp));
-    v->vbe_start = start < VGA_VRAM_SIZE ? (uint32_t)start : 0;
+    v->vbe_start = start < v->vram_size ? (uint32_t)start : 0;
     v->full_redraw = true;
 }
 
@@ -54,7 +54,7 @@ uint16_t vga_vbe_read(VGA *v)
         }
     }
     if (i == VBE_INDEX_VIDEO_MEMORY_64K)
-        return VGA_VRAM_SIZE >> 16;
+        return (uint16_t)(v->vram_size >> 16);
     return v->vbe_regs[i];
 }
 
@@ -81,7 +81,7 @@ void vga_vbe_write(VGA *v, uint16_t val)
             v->vbe_regs[i] = val;
         break;
     case VBE_INDEX_BANK:
-        if (val < (VGA_VRAM_SIZE >> 16))
+        if (val < (v->vram_size >> 16))
             v->vbe_regs[i] = val;
         break;
     case VBE_INDEX_ENABLE: {

@@ -78,6 +78,7 @@ static bool find_default_rom(char *buf, size_t len)
 static bool boot_kernel(void *opaque, PC *pc, CPUState *st)
 {
     char err[1024];
+    pc_platform_direct_boot(pc);
     if (loader_boot_files(opaque, &pc->mem, st, err, sizeof err))
         return true;
     fprintf(stderr, "xlat86: reboot: %s\n", err);
@@ -180,6 +181,7 @@ int main(int argc, char **argv)
     cfg.fw_cfg = fw_items;
     cfg.n_fw_cfg = opt.n_fw_cfg;
     cfg.no_vga = opt.no_vga;
+    cfg.isa_vga = opt.isa_vga;
     /* Disks: -fda.. -cdrom, -drive, -boot, -snapshot. */
     static PCDisks disks;
     for (int i = 0; i < opt.n_drives; i++) {
@@ -189,6 +191,8 @@ int main(int argc, char **argv)
         dc->media = od->cdrom ? PC_MEDIA_CDROM : PC_MEDIA_DISK;
         dc->readonly = od->readonly;
         dc->snapshot = od->snapshot || opt.snapshot;
+        dc->has_bootindex = od->bootindex >= 0;
+        dc->bootindex = od->bootindex;
     }
     memcpy(disks.boot_order, opt.boot_order, sizeof disks.boot_order);
     disks.boot_menu = opt.boot_menu;
@@ -251,6 +255,7 @@ int main(int argc, char **argv)
     if (cfg.kernel) {
         CPUState st;
         engine_get_state(engine, &st);
+        pc_platform_direct_boot(pc);
         if (!loader_read_files(&kernel_files, cfg.kernel, cfg.initrd, cfg.append,
                                pc->mem.ram_size, err, sizeof err) ||
             !loader_boot_files(&kernel_files, &pc->mem, &st, err, sizeof err)) {

@@ -435,7 +435,9 @@ static void device_help(FILE *f)
     fputs("Devices for -device (others are built into the board):\n"
           "isa-debugcon,iobase=N,chardev=ID   debug console on port N (default 0xe9)\n"
           "isa-debug-exit[,iobase=0xf4][,iosize=N]\n"
-          "                                   exit port; always present at 0xf4\n", f);
+          "                                   exit port; always present at 0xf4\n"
+          "isa-vga                            the standard VGA on the ISA bus instead of\n"
+          "                                   PCI (frame buffer at 0xE0000000)\n", f);
 }
 
 /* -device isa-debugcon,... | -device isa-debug-exit,... */
@@ -522,6 +524,16 @@ static int opt_device(Options *o, ParseState *st, const char *arg, char *err, si
             }
         }
         o->exit_port = true;
+        rc = 0;
+        goto out;
+    }
+    if (!strcmp(drv, "isa-vga")) {
+        /* QEMU's isa-vga (used with -vga none): devices/pc_vga_isa.c. */
+        if (l->n > 1) {
+            fail(err, errlen, "-device %s: isa-vga takes no parameters", arg);
+            goto out;
+        }
+        o->isa_vga = true;
         rc = 0;
         goto out;
     }
@@ -636,7 +648,9 @@ void options_usage(FILE *f)
 "-hda/-hdb/-hdc/-hdd FILE  IDE hard disk: primary master/slave, secondary ...\n"
 "-cdrom FILE             IDE CD-ROM (secondary master, as -hdc)\n"
 "-drive file=F[,if=ide|floppy][,index=N][,media=disk|cdrom][,format=raw]\n"
-"       [,readonly=on|off][,snapshot=on|off]\n"
+"       [,readonly=on|off][,snapshot=on|off][,bootindex=N]\n"
+"                        bootindex: the drive's rank in fw_cfg bootorder,\n"
+"                        before -boot order (QEMU: -device ...,bootindex=N)\n"
 "-boot [order=]LETTERS[,menu=on|off]  boot order: a floppy, c disk, d CD-ROM,\n"
 "                        n network (default cad)\n"
 "\n"
@@ -652,6 +666,8 @@ void options_usage(FILE *f)
 "-device isa-debug-exit[,iobase=0xf4][,iosize=N]\n"
 "                        accepted: the exit port is always present at 0xf4\n"
 "                        (QEMU isa-debug-exit: a guest write ends the run)\n"
+"-device isa-vga         the VGA on the ISA bus instead of PCI 00:02.0 (SeaBIOS\n"
+"                        runs its video BIOS from fw_cfg vgaroms/, as QEMU)\n"
 "-device help            list the devices -device accepts\n"
 "\n"
 "Accelerator:\n"
