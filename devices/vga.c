@@ -230,7 +230,9 @@ static int64_t window_offset(const VGA *v, uint32_t addr)
     }
 }
 
-uint8_t vga_mem_read(VGA *v, uint32_t addr)
+/* A CPU read of the legacy window; `latch` receives the four planes at the
+ * address when the read mode loads the latches (left alone otherwise). */
+static uint8_t mem_read_common(const VGA *v, uint32_t addr, uint32_t *latch)
 {
     if (vga_vbe_enabled(v) && addr < 0x10000) {
         uint32_t off = ((uint32_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
@@ -249,14 +251,25 @@ uint8_t vga_mem_read(VGA *v, uint32_t addr)
     }
     if ((uint32_t)a * 4 >= VGA_PLANAR_SIZE)
         return 0xff;
-    memcpy(&v->latch, &v->vram[a * 4], 4);
+    memcpy(latch, &v->vram[a * 4], 4);
     if (!(v->gr[5] & 0x08))                      /* read mode 0 */
-        return (uint8_t)(v->latch >> ((v->gr[4] & 3) * 8));
+        return (uint8_t)(*latch >> ((v->gr[4] & 3) * 8));
     /* read mode 1: colour compare with don't care */
-    uint32_t r = (v->latch ^ mask16(v->gr[2])) & mask16(v->gr[7]);
+    uint32_t r = (*latch ^ mask16(v->gr[2])) & mask16(v->gr[7]);
     r |= r >> 16;
     r |= r >> 8;
     return (uint8_t)~r;
+}
+
+uint8_t vga_mem_read(VGA *v, uint32_t addr)
+{
+    return mem_read_common(v, addr, &v->latch);
+}
+
+uint8_t vga_mem_peek(const VGA *v, uint32_t addr)
+{
+    uint32_t latch;
+    return mem_read_common(v, addr, &latch);
 }
 
 void vga_mem_write(VGA *v, uint32_t addr, uint8_t val)
@@ -333,6 +346,15 @@ static uint32_t legacy_read(void *opaque, uint32_t addr, int size)
     uint32_t r = 0;
     for (int i = 0; i < size; i++)
         r |= (uint32_t)vga_mem_read(v, addr - 0xa0000 + i) << (8 * i);
+    return r;
+}
+
+static uint32_t legacy_peek(void *opaque, uint32_t addr, int size)
+{
+    const VGA *v = opaque;
+    uint32_t r = 0;
+    for (int i = 0; i < size; i++)
+        r |= (uint32_t)vga_mem_peek(v, addr - 0xa0000 + i) << (8 * i);
     return r;
 }
 
@@ -415,6 +437,7 @@ bool vga_init(VGA *v, Memory *mem, IOBus *io, Clock *clock)
     v->legacy = mem_region_new_mmio(mem, "vga.legacy", 0x20000, legacy_read, legacy_write, v);
     if (!v->legacy)
         return false;
+    v->legacy->peek = legacy_peek;   /* the monitor's xp on the screen */
     mem_region_add(mem, v->legacy, 0xa0000, MEM_PRIO_MMIO);
     io_register(io, 0x3b0, 0x30, port_read, port_write, v, IO_SIZE_1);
     vga_vbe_init(v, io);

@@ -126,6 +126,8 @@ uint8_t vga_port_read(VGA *v, uint16_t port);
 void vga_port_write(VGA *v, uint16_t port, uint8_t val);
 /* Legacy window access: addr is an offset from 0xA0000 (0..0x1FFFF). */
 uint8_t vga_mem_read(VGA *v, uint32_t addr);
+/* What vga_mem_read would return, without loading the latches. */
+uint8_t vga_mem_peek(const VGA *v, uint32_t addr);
 void vga_mem_write(VGA *v, uint32_t addr, uint8_t val);
 /* Input status 1 at a given virtual time (display enable, retrace). */
 uint8_t vga_status1(const VGA *v, int64_t now_ns);
