@@ -282,7 +282,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             }
         }
         tb->fl_after[i] = (uint16_t)((g->live_after[i] & F_ARITH) | (g->floc == FL_HOST ? TB_FL_HOST : 0));
-        if (s->nj || s->miss_jf) {
+        if (s->nj || s->nmiss) {
             s->rc_resume = g->rc;
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
@@ -315,7 +315,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_fl_load(g);
         }
         x_jmp_rel32(cb, s->resume);
-        if (s->miss_jf) cg_emit_tlb_miss(g, s, full);
+        for (int m = 0; m < s->nmiss; m++) cg_emit_tlb_miss(g, s, m, full);
     }
     uint8_t *dead = cb->p;
     x_patch_rel32(jdead, dead);
