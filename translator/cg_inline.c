@@ -513,6 +513,7 @@ static const CGInline table[] = {
     E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm"),
     E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
     E(NOP, 0, 0, D, D, acc_any, emit_nop, "all"),
+    E(PAUSE, 0, 0, 0, 0, acc_any, emit_nop, "- (a NOP, as the helper)"),
     E(CLD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
     E(STD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
     E(CLC, 0, 0xf8, D, F_CF, acc_any, emit_cf, "-"),
@@ -553,8 +554,9 @@ const CGInline *cg_inline_lookup(const Insn *in)
     if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_LOCK | INSN_REP | INSN_REPNE))) {
-        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing; LOCK is #UD. */
-        if (in->id != X86_INS_NOP || (in->flags & INSN_LOCK)) return NULL;
+        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing, F3 90
+         * is PAUSE; LOCK is #UD. */
+        if ((in->id != X86_INS_NOP && in->id != X86_INS_PAUSE) || (in->flags & INSN_LOCK)) return NULL;
     }
     return d->accepts(in) ? d : NULL;
 }
@@ -585,7 +587,7 @@ bool cg_inline_may_fault(const CGInline *d, const Insn *in)
 {
     if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL) return true;
     if (in->id == X86_INS_DIV || in->id == X86_INS_IDIV) return true;   /* #DE */
-    if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP) return false;
+    if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP || in->id == X86_INS_PAUSE) return false;
     for (int k = 0; k < in->nops && k < 2; k++)
         if (in->op[k].kind == OPK_MEM) return true;
     return false;

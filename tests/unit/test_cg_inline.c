@@ -144,6 +144,8 @@ static const Sample samples[] = {
     {"\xf5", 1, true, X86_INS_CMC, F_CF, F_CF},                    /* cmc */
     {"\xfc", 1, true, X86_INS_CLD, 0, 0},                          /* cld */
     {"\xf3\xa4", 2, true, 0, 0, 0},                                /* rep movsb */
+    {"\xf3\x90", 2, true, X86_INS_PAUSE, 0, 0},                    /* pause */
+    {"\xf0\xf3\x90", 3, true, 0, 0, 0},                            /* lock pause (#UD) */
 };
 #undef A
 
