@@ -327,7 +327,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
 
     if (cb->overflow) return NULL;
     tb->code_size = (uint32_t)(cb->p - tb->code);
-    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 15) & ~(uintptr_t)15);
+    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 63) & ~(uintptr_t)63);
     tc_insert(tc, tb);
     return tb;
 }
