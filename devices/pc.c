@@ -101,7 +101,7 @@ static void pc_debug_exit(void *opaque, int status)
 static uint64_t pc_tsc_clock(void *opaque)
 {
     PC *pc = opaque;
-    return (uint64_t)clock_now(&pc->clock);
+    return (uint64_t)clock_now_coarse(&pc->clock);
 }
 
 /* FERR# from the x87 (CR0.NE=0 error reporting): the PC routes it to IRQ13

@@ -307,7 +307,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             }
         }
         tb->fl_after[i] = (uint16_t)((g->live_after[i] & F_ARITH) | (g->floc == FL_HOST ? TB_FL_HOST : 0));
-        if (s->nj || s->miss_jf) {
+        if (s->nj || s->nmiss) {
             s->rc_resume = g->rc;
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
@@ -342,7 +342,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_fl_load(g);
         }
         x_jmp_rel32(cb, s->resume);
-        if (s->miss_jf) cg_emit_tlb_miss(g, s, full);
+        for (int m = 0; m < s->nmiss; m++) cg_emit_tlb_miss(g, s, m, full);
     }
     cg_x87_emit_fails(g);
     uint8_t *dead = cb->p;
@@ -355,7 +355,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
 
     if (cb->overflow) return NULL;
     tb->code_size = (uint32_t)(cb->p - tb->code);
-    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 15) & ~(uintptr_t)15);
+    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 63) & ~(uintptr_t)63);
     tc_insert(tc, tb);
     return tb;
 }
