@@ -243,11 +243,11 @@ static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
 /* ---- graphics ---- */
 
 static void draw_planar(const VGA *v, uint32_t *d, uint32_t addr, int width, int dbl,
-                        const uint32_t pal[16])
+                        const uint32_t pal[16], uint32_t size)
 {
     uint32_t pm = v->ar[0x12] & 0x0f;
     for (int x = 0; x < width / 8; x++) {
-        const uint8_t *p = &v->vram[(addr + (uint32_t)x * 4) & (VGA_PLANAR_SIZE - 1)];
+        const uint8_t *p = &v->vram[(addr + (uint32_t)x * 4) & (size - 4)];
         for (int b = 7; b >= 0; b--) {
             unsigned c = 0;
             for (int pl = 0; pl < 4; pl++)
@@ -340,13 +340,19 @@ static bool render_vbe(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full)
     if (bpp == 8)
         for (int i = 0; i < 256; i++)
             pal[i] = dac_rgb(v, (unsigned)i);
-    unsigned bytes = (unsigned)w * (bpp == 8 ? 1 : (bpp + 7) / 8);
+    if (bpp == 4)
+        palette16(v, pal);   /* planar: through the attribute controller */
+    unsigned bytes = bpp == 4 ? (unsigned)w / 2 : (unsigned)w * (bpp == 8 ? 1 : (bpp + 7) / 8);
     bool changed = false;
     for (int y = 0; y < f->height; y++) {
         uint32_t addr = v->vbe_start + (uint32_t)y * v->vbe_line;
         if (!full && !page_dirty(dirty, addr, bytes))
             continue;
-        draw_vbe(v, f->pixels + (size_t)y * f->width, addr, f->width, bpp, pal);
+        if (bpp == 4)
+            draw_planar(v, f->pixels + (size_t)y * f->width, addr, f->width & ~7, 1, pal,
+                        VGA_VRAM_SIZE);
+        else
+            draw_vbe(v, f->pixels + (size_t)y * f->width, addr, f->width, bpp, pal);
         f->line_dirty[y] = 1;
         changed = true;
     }
@@ -395,7 +401,7 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
         if (full || page_dirty(dirty, addr, src_bytes)) {
             uint32_t *d = f->pixels + (size_t)y * f->width;
             if (sc == 0)
-                draw_planar(v, d, addr, width, dbl, pal16);
+                draw_planar(v, d, addr, width, dbl, pal16, VGA_PLANAR_SIZE);
             else if (sc == 1)
                 draw_cga(v, d, addr, width, dbl, pal16);
             else

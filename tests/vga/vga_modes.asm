@@ -56,6 +56,15 @@
 %define DRAW chain4_fill
 %elifidn MODE, modex
 %define DRAW modex_fill
+%elifidn MODE, vbe4
+; Bochs VBE 800x600 at 4 bpp: planar, drawn through the VGA planes and
+; write modes before VBE is enabled with NOCLEARMEM. (QEMU 7.2 drops
+; planar writes made while a 4 bpp VBE mode is on: its VBE copy of the
+; sequencer map mask stays 0; tests/unit/test_vga.c covers xlat86's
+; windowed 4 bpp writes against the VGA write-mode rules instead.)
+%define DRAW vbe4_draw
+%define LINE 100
+%define PLANAR_BYTES 60000
 %else
 %endif
 
@@ -418,6 +427,31 @@ planar_draw:
         inc si
         inc bp
         loop .r1
+        ret
+%endif
+
+%ifidn MODE, vbe4
+%macro vbe 2
+        mov dx, 0x1ce
+        mov ax, %1
+        out dx, ax
+        inc dx
+        mov ax, %2
+        out dx, ax
+%endmacro
+; VBE 800x600x4: planar_draw in the unchained VGA planes, then VBE on
+vbe4_draw:
+        mov dx, 0x3c4
+        mov ax, 0x0604            ; memory mode: unchained, sequential
+        out dx, ax
+        mov ax, 0x0101            ; 8-dot clock, no halving
+        out dx, ax
+        call planar_draw
+        vbe 4, 0
+        vbe 1, 800
+        vbe 2, 600
+        vbe 3, 4
+        vbe 4, 0xc1               ; enabled, LFB, no clearing
         ret
 %endif
 
