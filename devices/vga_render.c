@@ -560,6 +560,15 @@ bool vga_render(VGA *v, VGAFrame *f, int64_t now, bool force)
     } else {
         changed = render_text(v, f, now, full);
     }
+    /* The overscan (border) colour: AR11 is a DAC index as it is; black
+     * while the attribute controller shows no picture. The frame is the
+     * active area only (as QEMU's screendump); displays draw the border
+     * around it. */
+    uint32_t border = !(v->ar_index & 0x20) && !vga_vbe_enabled(v) ? 0 : dac_rgb(v, v->ar[0x11]);
+    if (border != f->border) {
+        f->border = border;
+        changed = true;
+    }
     if (changed)
         f->serial++;
     return changed;

@@ -41,6 +41,7 @@ struct DisplaySDL {
     /* Filled on the vCPU thread by refresh() (the SDL thread waits). */
     uint32_t *pix;              /* VGA_MAX_W * VGA_MAX_H */
     int w, h;
+    uint32_t border;            /* overscan colour, 0x00RRGGBB */
     bool changed;
     bool paused;
     uint64_t icount;
@@ -51,6 +52,11 @@ struct DisplaySDL {
     int tex_w, tex_h;
     bool grab, fullscreen;
 };
+
+/* The overscan border around the picture, in guest pixels per side (the
+ * VGA's 640x480 timing has 8 border pixels left and right, 8 lines top and
+ * bottom). */
+#define SDL_BORDER 8
 
 /* SDL scancodes -> QEMU key names (keymap.c has their set 2 codes). */
 static const struct { SDL_Scancode sc; const char *name; } sdl_keys[] = {
@@ -114,6 +120,10 @@ static void refresh(Machine *m, void *arg)
     VGAFrame *f = display_update(m->pc);
     if (!f)
         return;
+    if (f->border != d->border) {
+        d->border = f->border;
+        d->changed = true;
+    }
     if (f->width != d->w || f->height != d->h || f->resized) {
         d->w = f->width;
         d->h = f->height;
@@ -175,7 +185,7 @@ static void draw(DisplaySDL *d)
         d->tex_h = d->h;
         if (!d->fullscreen) {
             int s = d->w < 640 ? 2 : 1;
-            SDL_SetWindowSize(d->win, d->w * s, d->h * s);
+            SDL_SetWindowSize(d->win, (d->w + 2 * SDL_BORDER) * s, (d->h + 2 * SDL_BORDER) * s);
         }
         d->changed = true;
     }
@@ -186,22 +196,33 @@ static void draw(DisplaySDL *d)
     d->changed = false;
     int ww, wh;
     SDL_GetRendererOutputSize(d->ren, &ww, &wh);
-    SDL_Rect dst;
-    int s = ww / d->w < wh / d->h ? ww / d->w : wh / d->h;
+    /* The picture with its border (SDL_BORDER guest pixels of the
+     * overscan colour on each side), scaled by a whole factor when it
+     * fits, else aspect-correct; black around it. */
+    int bw = d->w + 2 * SDL_BORDER, bh = d->h + 2 * SDL_BORDER;
+    SDL_Rect out, dst;
+    int s = ww / bw < wh / bh ? ww / bw : wh / bh;
     if (s >= 1) {
-        dst.w = d->w * s;
-        dst.h = d->h * s;
-    } else if ((long)ww * d->h <= (long)wh * d->w) {     /* aspect-correct fit */
-        dst.w = ww;
-        dst.h = (int)((long)ww * d->h / d->w);
+        out.w = bw * s;
+        out.h = bh * s;
+    } else if ((long)ww * bh <= (long)wh * bw) {         /* aspect-correct fit */
+        out.w = ww;
+        out.h = (int)((long)ww * bh / bw);
     } else {
-        dst.h = wh;
-        dst.w = (int)((long)wh * d->w / d->h);
+        out.h = wh;
+        out.w = (int)((long)wh * bw / bh);
     }
-    dst.x = (ww - dst.w) / 2;
-    dst.y = (wh - dst.h) / 2;
+    out.x = (ww - out.w) / 2;
+    out.y = (wh - out.h) / 2;
+    dst.x = out.x + (int)((long)SDL_BORDER * out.w / bw);
+    dst.y = out.y + (int)((long)SDL_BORDER * out.h / bh);
+    dst.w = (int)((long)d->w * out.w / bw);
+    dst.h = (int)((long)d->h * out.h / bh);
     SDL_SetRenderDrawColor(d->ren, 0, 0, 0, 255);
     SDL_RenderClear(d->ren);
+    SDL_SetRenderDrawColor(d->ren, (d->border >> 16) & 0xff, (d->border >> 8) & 0xff,
+                           d->border & 0xff, 255);
+    SDL_RenderFillRect(d->ren, &out);
     SDL_RenderCopy(d->ren, d->tex, NULL, &dst);
     SDL_RenderPresent(d->ren);
 }

@@ -4,7 +4,8 @@
  * reference (AR13 pixel panning: in 9-dot text modes 8 = no shift, 0-7 =
  * 1-8 dots, in 8-dot modes 0-7 dots; AR10 bit 5 stops panning below a
  * line compare match; CR08 bits 6:5 byte panning and 4:0 the preset row
- * scan; CR14 the underline row of monochrome attributes) and QEMU's
+ * scan; CR14 the underline row of monochrome attributes; AR11 the
+ * overscan colour's DAC index) and QEMU's
  * 4 bpp VBE layout (plane p of plane address a at byte 4a + p); none is
  * taken from xlat86's output. (QEMU 7.2 ignores text panning, so these
  * are unit tests; the graphics panning is compared with QEMU's images in
@@ -244,6 +245,21 @@ static void test_vbe4_window(void **st)
     assert_int_equal(px(128, 512), 5);
 }
 
+/* AR11, the overscan colour: a DAC index as it is (no palette, no colour
+ * select), black while the palette address source is clear. */
+static void test_overscan(void **st)
+{
+    (void)st;
+    text_mode(0x3ff);
+    ar(0x14, 0x0c);                 /* colour select: would move palette entries */
+    ar(0x11, 0x25);
+    render();
+    assert_int_equal(f->border >> 18, 0x25);    /* DAC entry 25h: red 25h */
+    inb(0x3da), outb(0x3c0, 0x11);  /* palette address source clear: no picture */
+    render();
+    assert_int_equal(f->border, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +269,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text_preset_row_scan_and_byte_panning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mono_underline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vbe4_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overscan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
