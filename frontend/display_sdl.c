@@ -24,6 +24,8 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen)
 
 void display_sdl_close(DisplaySDL *d) { (void)d; }
 
+void display_sdl_set_full_screen(DisplaySDL *d, bool on) { (void)d, (void)on; }
+
 #else
 
 #include <SDL2/SDL.h>
@@ -51,6 +53,7 @@ struct DisplaySDL {
     SDL_Texture *tex;
     int tex_w, tex_h;
     bool grab, fullscreen;
+    volatile int want_fullscreen;   /* -1: no request; 0/1 from display_sdl_set_full_screen */
 };
 
 /* The overscan border around the picture, in guest pixels per side (the
@@ -298,6 +301,14 @@ static void *sdl_thread(void *arg)
     while (!d->stop) {
         SDL_Event e;
         bool alive = true;
+        int want = d->want_fullscreen;
+        if (want >= 0) {
+            d->want_fullscreen = -1;
+            if ((bool)want != d->fullscreen) {
+                d->fullscreen = want;
+                SDL_SetWindowFullscreen(d->win, want ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            }
+        }
         /* Pointer events of this round, sent as one packet (grabbed only). */
         MouseEv mev = {0, 0, 0, buttons};
         bool mouse = false;
@@ -384,6 +395,7 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen)
         return NULL;
     }
     d->m = m;
+    d->want_fullscreen = -1;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->cond, NULL);
     if (pthread_create(&d->thread, NULL, sdl_thread, d) != 0) {
@@ -414,6 +426,12 @@ void display_sdl_close(DisplaySDL *d)
     pthread_join(d->thread, NULL);
     free(d->pix);
     free(d);
+}
+
+void display_sdl_set_full_screen(DisplaySDL *d, bool on)
+{
+    if (d)
+        d->want_fullscreen = on;
 }
 
 #endif

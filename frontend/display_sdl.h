@@ -34,5 +34,8 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen);
 /* Stop the thread (after machine_run returned and machine_finish was
  * called, so that a request in flight returns) and close the window. */
 void display_sdl_close(DisplaySDL *d);
+/* Full screen on or off (-full-screen; Ctrl+Alt+F toggles it), applied by
+ * the window's thread on its next round. */
+void display_sdl_set_full_screen(DisplaySDL *d, bool on);
 
 #endif
