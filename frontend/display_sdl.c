@@ -230,6 +230,19 @@ static void draw(DisplaySDL *d)
     SDL_RenderPresent(d->ren);
 }
 
+/* Full screen on or off; back in a window, the window takes the bordered
+ * frame's size again (doubled below 640 pixels). */
+static void set_full_screen(DisplaySDL *d, bool on)
+{
+    d->fullscreen = on;
+    SDL_SetWindowFullscreen(d->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    if (!on && d->w > 0 && d->h > 0) {
+        int s = d->w < 640 ? 2 : 1;
+        SDL_SetWindowSize(d->win, (d->w + 2 * SDL_BORDER) * s, (d->h + 2 * SDL_BORDER) * s);
+    }
+    d->changed = true;
+}
+
 static void set_grab(DisplaySDL *d, bool on)
 {
     d->grab = on;
@@ -247,8 +260,7 @@ static bool on_key(DisplaySDL *d, const SDL_KeyboardEvent *e)
     Uint16 mod = e->keysym.mod;
     if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
         if (e->keysym.scancode == SDL_SCANCODE_F) {
-            d->fullscreen = !d->fullscreen;
-            SDL_SetWindowFullscreen(d->win, d->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            set_full_screen(d, !d->fullscreen);
             return true;
         }
         if (e->keysym.scancode == SDL_SCANCODE_G) {
@@ -304,10 +316,8 @@ static void *sdl_thread(void *arg)
         int want = d->want_fullscreen;
         if (want >= 0) {
             d->want_fullscreen = -1;
-            if ((bool)want != d->fullscreen) {
-                d->fullscreen = want;
-                SDL_SetWindowFullscreen(d->win, want ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-            }
+            if ((bool)want != d->fullscreen)
+                set_full_screen(d, want);
         }
         /* Pointer events of this round, sent as one packet (grabbed only). */
         MouseEv mev = {0, 0, 0, buttons};
@@ -350,7 +360,8 @@ static void *sdl_thread(void *arg)
         }
         if (!alive || !machine_request(d->m, refresh, d))
             break;
-        draw(d);
+        if (d->changed)         /* an idle screen is not drawn again */
+            draw(d);
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         double dt = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
