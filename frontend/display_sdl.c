@@ -53,6 +53,7 @@ struct DisplaySDL {
     SDL_Texture *tex;
     int tex_w, tex_h;
     bool grab, fullscreen;
+    int redraw_frames;          /* present this many more rounds (after window changes) */
     volatile int want_fullscreen;   /* -1: no request; 0/1 from display_sdl_set_full_screen */
 };
 
@@ -241,6 +242,7 @@ static void set_full_screen(DisplaySDL *d, bool on)
         SDL_SetWindowSize(d->win, (d->w + 2 * SDL_BORDER) * s, (d->h + 2 * SDL_BORDER) * s);
     }
     d->changed = true;
+    d->redraw_frames = 30;      /* the window manager resizes it later */
 }
 
 static void set_grab(DisplaySDL *d, bool on)
@@ -352,6 +354,7 @@ static void *sdl_thread(void *arg)
                 mouse = true;
             } else if (e.type == SDL_WINDOWEVENT) {
                 d->changed = true;
+                d->redraw_frames = 30;  /* its size may settle a little later */
             }
         }
         if (alive && mouse) {
@@ -360,8 +363,13 @@ static void *sdl_thread(void *arg)
         }
         if (!alive || !machine_request(d->m, refresh, d))
             break;
-        if (d->changed)         /* an idle screen is not drawn again */
+        /* An idle screen is not drawn again; after a window change, for
+         * half a second (30 rounds), it is. */
+        if (d->changed || d->redraw_frames > 0) {
+            if (d->redraw_frames > 0)
+                d->redraw_frames--;
             draw(d);
+        }
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         double dt = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
