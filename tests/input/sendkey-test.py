@@ -31,7 +31,17 @@ IBM_SET3 = {
 }
 
 
+def ends_in_break(tokens, high_bit):
+    """The echo ends with a break code: a byte >= 80h (set 1, translated)
+    other than a prefix, or F0 xx (sets 2 and 3 untranslated)."""
+    if high_bit:
+        return bool(tokens) and int(tokens[-1], 16) >= 0x80 and tokens[-1] not in ("e0", "e1")
+    return len(tokens) >= 2 and tokens[-2] == "f0"
+
+
 def run(cmd, tmp, tag, rom, settle):
+    base = os.path.basename(rom)
+    high_bit = "xlate1" in base or "set1" in base
     sock, con = os.path.join(tmp, tag + ".sock"), os.path.join(tmp, tag + ".con")
     p = subprocess.Popen(cmd + ["-bios", rom, "-display", "none", "-debugcon", "file:" + con,
                                 "-monitor", "unix:%s,server,nowait" % sock],
@@ -47,18 +57,21 @@ def run(cmd, tmp, tag, rom, settle):
         out["SET"] = [l for l in open(con, "rb").read().decode().splitlines() if l.startswith("SET")]
         for k in KEYS:
             before = len(open(con, "rb").read())
-            # A 10 ms hold (QEMU's actual default; xlat86's is 100 ms):
-            # the release follows soon, then wait for the echo to stay
-            # unchanged for 150 ms (robust on a loaded host).
+            # A 10 ms hold (QEMU's actual default; xlat86's is 100 ms).
+            # Then wait until the echo ends in a break code (set 1 or
+            # translated: a byte >= 80h; else F0 xx) and has stayed so for
+            # 150 ms, or has not changed for 1 s (the fake Alt press that
+            # ends an Alt+SysRq release): a loaded host may take a while
+            # between make and break.
             r = mon.cmd("sendkey %s 10" % k)
             if "invalid" in r or "unknown" in r:
                 raise RuntimeError("%s: sendkey %s: %s" % (tag, k, r))
             time.sleep(settle)
             last, same, t1 = None, 0, time.time()
-            while time.time() - t1 < 5:
+            while time.time() - t1 < 10:
                 cur = open(con, "rb").read()[before:]
                 same = same + 1 if cur and cur == last else 0
-                if same >= 3:
+                if same >= 20 or (same >= 3 and ends_in_break(cur.decode().split(), high_bit)):
                     break
                 last = cur
                 time.sleep(0.05)
