@@ -80,10 +80,11 @@
 %define SHIFT 7
 %elifidn MODE, vbe4
 ; Bochs VBE 800x600 at 4 bpp: planar, drawn through the VGA planes and
-; write modes before VBE is enabled with NOCLEARMEM. (QEMU 7.2 drops
-; planar writes made while a 4 bpp VBE mode is on: its VBE copy of the
-; sequencer map mask stays 0; tests/unit/test_vga.c covers xlat86's
-; windowed 4 bpp writes against the VGA write-mode rules instead.)
+; write modes before VBE is enabled with NOCLEARMEM. (Planar writes made
+; while a 4 bpp VBE mode is on did not reach QEMU 7.2's video memory in
+; our runs - its frame buffer read back all zeros, probably its separate
+; VBE copy of the sequencer's map mask; tests/unit/test_vga_pan.c checks
+; xlat86's windowed 4 bpp writes against the VGA write-mode rules.)
 %define DRAW vbe4_draw
 %define LINE 100
 %define PLANAR_BYTES 60000
