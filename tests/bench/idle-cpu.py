@@ -11,6 +11,10 @@ user + system CPU time (/proc/PID/stat, all threads) over SECONDS
     xlat86 -display none | sdl (under Xvfb) | curses (under tmux)
     qemu-system-i386 -M pc -display none | curses (under tmux)
 
+and for a busy guest (redraw13.asm: mode 13h, the whole screen filled once
+per frame at the vertical retrace): xlat86 -display none | sdl, QEMU
+-display none.
+
 (QEMU's SDL UI module is not installed on this machine; its curses UI
 is.) Configurations whose tools are missing are skipped. A measurement,
 not a test: nothing is asserted; docs/PERFORMANCE.md has the figures."""
@@ -82,15 +86,17 @@ def measure(name, cmd, con, env=None, tmux=None):
 def main():
     qemu = shutil.which("qemu-system-i386")
     with tempfile.TemporaryDirectory() as tmp:
-        img = os.path.join(tmp, "idle.img")
-        subprocess.run(["nasm", "-f", "bin", "-o", img, os.path.join(HERE, "idle_prompt.asm")], check=True)
+        imgs = {}
+        for name, src in (("idle", "idle_prompt.asm"), ("redraw", "redraw13.asm")):
+            imgs[name] = os.path.join(tmp, name + ".img")
+            subprocess.run(["nasm", "-f", "bin", "-o", imgs[name], os.path.join(HERE, src)], check=True)
         n = [0]
 
-        def args(tag):
+        def args(tag, guest="idle"):
             n[0] += 1
             con = os.path.join(tmp, "%s%d.con" % (tag, n[0]))
-            return con, ["-drive", "file=%s,if=floppy,format=raw,readonly=on" % img, "-boot", "a",
-                         "-debugcon", "file:" + con]
+            return con, ["-drive", "file=%s,if=floppy,format=raw,readonly=on" % imgs[guest],
+                         "-boot", "a", "-debugcon", "file:" + con]
         xl = [os.path.abspath(XLAT)]
         qm = [qemu, "-M", "pc", "-nodefaults", "-vga", "std"] if qemu else None
         con, a = args("x")
@@ -113,6 +119,21 @@ def main():
             if shutil.which("tmux"):
                 con, a = args("q")
                 measure("qemu -display curses", qm + a + ["-display", "curses"], con, tmux="idleq")
+        # the busy guest: mode 13h redrawn every frame
+        con, a = args("x", "redraw")
+        measure("redraw 13h: xlat86 none", xl + a + ["-display", "none"], con)
+        if shutil.which("Xvfb"):
+            xvfb, display = start_xvfb()
+            try:
+                con, a = args("x", "redraw")
+                measure("redraw 13h: xlat86 sdl", xl + a + ["-display", "sdl"], con,
+                        env=dict(os.environ, DISPLAY=display))
+            finally:
+                xvfb.terminate()
+                xvfb.wait()
+        if qm:
+            con, a = args("q", "redraw")
+            measure("redraw 13h: qemu none", qm + a + ["-display", "none"], con)
     return 0
 
 
