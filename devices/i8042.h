@@ -80,13 +80,13 @@ void i8042_write_command(I8042 *k, uint8_t v);
  * controller translates), dropped while the keyboard is disabled. */
 void i8042_key_byte(I8042 *k, uint8_t code);
 /* A key event as scan code set 2 bytes (e.g. E0 F0 71 for releasing
- * Delete), at most I8042_KEY_MAX of them. The keyboard sends them in its
+ * Delete; in sets 1 and 3 at most I8042_KEY_MAX of them are used). The keyboard sends them in its
  * current scan code set (F0 1/2/3: i8042_sets.c makes set 1 and set 3),
  * and the controller translates whatever the keyboard sends when the
  * command byte's XLATE bit is set (i8042_xlate.c; a 0xF0 prefix only
  * applies within one call), as the 8042 and QEMU do. Runs on the vCPU
  * thread. */
-#define I8042_KEY_MAX 16
+#define I8042_KEY_MAX 64
 void i8042_key(I8042 *k, const uint8_t *set2_bytes, int n);
 /* Scan code sets 1 and 3 from set 2 bytes (i8042_sets.c); out holds
  * I8042_KEY_MAX bytes. Returns the count. */

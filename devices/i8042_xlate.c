@@ -31,7 +31,7 @@ uint8_t i8042_translate(uint8_t set2)
 void i8042_key(I8042 *k, const uint8_t *set2, int n)
 {
     uint8_t conv[I8042_KEY_MAX];
-    if (n > I8042_KEY_MAX)
+    if (n > I8042_KEY_MAX && k->scancode_set != 2)
         n = I8042_KEY_MAX;
     if (k->scancode_set == 1) {
         n = i8042_set2_to_set1(set2, n, conv);
