@@ -260,6 +260,30 @@ static void test_overscan(void **st)
     assert_int_equal(f->border, 0);
 }
 
+/* Register extremes a guest may set: 256 columns of doubled 9-dot cells,
+ * panned, 32-line cells with the preset row scan past them; 2048-dot
+ * panned graphics lines with the halved dot clock. The frame stays within
+ * its maximum (run under ASan in CI's sanitizer build). */
+static void test_limits(void **st)
+{
+    (void)st;
+    text_mode(0x3ff);
+    sr(1, 0x08);                    /* 9-dot, halved dot clock: 18 pixels a cell */
+    cr(1, 0xff); cr(9, 0x1f); cr(8, 0x7f); ar(0x13, 0x03);
+    render();
+    assert_true(f->width <= VGA_MAX_W);
+    assert_true(f->height <= VGA_MAX_H);
+    gr(6, 0x05); gr(5, 0x00);       /* planar graphics */
+    cr(9, 0x00); cr(0x13, 0xff); ar(0x13, 0x07); ar(0x10, 0x21);
+    render();
+    assert_true(f->width <= VGA_MAX_W);
+    gr(5, 0x40);                    /* 256 colours */
+    render();
+    gr(5, 0x20);                    /* CGA */
+    render();
+    assert_true(f->width <= VGA_MAX_W);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +294,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mono_underline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vbe4_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overscan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
