@@ -230,26 +230,45 @@ static int64_t window_offset(const VGA *v, uint32_t addr)
     }
 }
 
+/* A VBE mode's banked window: bank * 64 KiB + addr, bytes in the packed
+ * pixel modes; in the 4 bpp mode plane addresses (the planar path, as
+ * QEMU), with all of video memory in reach (*lim). -1 when VBE is off. */
+static int64_t vbe_window(const VGA *v, uint32_t addr, uint32_t *lim)
+{
+    if (!vga_vbe_enabled(v) || addr >= 0x10000)
+        return -1;
+    *lim = VGA_VRAM_SIZE;
+    return ((int64_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
+}
+
+static bool vbe_planar(const VGA *v)
+{
+    return v->vbe_regs[VBE_INDEX_BPP] == 4;
+}
+
 /* A CPU read of the legacy window; `latch` receives the four planes at the
  * address when the read mode loads the latches (left alone otherwise). */
 static uint8_t mem_read_common(const VGA *v, uint32_t addr, uint32_t *latch)
 {
-    if (vga_vbe_enabled(v) && addr < 0x10000) {
-        uint32_t off = ((uint32_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
-        return off < VGA_VRAM_SIZE ? v->vram[off] : 0xff;
+    uint32_t lim = VGA_PLANAR_SIZE;
+    int64_t a = vbe_window(v, addr, &lim);
+    if (a >= 0 && !vbe_planar(v))
+        return a < VGA_VRAM_SIZE ? v->vram[a] : 0xff;
+    if (a < 0) {
+        lim = VGA_PLANAR_SIZE;
+        a = window_offset(v, addr);
     }
-    int64_t a = window_offset(v, addr);
     if (a < 0)
         return 0xff;
     if (v->sr[4] & 0x08) {                       /* chain-4 */
-        return v->vram[a & (VGA_PLANAR_SIZE - 1)];
+        return v->vram[a & (lim - 1)];
     }
     if (v->gr[5] & 0x10) {                       /* odd/even */
         unsigned plane = (v->gr[4] & 2) | (a & 1);
         uint32_t off = ((uint32_t)(a & ~1) << 1) | plane;
-        return off < VGA_PLANAR_SIZE ? v->vram[off] : 0xff;
+        return off < lim ? v->vram[off] : 0xff;
     }
-    if ((uint32_t)a * 4 >= VGA_PLANAR_SIZE)
+    if ((uint64_t)a * 4 >= lim)
         return 0xff;
     memcpy(latch, &v->vram[a * 4], 4);
     if (!(v->gr[5] & 0x08))                      /* read mode 0 */
@@ -274,19 +293,23 @@ uint8_t vga_mem_peek(const VGA *v, uint32_t addr)
 
 void vga_mem_write(VGA *v, uint32_t addr, uint8_t val)
 {
-    if (vga_vbe_enabled(v) && addr < 0x10000) {
-        uint32_t off = ((uint32_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
-        if (off < VGA_VRAM_SIZE) {
-            v->vram[off] = val;
-            vga_mark_dirty(v, off, 1);
+    uint32_t lim = VGA_PLANAR_SIZE;
+    int64_t a = vbe_window(v, addr, &lim);
+    if (a >= 0 && !vbe_planar(v)) {
+        if (a < VGA_VRAM_SIZE) {
+            v->vram[a] = val;
+            vga_mark_dirty(v, (uint32_t)a, 1);
         }
         return;
     }
-    int64_t a = window_offset(v, addr);
+    if (a < 0) {
+        lim = VGA_PLANAR_SIZE;
+        a = window_offset(v, addr);
+    }
     if (a < 0)
         return;
     if (v->sr[4] & 0x08) {                       /* chain-4 */
-        uint32_t off = (uint32_t)a & (VGA_PLANAR_SIZE - 1);
+        uint32_t off = (uint32_t)a & (lim - 1);
         if (v->sr[2] & (1u << (off & 3))) {
             v->vram[off] = val;
             vga_mark_dirty(v, off, 1);
@@ -296,13 +319,13 @@ void vga_mem_write(VGA *v, uint32_t addr, uint8_t val)
     if (v->gr[5] & 0x10) {                       /* odd/even */
         unsigned plane = (v->gr[4] & 2) | (a & 1);
         uint32_t off = ((uint32_t)(a & ~1) << 1) | plane;
-        if ((v->sr[2] & (1u << plane)) && off < VGA_PLANAR_SIZE) {
+        if ((v->sr[2] & (1u << plane)) && off < lim) {
             v->vram[off] = val;
             vga_mark_dirty(v, off, 1);
         }
         return;
     }
-    if ((uint32_t)a * 4 >= VGA_PLANAR_SIZE)
+    if ((uint64_t)a * 4 >= lim)
         return;
     uint32_t d, bit_mask = v->gr[8];
     unsigned rot = v->gr[3] & 7;

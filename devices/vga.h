@@ -65,6 +65,7 @@ typedef struct VGAFrame {
     uint32_t *pixels;           /* VGA_MAX_W * VGA_MAX_H */
     uint8_t line_dirty[VGA_MAX_H]; /* set by the renderer, cleared by the display */
     bool resized;               /* the size changed since the display last looked */
+    uint32_t border;            /* the overscan colour (AR11 through the DAC) */
     uint64_t serial;            /* incremented when any line changed */
 } VGAFrame;
 

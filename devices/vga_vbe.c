@@ -37,6 +37,8 @@ static void vbe_update_geometry(VGA *v)
                      (bpp == 4 ? v->vbe_regs[VBE_INDEX_X_OFFSET] / 2
                                : (uint64_t)v->vbe_regs[VBE_INDEX_X_OFFSET] * vbe_bytes_pp(bpp));
     v->vbe_start = start < v->vram_size ? (uint32_t)start : 0;
+    if (bpp == 4)
+        v->vbe_start &= ~3u;      /* QEMU keeps the start in 32-bit units */
     v->full_redraw = true;
 }
 
@@ -96,11 +98,19 @@ void vga_vbe_write(VGA *v, uint16_t val)
                 memset(v->vram, 0, VGA_VRAM_SIZE);
                 vga_mark_dirty(v, 0, VGA_VRAM_SIZE);
             }
-            /* As a VBE BIOS leaves the VGA: graphics, A0000 64 KiB window,
-             * chain-4 256-colour pixel path. */
+            /* As QEMU leaves the VGA: graphics, A0000 64 KiB window; the
+             * packed pixel modes on the chain-4 256-colour pixel path, the
+             * 4 bpp mode on the planar 16-colour path (shift control 0,
+             * no dot clock halving; the guest's sequencer memory mode
+             * decides chain-4 as there). */
             v->gr[6] = (uint8_t)((v->gr[6] & ~0x0c) | 0x05);
-            v->gr[5] = (uint8_t)((v->gr[5] & ~0x60) | 0x40);
-            v->sr[4] |= 0x08;
+            if (v->vbe_regs[VBE_INDEX_BPP] == 4) {
+                v->gr[5] &= (uint8_t)~0x60;
+                v->sr[1] &= (uint8_t)~0x08;
+            } else {
+                v->gr[5] = (uint8_t)((v->gr[5] & ~0x60) | 0x40);
+                v->sr[4] |= 0x08;
+            }
             v->ar[0x10] |= 0x01;
             v->ar_index |= 0x20;
         }

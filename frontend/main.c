@@ -303,6 +303,8 @@ int main(int argc, char **argv)
          *getenv("DISPLAY") && display_sdl_available())) {
         err[0] = '\0';
         sdl = display_sdl_open(&machine, err, sizeof err);
+        if (sdl && opt.full_screen)
+            display_sdl_set_full_screen(sdl, true);
         if (!sdl && opt.display == OPT_DISPLAY_SDL) {
             fprintf(stderr, "xlat86: -display sdl: %s\n", err);
             status = EXIT_USAGE;

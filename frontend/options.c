@@ -574,6 +574,7 @@ enum {
     O_ENABLE_KVM,
     O_DEBUGGER,
     O_DISK,
+    O_FULL_SCREEN,
 };
 
 static const struct {
@@ -605,6 +606,7 @@ static const struct {
     { "hdc", O_DISK, true },       { "hdd", O_DISK, true },
     { "cdrom", O_DISK, true },     { "drive", O_DISK, true },
     { "boot", O_DISK, true },
+    { "full-screen", O_FULL_SCREEN, false },
 };
 
 void options_usage(FILE *f)
@@ -627,6 +629,7 @@ void options_usage(FILE *f)
 "-display sdl            SDL2 window (default with a VGA and $DISPLAY set);\n"
 "                        Ctrl+Alt+F full screen, Ctrl+Alt+G grab/release\n"
 "-display curses         the VGA's text modes in the terminal\n"
+"-full-screen            start the SDL window in full screen\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images: guest writes stay in memory\n"
@@ -816,6 +819,9 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 out->no_vga = true;
             else
                 rc = fail(err, errlen, "-vga %s: unknown VGA type (use std or none)", arg);
+            break;
+        case O_FULL_SCREEN:
+            out->full_screen = true;
             break;
         case O_NOGRAPHIC:
             /* No display, serial on the terminal: the default COM1 already

@@ -93,6 +93,7 @@ typedef struct Options {
     int display;                       /* -display: OPT_DISPLAY_* */
     bool no_vga;                       /* -vga none */
     bool isa_vga;                      /* -device isa-vga */
+    bool full_screen;                  /* -full-screen (the SDL window) */
     const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
     bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
     /* The terminal is shared by COM1 and the monitor (QEMU's mux: Ctrl-A c

@@ -288,6 +288,7 @@ static void text_mode(void)
     for (int i = 0; i < 16; i++) outb(0x3c0, (uint8_t)i), outb(0x3c0, (uint8_t)i);
     outb(0x3c0, 0x10), outb(0x3c0, 0x0c);         /* line graphics + blink */
     outb(0x3c0, 0x12), outb(0x3c0, 0x0f);
+    outb(0x3c0, 0x13), outb(0x3c0, 0x08);         /* 9-dot text: no pixel panning */
     outb(0x3c0, 0x20);
     outb(0x3c8, 0);
     for (int i = 0; i < 16; i++) outb(0x3c9, (uint8_t)(i * 4)), outb(0x3c9, 0), outb(0x3c9, 0);
