@@ -396,6 +396,25 @@ static void run_request(Machine *m, void *opaque)
     c->def->fn(m, c);
 }
 
+/* Commands that start a debugging session: from then on blocks carry
+ * execution counters for info tb/info tbs (dbg_front_attached; it flushes
+ * the translations once, before the command runs). */
+static bool starts_debugging(const CmdDef *d)
+{
+    static const char *const names[] = {"cont", "step", "stepb", "until", "break", "tbreak",
+                                        "watch", "rwatch", "awatch", "trace-last"};
+    size_t n = strcspn(d->names, "|");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && !strncmp(d->names, names[i], n)) return true;
+    return false;
+}
+
+static void run_request_debugging(Machine *m, void *opaque)
+{
+    dbg_front_attached(m->dbg);
+    run_request(m, opaque);
+}
+
 static void help_list(Out *o, const char *prefix, const CmdDef *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) help_line(o, prefix, &t[i]);
@@ -471,7 +490,8 @@ static void execute(Monitor *mon, const char *line, Out *out)
                    d->names, name);
         return;
     }
-    if (!machine_request(mon->m, run_request, &c))
+    bool dbg = strncmp(name, "info ", 5) && starts_debugging(d);
+    if (!machine_request(mon->m, dbg ? run_request_debugging : run_request, &c))
         mon->done = true; /* the machine has stopped for good */
     else if (c.out.len)
         out_printf(out, "%s", c.out.buf);

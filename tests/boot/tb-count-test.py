@@ -58,7 +58,35 @@ finally:
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
-    shutil.rmtree(tmp, ignore_errors=True)
+
+# A monitor that is only attached (no -S, no cont/step/break) starts no
+# debugging session: the blocks carry no counter (the CPU benchmark runs at
+# full speed), so info tb reports run-loop dispatches only.
+sock2, con2 = os.path.join(tmp, "m2.sock"), os.path.join(tmp, "con2")
+p = subprocess.Popen([XLAT86, "-bios", ROM, "-display", "none", "-debugcon", "file:" + con2,
+                      "-monitor", "unix:%s,server,nowait" % sock2],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+m = Monitor(sock2)
+try:
+    t0 = time.time()
+    while time.time() - t0 < 60 and not (os.path.exists(con2) and "D" in open(con2).read()):
+        time.sleep(0.05)
+    m.cmd("stop")
+    tb = m.cmd("info tb 0x%x" % LOOP)
+    check(re.search(r"^TB %08x: " % LOOP, tb, re.M) is not None and "executions" not in tb
+          and "execution count" not in tb,
+          "a monitor alone adds no counter to the blocks (info tb without executions)")
+finally:
+    try:
+        m.cmd("quit")
+    except Exception:
+        pass
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+shutil.rmtree(tmp, ignore_errors=True)
 if fails:
     print("%d check(s) failed" % len(fails))
     sys.exit(1)
