@@ -325,13 +325,11 @@ int main(int argc, char **argv)
         mux_close(mux);
         goto out_machine;
     }
-    /* info tb's execution counts include chained entries once debugging
-     * starts (a counter in each block's entry, about 16% of the CPU
-     * benchmark's time): from the start with the GDB stub, the TUI or -S,
-     * else when a monitor first resumes, steps or sets a breakpoint,
-     * watchpoint or trace (monitor.c), so a monitor that is only there
-     * costs nothing. */
-    if (gdb || tui || ((mon || mux) && opt.start_paused)) dbg_front_attached(debugger);
+    /* info tb's execution counts include chained entries (a counter in
+     * each block's entry, about 16% of the CPU benchmark's time): from the
+     * start with the TUI, which shows them; with a monitor from the first
+     * resume after an info tb/info tbs/trace-last (debugger.h). */
+    if (tui) dbg_front_attached(debugger);
 
     sigexit_install(&machine);
     status = machine_run(&machine);

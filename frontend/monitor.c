@@ -396,22 +396,16 @@ static void run_request(Machine *m, void *opaque)
     c->def->fn(m, c);
 }
 
-/* Commands that start a debugging session: from then on blocks carry
- * execution counters for info tb/info tbs (dbg_front_attached; it flushes
- * the translations once, before the command runs). */
-static bool starts_debugging(const CmdDef *d)
+/* info tb, info tbs and trace-last want exact execution counts: the
+ * blocks get counters from the next resume or step on (dbg_want_counts). */
+static bool wants_counts(const char *name)
 {
-    static const char *const names[] = {"cont", "step", "stepb", "until", "break", "tbreak",
-                                        "watch", "rwatch", "awatch", "trace-last"};
-    size_t n = strcspn(d->names, "|");
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i]) == n && !strncmp(d->names, names[i], n)) return true;
-    return false;
+    return !strcmp(name, "info tb") || !strcmp(name, "info tbs") || !strcmp(name, "trace-last");
 }
 
-static void run_request_debugging(Machine *m, void *opaque)
+static void run_request_counts(Machine *m, void *opaque)
 {
-    dbg_front_attached(m->dbg);
+    dbg_want_counts(m->dbg);
     run_request(m, opaque);
 }
 
@@ -490,8 +484,7 @@ static void execute(Monitor *mon, const char *line, Out *out)
                    d->names, name);
         return;
     }
-    bool dbg = strncmp(name, "info ", 5) && starts_debugging(d);
-    if (!machine_request(mon->m, dbg ? run_request_debugging : run_request, &c))
+    if (!machine_request(mon->m, wants_counts(name) ? run_request_counts : run_request, &c))
         mon->done = true; /* the machine has stopped for good */
     else if (c.out.len)
         out_printf(out, "%s", c.out.buf);
