@@ -21,9 +21,15 @@ checks must hold the same characters and attributes under both.
       VGA console (console=tty0 last: /dev/console is the VGA; "no-scroll"
       keeps vgacon from scrolling by moving the CRTC start, so the console
       stays at the BDA's page 0 offset 0), type  echo $((6*7))  and read
-      "42" on the next row, then the next prompt. The kernel's and /init's
-      lines above the command are not compared: their number and wording
-      depend on the devices and on timing (the kernel prints what it finds).
+      "42" on the next row, then the next prompt; the three rows must equal
+      QEMU's. The kernel's and /init's lines above the command are not
+      compared: their number and wording depend on the devices and on
+      timing (the kernel prints what it finds). Then  seq 40  and the
+      command again: the console has scrolled (vgacon copies the rows),
+      every row is known ("19".."40", the command, "42", the prompt, all
+      in vgacon's default attribute 07h) and the whole screen must equal
+      QEMU's. Without no-scroll both fail: the visible text moves away
+      from 0xB8000 and the BDA does not say where.
 
 SKIP (77) without qemu-system-i386, SeaBIOS, or (isolinux-cd) the media
 packages or the Linux guest."""
@@ -185,10 +191,27 @@ def isolinux(emu):
                 return True
         return False
     s = emu.wait_for(PROMPT + COMMAND, 30, answered)
-    print("%s: the VGA console after the command:\n%s" % (emu.tag, s.dump()))
     rows = s.text()
     i = max(i for i in range(len(rows) - 2) if rows[i].endswith(PROMPT + COMMAND) and rows[i + 1] == "42")
-    return at_boot, [(s.row(j), s.attrs(j)) for j in (i, i + 1, i + 2)]
+    first = [(s.row(j), s.attrs(j)) for j in (i, i + 1, i + 2)]
+    # Then 40 lines of output and the command again: the console scrolls
+    # (vgacon copies the rows: no-scroll) and the whole screen is known.
+    emu.scr.type("seq 40\n", gap=0.1)
+    emu.wait_for(PROMPT, 30, lambda s: s.text()[-2:] == ["40", PROMPT.rstrip()])
+    emu.scr.type(COMMAND + "\n", gap=0.1)
+    s = emu.wait_for(PROMPT + COMMAND, 30, lambda s: s.text()[-3:] == [PROMPT + COMMAND, "42", PROMPT.rstrip()])
+    print("%s: the VGA console at the end:\n%s" % (emu.tag, s.dump()))
+    return at_boot, first, s
+
+
+def isolinux_assert(tag, s):
+    """The screen after seq 40 and the command: all known, in Linux's
+    default colour (vgacon: 07h, light grey on black)."""
+    want = [str(n) for n in range(19, 41)] + [PROMPT + COMMAND, "42", PROMPT.rstrip()]
+    for r in range(25):
+        check(s.row(r) == want[r], "%s: row %d is %r, want %r" % (tag, r, s.row(r), want[r]))
+        check(s.attrs(r) == [0x07] * 80, "%s: row %d attributes %s, want 07" %
+              (tag, r, " ".join("%02x" % x for x in s.attrs(r))))
 
 
 def main():
@@ -233,6 +256,8 @@ def main():
                 print("%s: passed the screen checks in %.1f s" % (tag, time.time() - t0))
                 if mode == "kbd-echo":
                     kbd_echo_assert(tag, *res[tag])
+                else:
+                    isolinux_assert(tag, res[tag][2])
             if mode == "kbd-echo":
                 x, q = res["xlat86"][0], res["qemu"][0]
                 diff = [i for i in range(2000) if x.cells[i] != q.cells[i]]
@@ -242,7 +267,7 @@ def main():
                                                    q.row(diff[0] // 80) if diff else ""))
                 print("kbd-echo: page 1 (text, attributes) and cursor %s equal QEMU's" % (x.cursor,))
             else:
-                (xb, xr), (qb, qr) = res["xlat86"], res["qemu"]
+                (xb, xr, xs), (qb, qr, qs) = res["xlat86"], res["qemu"]
                 for r in range(25):
                     check(xb.row(r) == qb.row(r) and xb.attrs(r) == qb.attrs(r),
                           "the screen at boot: differs from QEMU's at row %d:\n  xlat86 %r\n  qemu   %r"
@@ -250,7 +275,9 @@ def main():
                 check(xb.cursor == qb.cursor, "cursor at boot: %s, QEMU's %s" % (xb.cursor, qb.cursor))
                 for (xt, xa), (qt, qa) in zip(xr, qr):
                     check(xt == qt and xa == qa, "command rows differ: %r vs QEMU's %r" % (xt, qt))
-                print("isolinux-cd: the boot: screen and the rows %r equal QEMU's" % [t for t, _ in xr])
+                check(xs.cells == qs.cells, "the final screen differs from QEMU's")
+                print("isolinux-cd: the boot: screen, the rows %r and the final screen equal QEMU's"
+                      % [t for t, _ in xr])
         except Failure as e:
             print("FAIL: %s" % e)
             ser = os.path.join(tmp, "xlat86.serial")
