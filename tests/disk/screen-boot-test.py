@@ -13,6 +13,12 @@ checks must hold the same characters and attributes under both.
       its scan code "[3B]"), Enter, another line. The whole page (title in
       4Eh, the rest in 1Fh as the boot sector sets them) and the cursor
       must be as expected and equal QEMU's cell for cell.
+  syslinux-fd BOOT_SECTOR  a SYSLINUX floppy built here (mtools, syslinux)
+      whose config waits at "boot:" (PROMPT 1, no TIMEOUT) with one label,
+      "echo", the boot sector above as echo.bs (SYSLINUX chain-loads a
+      .bs file): the screen at the prompt must equal QEMU's (SeaBIOS's and
+      SYSLINUX's banners, cursor), type "echo" and Enter, then the kbd-echo
+      checks.
   isolinux-cd  an ISOLINUX CD built here (isolinux + xorriso, the Linux test
       guest of scripts/build-linux-guest.sh) whose config waits at the
       "boot:" prompt (PROMPT 1, no TIMEOUT, no DEFAULT kernel): the screen
@@ -43,6 +49,8 @@ BIOS = os.environ.get("XLAT86_SEABIOS", "/usr/share/seabios/bios.bin")
 TITLE = "xlat86 screen test: INT 16h -> INT 10h, page 1"
 COMMAND = "echo $((6*7))"
 PROMPT = "xlat86# "
+FD_SAY = "xlat86 syslinux screen test: type echo"
+CD_SAY = "xlat86 isolinux screen test: type linux"
 
 
 class Failure(Exception):
@@ -119,7 +127,8 @@ def kbd_echo(emu):
     return emu.wait_for("KEYS> ", 15, at_cursor(6, 4)), want2
 
 
-def kbd_echo_assert(tag, s, want2):
+def kbd_echo_assert(tag, final, want2, **_):
+    s = final
     rows = s.text()
     want = [TITLE, "", want2, "KEYS> 42", "KEYS>"] + [""] * 20
     for r in range(25):
@@ -156,7 +165,7 @@ def make_cd(tmp):
     shutil.copy(paths["initramfs"], os.path.join(iso, "initrd.gz"))
     # No TIMEOUT, no DEFAULT kernel: ISOLINUX waits at "boot:" for a person.
     with open(os.path.join(iso, "isolinux", "isolinux.cfg"), "w") as f:
-        f.write("SAY xlat86 isolinux screen test: type linux\nPROMPT 1\nTIMEOUT 0\n"
+        f.write("SAY %s\nPROMPT 1\nTIMEOUT 0\n" % CD_SAY +
                 "LABEL linux\n  KERNEL /bzImage\n"
                 "  APPEND initrd=/initrd.gz console=ttyS0 console=tty0 no-scroll nokaslr "
                 "panic=-1 loglevel=3\n")
@@ -169,13 +178,49 @@ def make_cd(tmp):
     return out, None
 
 
+def boot_prompt(emu, say, timeout):
+    """Wait for SYSLINUX's "boot:" prompt (the cursor after it) with the
+    config's SAY line above it; the snapshot."""
+    s = emu.wait_for("boot: ", timeout, lambda s: s.cursor[0] == 6 and s.row(s.cursor[1]) == "boot:")
+    r = s.cursor[1]
+    check(r > 0 and s.row(r - 1) == say,
+          "%s: the SAY line is not above boot: (%r)" % (emu.tag, s.row(r - 1)))
+    return s
+
+
+def syslinux_fd(emu):
+    """At the floppy's boot: type "echo": SYSLINUX chain-loads
+    screen_echo.asm (echo.bs), then the kbd-echo checks."""
+    at_boot = boot_prompt(emu, FD_SAY, 60)
+    emu.scr.type("echo", gap=0.1)
+    emu.wait_for("boot: echo", 15)
+    emu.scr.type("\n")
+    final, want2 = kbd_echo(emu)
+    return {"boot": at_boot, "final": final, "want2": want2}
+
+
+def make_fd(tmp, boot_sector):
+    """A SYSLINUX floppy (mtools, syslinux) with the boot sector as
+    echo.bs, waiting at boot:; or a SKIP reason."""
+    for t in ("mformat", "mcopy", "syslinux"):
+        if not shutil.which(t):
+            return None, "%s missing (scripts/install-deps.sh)" % t
+    img, cfg = os.path.join(tmp, "fd.img"), os.path.join(tmp, "syslinux.cfg")
+    with open(cfg, "w") as f:
+        f.write("SAY %s\nPROMPT 1\nTIMEOUT 0\nLABEL echo\n  KERNEL /echo.bs\n" % FD_SAY)
+    for c in (["mformat", "-C", "-i", img, "-f", "1440", "-v", "XLAT86FD", "::"],
+              ["syslinux", "--install", img], ["mcopy", "-i", img, cfg, "::/syslinux.cfg"],
+              ["mcopy", "-i", img, boot_sector, "::/echo.bs"]):
+        r = subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise Failure("%s: %s" % (" ".join(c), r.stdout.decode()[-300:]))
+    return img, None
+
+
 def isolinux(emu):
     """Boot "linux" from the prompt, run the command; (screen at boot:,
     the command's three rows as (text, attrs))."""
-    at_boot = emu.wait_for("boot: ", 90, lambda s: s.cursor[0] == 6 and s.row(s.cursor[1]) == "boot:")
-    r = at_boot.cursor[1]
-    check(at_boot.row(r - 1) == "xlat86 isolinux screen test: type linux",
-          "%s: the SAY line is not above boot: (%r)" % (emu.tag, at_boot.row(r - 1)))
+    at_boot = boot_prompt(emu, CD_SAY, 90)
     emu.scr.type("linux", gap=0.1)
     emu.wait_for("boot: linux", 15)
     emu.scr.type("\n")
@@ -201,10 +246,11 @@ def isolinux(emu):
     emu.scr.type(COMMAND + "\n", gap=0.1)
     s = emu.wait_for(PROMPT + COMMAND, 30, lambda s: s.text()[-3:] == [PROMPT + COMMAND, "42", PROMPT.rstrip()])
     print("%s: the VGA console at the end:\n%s" % (emu.tag, s.dump()))
-    return at_boot, first, s
+    return {"boot": at_boot, "rows": first, "final": s}
 
 
-def isolinux_assert(tag, s):
+def isolinux_assert(tag, final, **_):
+    s = final
     """The screen after seq 40 and the command: all known, in Linux's
     default colour (vgacon: 07h, light grey on black)."""
     want = [str(n) for n in range(19, 41)] + [PROMPT + COMMAND, "42", PROMPT.rstrip()]
@@ -214,10 +260,22 @@ def isolinux_assert(tag, s):
               (tag, r, " ".join("%02x" % x for x in s.attrs(r))))
 
 
+def same(tag, x, q):
+    """Snapshot x (xlat86) shows the same cells and cursor as q (QEMU)."""
+    diff = [i for i in range(len(q.cells)) if i >= len(x.cells) or x.cells[i] != q.cells[i]]
+    check(not diff and len(x.cells) == len(q.cells),
+          "%s differs from QEMU's at %d cells, first at row %d:\n  xlat86 %r\n  qemu   %r" %
+          (tag, len(diff), diff[0] // q.cols if diff else 0, x.row(diff[0] // q.cols) if diff else "",
+           q.row(diff[0] // q.cols) if diff else ""))
+    check(x.cursor == q.cursor, "%s: cursor %s, QEMU's %s" % (tag, x.cursor, q.cursor))
+
+
+MODES = {"kbd-echo": 4, "syslinux-fd": 4, "isolinux-cd": 3}
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("kbd-echo", "isolinux-cd") or \
-            (sys.argv[1] == "kbd-echo" and len(sys.argv) != 4):
-        print("usage: screen-boot-test.py kbd-echo XLAT86 BOOT_SECTOR | isolinux-cd XLAT86",
+    if len(sys.argv) < 2 or MODES.get(sys.argv[1]) != len(sys.argv):
+        print("usage: screen-boot-test.py kbd-echo|syslinux-fd XLAT86 BOOT_SECTOR | isolinux-cd XLAT86",
               file=sys.stderr)
         return 2
     mode, xlat = sys.argv[1], sys.argv[2]
@@ -229,55 +287,53 @@ def main():
         print("SKIP: %s missing (seabios)" % BIOS)
         return 77
     with tempfile.TemporaryDirectory(prefix="screen-test.") as tmp:
-        if mode == "kbd-echo":
-            img = os.path.join(tmp, "fd.img")
-            with open(img, "wb") as f:
-                f.write(open(sys.argv[3], "rb").read().ljust(1474560, b"\0"))
-            xmedia = ["-fda", img, "-boot", "a"]
-            qmedia = ["-drive", "file=%s,format=raw,if=floppy" % img, "-boot", "a"]
-        else:
-            img, why = make_cd(tmp)
+        try:
+            if mode == "kbd-echo":
+                img, why = os.path.join(tmp, "fd.img"), None
+                with open(img, "wb") as f:
+                    f.write(open(sys.argv[3], "rb").read().ljust(1474560, b"\0"))
+            elif mode == "syslinux-fd":
+                img, why = make_fd(tmp, sys.argv[3])
+            else:
+                img, why = make_cd(tmp)
             if not img:
                 print("SKIP: " + why)
                 return 77
-            xmedia = ["-cdrom", img, "-boot", "d"]
-            qmedia = ["-drive", "file=%s,format=raw,if=ide,index=2,media=cdrom" % img, "-boot", "d"]
-        cmds = [("xlat86", [xlat, "-bios", BIOS] + xmedia),
-                ("qemu", [qemu, "-M", "pc", "-nodefaults", "-vga", "std", "-bios", BIOS] + qmedia)]
-        res = {}
-        try:
+            if mode == "isolinux-cd":
+                xmedia = ["-cdrom", img, "-boot", "d"]
+                qmedia = ["-drive", "file=%s,format=raw,if=ide,index=2,media=cdrom" % img, "-boot", "d"]
+            else:
+                xmedia = ["-fda", img, "-boot", "a"]
+                qmedia = ["-drive", "file=%s,format=raw,if=floppy" % img, "-boot", "a"]
+            cmds = [("xlat86", [xlat, "-bios", BIOS] + xmedia),
+                    ("qemu", [qemu, "-M", "pc", "-nodefaults", "-vga", "std", "-bios", BIOS] + qmedia)]
+            run = {"kbd-echo": lambda e: dict(zip(("final", "want2"), kbd_echo(e))),
+                   "syslinux-fd": syslinux_fd, "isolinux-cd": isolinux}[mode]
+            res = {}
             for tag, cmd in cmds:
                 t0 = time.time()
                 emu = Emulator(tag, cmd, tmp)
                 try:
-                    res[tag] = kbd_echo(emu) if mode == "kbd-echo" else isolinux(emu)
+                    res[tag] = run(emu)
                 finally:
                     emu.stop()
                 print("%s: passed the screen checks in %.1f s" % (tag, time.time() - t0))
-                if mode == "kbd-echo":
-                    kbd_echo_assert(tag, *res[tag])
-                else:
-                    isolinux_assert(tag, res[tag][2])
-            if mode == "kbd-echo":
-                x, q = res["xlat86"][0], res["qemu"][0]
-                diff = [i for i in range(2000) if x.cells[i] != q.cells[i]]
-                check(not diff, "page 1 differs from QEMU's at %d cells, first row %d:\n"
-                      "  xlat86 %r\n  qemu   %r" % (len(diff), diff[0] // 80 if diff else 0,
-                                                   x.row(diff[0] // 80) if diff else "",
-                                                   q.row(diff[0] // 80) if diff else ""))
-                print("kbd-echo: page 1 (text, attributes) and cursor %s equal QEMU's" % (x.cursor,))
-            else:
-                (xb, xr, xs), (qb, qr, qs) = res["xlat86"], res["qemu"]
-                for r in range(25):
-                    check(xb.row(r) == qb.row(r) and xb.attrs(r) == qb.attrs(r),
-                          "the screen at boot: differs from QEMU's at row %d:\n  xlat86 %r\n  qemu   %r"
-                          % (r, xb.row(r), qb.row(r)))
-                check(xb.cursor == qb.cursor, "cursor at boot: %s, QEMU's %s" % (xb.cursor, qb.cursor))
-                for (xt, xa), (qt, qa) in zip(xr, qr):
+                (isolinux_assert if mode == "isolinux-cd" else kbd_echo_assert)(tag, **res[tag])
+            x, q = res["xlat86"], res["qemu"]
+            if "boot" in x:
+                same("the screen at boot:", x["boot"], q["boot"])
+                print("%s: the screen at boot: equals QEMU's" % mode)
+            if "rows" in x:
+                for (xt, xa), (qt, qa) in zip(x["rows"], q["rows"]):
                     check(xt == qt and xa == qa, "command rows differ: %r vs QEMU's %r" % (xt, qt))
-                check(xs.cells == qs.cells, "the final screen differs from QEMU's")
-                print("isolinux-cd: the boot: screen, the rows %r and the final screen equal QEMU's"
-                      % [t for t, _ in xr])
+                print("%s: the rows %r equal QEMU's" % (mode, [t for t, _ in x["rows"]]))
+            if mode == "isolinux-cd":
+                # Linux leaves the BDA cursor where the BIOS had it: text only.
+                check(x["final"].cells == q["final"].cells, "the final screen differs from QEMU's")
+            else:
+                same("page 1", x["final"], q["final"])
+            print("%s: the final screen (text, attributes%s) equals QEMU's" %
+                  (mode, "" if mode == "isolinux-cd" else ", cursor %s" % (x["final"].cursor,)))
         except Failure as e:
             print("FAIL: %s" % e)
             ser = os.path.join(tmp, "xlat86.serial")
