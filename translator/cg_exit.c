@@ -12,6 +12,8 @@
 
 #include "devices/memory.h"
 
+#include <stdlib.h>
+
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 {
     CodeBuf *cb = &g->cb;
@@ -45,6 +47,8 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 
 void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
 {
+    slot += g->exit_base;
+    if (slot > 1) abort();   /* codegen.c ends a block before a second Jcc */
     TBExit *e = &g->tb->exit[slot];
     e->target_eip = target;
     e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
@@ -72,4 +76,35 @@ void cg_emit_indirect_exit(Gen *g)
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     dbt_stats_emit_inc(g, GST_PROBE_HIT);
     x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+}
+
+void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
+{
+    bool in_mem = g->floc == FL_MEM;
+    cg_fl_load(g);
+    g->side.fl_host = !in_mem;
+    g->side.rc = g->rc;
+    g->side.target = in->op[0].imm;
+    g->side.skipped = (uint32_t)(g->tb->n_insns - (i + 1));
+    g->side.jf = x_jcc_rel32(&g->cb, cc, NULL);
+    g->exit_base = 1;
+    /* Fall-through: registers stay cached, flags stay in host EFLAGS
+     * (and, if they were in DbtCPU.aflags, there too). */
+    if (in_mem) g->floc = FL_MEM;
+}
+
+void cg_emit_side_tail(Gen *g)
+{
+    CodeBuf *cb = &g->cb;
+    x_patch_rel32(g->side.jf, cb->p);
+    if (g->side.fl_host) {
+        g->floc = FL_HOST;
+        cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the jcc saw them */
+    }
+    rc_writeback_snapshot(cb, &g->side.rc);
+    /* The entry counted the whole block. */
+    x_alu_mi(cb, ALU_SUB, 8, hmem(HRBP, CG_OFF_ICOUNT), g->side.skipped);
+    TBExit *e = &g->tb->exit[0];
+    e->target_eip = g->side.target;
+    e->jmp_field = x_jmp_rel32(cb, NULL);
 }

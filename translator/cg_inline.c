@@ -371,6 +371,10 @@ static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
 
 static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
 {
+    if (i != g->tb->n_insns - 1) {
+        cg_emit_side_exit(g, i, in, d->arg);
+        return;
+    }
     cg_fl_load(g);
     cg_fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
     rc_writeback_all(&g->cb, &g->rc);  /* MOVs: flags intact too */

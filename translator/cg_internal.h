@@ -145,6 +145,17 @@ typedef struct Gen {
     uint32_t x87_fip;
     CGX87Fail x87_fail[TB_MAX_INSNS];
     int n_x87_fail;
+    /* A Jcc inside the block (cg_exit.c): its taken path leaves through
+     * exit slot 0 from out-of-line code; the block's own exits then start
+     * at slot exit_base = 1. */
+    struct {
+        uint8_t *jf;          /* the jcc to the out-of-line tail */
+        RegCache rc;          /* cached registers at the jcc */
+        bool fl_host;         /* flags in host EFLAGS only: spill there */
+        uint32_t target;      /* taken target EIP */
+        uint32_t skipped;     /* instructions counted at entry, not run */
+    } side;
+    int exit_base;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -284,5 +295,10 @@ void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc);
 void cg_emit_indirect_exit(Gen *g);
 /* The out-of-line stub a direct exit jumps to until it is chained. */
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
+/* A Jcc that is not the block's last instruction: jcc to an out-of-line
+ * tail (spill flags, store dirty registers, uncount the instructions not
+ * run, exit slot 0); the fall-through keeps registers and flags. */
+void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
+void cg_emit_side_tail(Gen *g);
 
 #endif

@@ -102,6 +102,14 @@ static bool helper_ends_block(const Insn *in)
     }
 }
 
+/* An inlined conditional near branch (two direct exits). */
+static bool is_inline_jcc(const Insn *in, bool inl)
+{
+    if (!inl) return false;
+    const CGInline *d = cg_inline_lookup(in);
+    return d && (d->attr & CGI_BRANCH) && (d->attr & CGI_COND);
+}
+
 bool cg_ends_block(const Insn *in, bool inl)
 {
     if (inl) {
@@ -165,6 +173,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     bool undecodable = false;
     uint32_t last_end_lin = lin0;
     int max_insns = (mode & TMODE_ONE) ? 1 : TB_MAX_INSNS;
+    int side = -1;   /* index of the side-exit Jcc, if any */
     while (n < max_insns) {
         uint32_t lin = cs_base + cur;
         if (n > 0 && (lin & PAGE_MASK) != (lin0 & PAGE_MASK)) break;
@@ -199,9 +208,18 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             break;
         }
         if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
+        /* One inlined Jcc may sit inside a block as a side exit (slot 0,
+         * cg_exit.c); a second one starts the next block, since a block
+         * has two exit slots. */
+        bool jcc = is_inline_jcc(in, inl);
+        if (jcc && side >= 0) break;
         n++;
         last_end_lin = lin + in->len;
         cur = in->next_eip;
+        if (jcc && side < 0 && !(mode & TMODE_ONE) && n < max_insns && !crosses) {
+            side = n - 1;
+            continue;
+        }
         if (cg_ends_block(in, inl) || (crosses && (mode & TMODE_PG))) break;
     }
     (void)undecodable;
@@ -290,7 +308,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_x87_emit(g, i, in);
         } else if (d) {
             cg_emit_inline(g, i, in, d);
-            if (d->attr & CGI_BRANCH) ended = true;
+            if ((d->attr & CGI_BRANCH) && last) ended = true;
         } else {
             if (g->x87_live) abort();   /* cg_x87_plan ends every run before a helper */
             cg_fl_before(g, i, true, F_ARITH, 0);
@@ -321,7 +339,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         cg_emit_direct_exit(g, 0, cur, -1);
     }
 
-    /* Out-of-line code: exit stubs, slow paths, deadline exit. */
+    /* Out-of-line code: the side exit's tail, exit stubs, slow paths,
+     * deadline exit. */
+    if (g->side.jf) cg_emit_side_tail(g);
     for (int s = 0; s < 2; s++) {
         TBExit *e = &tb->exit[s];
         if (!e->jmp_field) continue;
