@@ -12,8 +12,6 @@
 
 #include "devices/memory.h"
 
-#include <stdlib.h>
-
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 {
     CodeBuf *cb = &g->cb;
@@ -48,7 +46,6 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
 {
     slot += g->exit_base;
-    if (slot > 1) abort();   /* codegen.c ends a block before a second Jcc */
     TBExit *e = &g->tb->exit[slot];
     e->target_eip = target;
     e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
@@ -80,31 +77,50 @@ void cg_emit_indirect_exit(Gen *g)
 
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
 {
+    CodeBuf *cb = &g->cb;
     bool in_mem = g->floc == FL_MEM;
     cg_fl_load(g);
     g->side.fl_host = !in_mem;
     g->side.rc = g->rc;
     g->side.target = in->op[0].imm;
-    g->side.skipped = (uint32_t)(g->tb->n_insns - (i + 1));
-    g->side.jf = x_jcc_rel32(&g->cb, cc, NULL);
+    g->side.jf = x_jcc_rel32(cb, cc, NULL);
     g->exit_base = 1;
     /* Fall-through: registers stay cached, flags stay in host EFLAGS
      * (and, if they were in DbtCPU.aflags, there too). */
     if (in_mem) g->floc = FL_MEM;
+    /* Where the block that starts here would check the deadline: stop if
+     * the entry found it reached (DbtCPU.side_stop); else count the rest
+     * of the block. MOVZX, JRCXZ, LEA and MOV leave host flags alone. */
+    x_movzx_rm(cb, HRCX, 1, hmem(HRBP, CG_OFF_SIDE_STOP));
+    cb_byte(cb, 0xe3);   /* jrcxz over the jmp */
+    cb_byte(cb, 5);
+    g->side.stop_jf = x_jmp_rel32(cb, NULL);
+    g->side.next_eip = in->next_eip;
+    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_lea(cb, 8, HRAX, hmem(HRAX, (int32_t)(g->tb->n_insns - (i + 1))));
+    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
 }
 
+/* Out of line: the side exit's taken path and the stop at its
+ * fall-through, both with the flags and registers of the Jcc. */
 void cg_emit_side_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
-    x_patch_rel32(g->side.jf, cb->p);
-    if (g->side.fl_host) {
-        g->floc = FL_HOST;
-        cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the jcc saw them */
+    for (int k = 0; k < 2; k++) {
+        x_patch_rel32(k ? g->side.stop_jf : g->side.jf, cb->p);
+        if (g->side.fl_host) {
+            g->floc = FL_HOST;
+            cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the Jcc saw them */
+        }
+        rc_writeback_snapshot(cb, &g->side.rc);
+        if (k == 0) {
+            TBExit *e = &g->tb->exit[0];
+            e->target_eip = g->side.target;
+            e->jmp_field = x_jmp_rel32(cb, NULL);
+        } else {
+            x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->side.next_eip);
+            x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);
+            x_jmp_rel32(cb, g->rt->epilogue);
+        }
     }
-    rc_writeback_snapshot(cb, &g->side.rc);
-    /* The entry counted the whole block. */
-    x_alu_mi(cb, ALU_SUB, 8, hmem(HRBP, CG_OFF_ICOUNT), g->side.skipped);
-    TBExit *e = &g->tb->exit[0];
-    e->target_eip = g->side.target;
-    e->jmp_field = x_jmp_rel32(cb, NULL);
 }

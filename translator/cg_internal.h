@@ -67,6 +67,7 @@
 #define CG_OFF_EIP ((int32_t)offsetof(CPU, eip))
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
+#define CG_OFF_SIDE_STOP ((int32_t)offsetof(DbtCPU, side_stop) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
 #define CG_OFF_X87_LOADED ((int32_t)offsetof(DbtCPU, x87_loaded) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
@@ -146,14 +147,15 @@ typedef struct Gen {
     CGX87Fail x87_fail[TB_MAX_INSNS];
     int n_x87_fail;
     /* A Jcc inside the block (cg_exit.c): its taken path leaves through
-     * exit slot 0 from out-of-line code; the block's own exits then start
-     * at slot exit_base = 1. */
+     * exit slot 0 from out-of-line code; the block's own exits then use
+     * slots exit_base = 1 and 2. */
     struct {
         uint8_t *jf;          /* the jcc to the out-of-line tail */
         RegCache rc;          /* cached registers at the jcc */
         bool fl_host;         /* flags in host EFLAGS only: spill there */
         uint32_t target;      /* taken target EIP */
-        uint32_t skipped;     /* instructions counted at entry, not run */
+        uint8_t *stop_jf;     /* fall-through: the jmp to the stop tail */
+        uint32_t next_eip;
     } side;
     int exit_base;
 } Gen;
@@ -295,9 +297,10 @@ void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc);
 void cg_emit_indirect_exit(Gen *g);
 /* The out-of-line stub a direct exit jumps to until it is chained. */
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
-/* A Jcc that is not the block's last instruction: jcc to an out-of-line
- * tail (spill flags, store dirty registers, uncount the instructions not
- * run, exit slot 0); the fall-through keeps registers and flags. */
+/* A Jcc that is not the block's last instruction (a side exit): jcc to an
+ * out-of-line tail (spill flags, store dirty registers, exit slot 0); the
+ * fall-through keeps registers and flags, counts the rest of the block
+ * and stops where the deadline was reached, as a block entry there would. */
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
 void cg_emit_side_tail(Gen *g);
 

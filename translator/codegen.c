@@ -209,10 +209,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         }
         if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
         /* One inlined Jcc may sit inside a block as a side exit (slot 0,
-         * cg_exit.c); a second one starts the next block, since a block
-         * has two exit slots. */
+         * cg_exit.c): the block then spans what were two blocks, and ends
+         * where the second did (a second Jcc is its last instruction). */
         bool jcc = is_inline_jcc(in, inl);
-        if (jcc && side >= 0) break;
         n++;
         last_end_lin = lin + in->len;
         cur = in->next_eip;
@@ -223,6 +222,17 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         if (cg_ends_block(in, inl) || (crosses && (mode & TMODE_PG))) break;
     }
     (void)undecodable;
+    if (side == n - 1) side = -1;   /* the Jcc ended the block after all */
+    if (side >= 0 && n == max_insns && !cg_ends_block(&tmp[n - 1], inl)) {
+        /* Cut by the length limit, the second part would end elsewhere
+         * than the block that starts at the side exit's fall-through: the
+         * instruction counts C code sees (helpers, faults, RDTSC) must be
+         * those of that block, so no side exit here. */
+        n = side + 1;
+        cur = tmp[side].next_eip;
+        last_end_lin = cs_base + tmp[side].eip + tmp[side].len;
+        side = -1;
+    }
 
     TB *tb = tc_alloc(tc, n);
     if (!tb) return NULL;
@@ -278,8 +288,19 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
     x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
     uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
-    x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
-    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    if (side >= 0) {
+        /* A side exit: the entry counts the first part, up to the Jcc;
+         * its fall-through counts the rest and stops where the deadline
+         * falls in the first part (cg_emit_side_exit), as the entry of
+         * the block that starts there would. */
+        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)(side + 1));
+        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+        x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
+        x_setcc_m(cb, 3 /* ae */, hmem(HRBP, CG_OFF_SIDE_STOP));
+    } else {
+        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
+        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    }
     if (tc->count_execs) {
         /* info tb's execution count, chained entries included: one
          * memory increment per entry (7 bytes), only while a debugger
@@ -342,7 +363,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     /* Out-of-line code: the side exit's tail, exit stubs, slow paths,
      * deadline exit. */
     if (g->side.jf) cg_emit_side_tail(g);
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < TB_NEXITS; s++) {
         TBExit *e = &tb->exit[s];
         if (!e->jmp_field) continue;
         e->stub = cg_emit_exit_stub(g, s, e->target_eip);

@@ -589,8 +589,8 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         }
         TB *tb = find_block(e, mode);
         if (last_exit) {
-            TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
-            int slot = (int)(last_exit & 1);
+            TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)TB_SLOT_MASK);
+            int slot = (int)(last_exit & TB_SLOT_MASK);
             /* With paging, only within one linear page: the target's
              * mapping is then the source's own, whatever CR3 holds. */
             if (from->valid && from->mode == tb->mode && from->cs_base == tb->cs_base &&
