@@ -99,6 +99,7 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
     x_lea(cb, 8, HRAX, hmem(HRAX, (int32_t)(g->tb->n_insns - (i + 1))));
     x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    g->counted = g->tb->n_insns;
 }
 
 /* Out of line: the side exit's taken path and the stop at its

@@ -158,6 +158,10 @@ typedef struct Gen {
         uint32_t next_eip;
     } side;
     int exit_base;
+    /* Instructions of the block counted into cpu.icount so far: n, or up
+     * to the side exit before its fall-through. Exits taken before the
+     * end subtract counted - i (cg_x87.c). */
+    int counted;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */

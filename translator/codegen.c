@@ -288,6 +288,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
     x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
     uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
+    g->counted = side >= 0 ? side + 1 : n;
     if (side >= 0) {
         /* A side exit: the entry counts the first part, up to the Jcc;
          * its fall-through counts the rest and stops where the deadline
