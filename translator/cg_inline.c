@@ -403,6 +403,14 @@ static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
     }
     cg_fl_load(g);
     cg_fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
+    if (g->loop.on) {
+        /* Back to this block's start with the registers in host
+         * registers (cg_loop.c); the fall-through stores them. */
+        cg_loop_back_edge(g, d->arg);
+        rc_writeback_all(&g->cb, &g->rc);
+        cg_emit_direct_exit(g, 1, in->next_eip, -1);
+        return;
+    }
     rc_writeback_all(&g->cb, &g->rc);  /* MOVs: flags intact too */
     cg_emit_direct_exit(g, 0, in->op[0].imm, d->arg);
     cg_emit_direct_exit(g, 1, in->next_eip, -1);
@@ -415,6 +423,10 @@ static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0];
     if (a->kind == OPK_IMM) {
         cg_fl_exit(g, g->live_after[i]);
+        if (g->loop.on) {
+            cg_loop_back_edge(g, -1);
+            return;
+        }
         rc_writeback_all(cb, &g->rc);
         cg_emit_direct_exit(g, 0, a->imm, -1);
         return;

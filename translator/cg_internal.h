@@ -162,6 +162,13 @@ typedef struct Gen {
      * to the side exit before its fall-through. Exits taken before the
      * end subtract counted - i (cg_x87.c). */
     int counted;
+    /* A self-loop (cg_loop.c): the cache state at the loop top, at the
+     * back edge, and where they are. */
+    struct {
+        bool on;
+        RegCache top_rc, back_rc;
+        uint8_t *top, *jf;
+    } loop;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -307,5 +314,20 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
  * and stops where the deadline was reached, as a block entry there would. */
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
 void cg_emit_side_tail(Gen *g);
+/* The block entry: count instructions (up to the side exit `side`, or all
+ * n when side < 0) and poll the deadline; returns the jae to patch to the
+ * deadline exit (codegen.c). */
+uint8_t *cg_emit_entry_check(Gen *g, int side, int n);
+
+/* ---- self-loops (cg_loop.c) ---- */
+
+/* Is the block a self-loop? Sets g->loop (the registers to keep). */
+bool cg_loop_plan(Gen *g, const Insn *insns, int n);
+/* After the entry: load the kept registers; the loop top. */
+void cg_loop_top(Gen *g);
+/* The back edge (cc >= 0: a jcc, else a jmp) to the out-of-line tail. */
+void cg_loop_back_edge(Gen *g, int cc);
+/* Out of line: cache back to the top state, entry check, jmp top. */
+void cg_loop_emit_tail(Gen *g, int side, int n);
 
 #endif

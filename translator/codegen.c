@@ -157,6 +157,44 @@ static int fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *o
     return 0;
 }
 
+uint8_t *cg_emit_entry_check(Gen *g, int side, int n)
+{
+    CodeBuf *cb = &g->cb;
+    TCache *tc = g->tc;
+    TB *tb = g->tb;
+    /* Entry: count instructions and poll the deadline (interrupts, timers,
+     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
+    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
+    uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
+    g->counted = side >= 0 ? side + 1 : n;
+    if (side >= 0) {
+        /* A side exit: the entry counts the first part, up to the Jcc;
+         * its fall-through counts the rest and stops where the deadline
+         * falls in the first part (cg_emit_side_exit), as the entry of
+         * the block that starts there would. */
+        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)(side + 1));
+        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+        x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
+        x_setcc_m(cb, 3 /* ae */, hmem(HRBP, CG_OFF_SIDE_STOP));
+    } else {
+        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
+        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    }
+    if (tc->count_execs) {
+        /* info tb's execution count, chained entries included: one
+         * memory increment per entry (7 bytes), only while a debugger
+         * front end is attached (RAX and the flags are free here). */
+        uint64_t *ctr = &tc->execs[tb - tc->tbs];
+        if (!x_inc64_rip(cb, ctr)) {
+            x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)ctr);
+            x_inc_m(cb, 8, hmem(HRAX, 0));
+        }
+    }
+
+    return jdead;
+}
+
 TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
 {
     static Insn tmp[TB_MAX_INSNS];
@@ -215,7 +253,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         n++;
         last_end_lin = lin + in->len;
         cur = in->next_eip;
-        if (jcc && side < 0 && !(mode & TMODE_ONE) && n < max_insns && !crosses) {
+        /* A Jcc back to the block's start ends it: a self-loop (cg_loop.c). */
+        if (jcc && side < 0 && !(mode & TMODE_ONE) && n < max_insns && !crosses &&
+            in->op[0].imm != eip) {
             side = n - 1;
             continue;
         }
@@ -283,35 +323,8 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
      * stale in that frame (gfuzz "tmo-flags", issue 16). */
     cg_compute_liveness(g, tb->insns, n, inl, F_ARITH);
 
-    /* Entry: count instructions and poll the deadline (interrupts, timers,
-     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
-    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
-    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
-    uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
-    g->counted = side >= 0 ? side + 1 : n;
-    if (side >= 0) {
-        /* A side exit: the entry counts the first part, up to the Jcc;
-         * its fall-through counts the rest and stops where the deadline
-         * falls in the first part (cg_emit_side_exit), as the entry of
-         * the block that starts there would. */
-        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)(side + 1));
-        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-        x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
-        x_setcc_m(cb, 3 /* ae */, hmem(HRBP, CG_OFF_SIDE_STOP));
-    } else {
-        x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
-        x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-    }
-    if (tc->count_execs) {
-        /* info tb's execution count, chained entries included: one
-         * memory increment per entry (7 bytes), only while a debugger
-         * front end is attached (RAX and the flags are free here). */
-        uint64_t *ctr = &tc->execs[tb - tc->tbs];
-        if (!x_inc64_rip(cb, ctr)) {
-            x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)ctr);
-            x_inc_m(cb, 8, hmem(HRAX, 0));
-        }
-    }
+    uint8_t *jdead = cg_emit_entry_check(g, side, n);
+    if (cg_loop_plan(g, tb->insns, n)) cg_loop_top(g);
 
     bool ended = false;
     for (int i = 0; i < n; i++) {
@@ -361,9 +374,10 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         cg_emit_direct_exit(g, 0, cur, -1);
     }
 
-    /* Out-of-line code: the side exit's tail, exit stubs, slow paths,
-     * deadline exit. */
+    /* Out-of-line code: the side exit's tail, the self-loop's back edge,
+     * exit stubs, slow paths, deadline exit. */
     if (g->side.jf) cg_emit_side_tail(g);
+    if (g->loop.on) cg_loop_emit_tail(g, side, n);
     for (int s = 0; s < TB_NEXITS; s++) {
         TBExit *e = &tb->exit[s];
         if (!e->jmp_field) continue;

@@ -9,12 +9,14 @@
 ;    it on the fall-through (ADC, SBB, SETcc, a memory operand, DAA through
 ;    a C helper), the flags after each loop (PUSHFD);
 ;  - an interrupt at the side exit's target: PIT channel 0 at ~20 kHz while
-;    a loop A = {DEC ECX; JP T; SUB; CMP [TICKS]; JB A} runs; T = {SUB;
+;    a loop A = {DEC ECX; JP T; SUB; MOV EDX, [TICKS]; CMP EDX, n; JB A} runs; T = {SUB;
 ;    CMP; JB A}. The IRQ0 handler, when the pushed IP is T (or the
 ;    fall-through B), recomputes DEC's flags from ECX and compares the
 ;    pushed status flags (SDM vol. 3, 6.12.1: the handler gets the
 ;    interrupted procedure's EFLAGS, whole at every instruction boundary).
-;    Printed: whether T was hit (timing-independent in practice: the taken
+;    When the pushed IP is A (the loop is a self-loop: its back edge polls
+;    the deadline), the flags must be those of CMP EDX, n (EDX = TICKS).
+;    Printed: whether T and A were hit (timing-independent in practice: the taken
 ;    path leaves at every other DEC) and the number of wrong images (0).
 ; In real mode and in flat 32-bit protected mode.
 %include "lib.inc"
@@ -24,6 +26,7 @@ TICKS   equ VAR_BASE+0x10
 HITS    equ VAR_BASE+0x14
 BAD     equ VAR_BASE+0x18
 MEMW    equ VAR_BASE+0x20
+HITA    equ VAR_BASE+0x24
 
 %macro LOOPS 0
         ; 1: side exit taken 3 times out of 4, dirty registers at the exit
@@ -78,9 +81,40 @@ MEMW    equ VAR_BASE+0x20
         pop     ebx
         and     ebx, F_ARITH
         CASE    "loop 3: eax edx flags", 0, eax, edx, ebx
+        ; 4: a self-loop over seven registers and AH (more than the host
+        ; registers that cache them: evictions before the back edge)
+        mov     ecx, 500
+        xor     eax, eax
+        mov     ebx, 1
+        mov     edx, 2
+        mov     esi, 3
+        mov     edi, 4
+        mov     ebp, 5
+%%l4:   add     eax, ebx
+        xor     ebx, edx
+        add     edx, esi
+        rol     esi, 1
+        add     esi, edi
+        sub     edi, ebp
+        add     ebp, eax
+        add     ah, cl
+        dec     ecx
+        jnz     %%l4
+        CASE    "loop 4: eax ebx edx esi edi ebp", 0, eax, ebx, edx, esi, edi, ebp
+        ; 5: a JMP back edge, left through the side exit
+        mov     ecx, 77
+        xor     eax, eax
+%%l5:   add     eax, ecx
+        dec     ecx
+        jz      %%o5
+        jmp     %%l5
+%%o5:   pushfd
+        pop     edx
+        and     edx, F_ARITH
+        CASE    "loop 5: eax ecx flags", 0, eax, ecx, edx
 %endmacro
 
-%macro IRQTEST 3
+%macro IRQTEST 4
         PIC_INIT 0xFE, 0xFF
         mov     al, 0x34                ; ch 0, lobyte/hibyte, mode 2, binary
         out     0x43, al
@@ -90,33 +124,51 @@ MEMW    equ VAR_BASE+0x20
         out     0x40, al
         mov     dword [TICKS], 0
         mov     dword [HITS], 0
+        mov     dword [HITA], 0
         mov     dword [BAD], 0
         mov     ecx, 0x80000040         ; passes 80000000h -> 7FFFFFFFh (OF) early
-        stc                             ; as JB leaves it when it loops
+        mov     edx, [TICKS]
+        cmp     edx, %1                 ; the flags at A as JB leaves them
         sti
-%%a:    dec     ecx
+%4:     dec     ecx
         jp      %2
 %3:     sub     eax, eax
-        cmp     dword [TICKS], %1
-        jb      %%a
+        mov     edx, [TICKS]
+        cmp     edx, %1
+        jb      %4
         jmp     %%done
 %2:     sub     eax, eax
-        cmp     dword [TICKS], %1
-        jb      %%a
+        mov     edx, [TICKS]
+        cmp     edx, %1
+        jb      %4
 %%done: cli
         mov     al, 0xFF
         out     0x21, al
         xor     eax, eax
         cmp     dword [HITS], 0
         setne   al
-        CASE    "irq at the side exit's target: hit, wrong images", 0, eax, [BAD]
+        xor     ebx, ebx
+        cmp     dword [HITA], 0
+        setne   bl
+        CASE    "irq at the side exit's target, at the self-loop's start: hit, hit, wrong images", 0, eax, ebx, [BAD]
 %endmacro
 
-; IRQ0_BODY ip, flags, target T, fall-through B
-%macro IRQ0_BODY 4
+; IRQ0_BODY ip, flags, target T, fall-through B, loop start A, n
+%macro IRQ0_BODY 6
         push    eax
         push    ebx
-        cmp     %1, %3
+        cmp     %1, %5
+        jne     %%na
+        inc     dword [HITA]            ; after CMP EDX, n; JB A
+        cmp     edx, %6                 ; EDX = TICKS as the loop read it
+        pushfd
+        pop     eax
+        xor     eax, %2
+        test    eax, F_ARITH
+        jz      %%n
+        inc     dword [BAD]
+        jmp     %%n
+%%na:   cmp     %1, %3
         jne     %%nt
         inc     dword [HITS]
         jmp     %%chk
@@ -143,12 +195,12 @@ main16:
         PUTSLN  "== real mode"
         LOOPS
         SET_IVT 0x08, irq0_16
-        IRQTEST 400, irq_t16, irq_b16
+        IRQTEST 400, irq_t16, irq_b16, irq_a16
         ENTER_PM pm32
 irq0_16:
         push    bp
         mov     bp, sp
-        IRQ0_BODY word [bp+2], [bp+6], irq_t16, irq_b16
+        IRQ0_BODY word [bp+2], [bp+6], irq_t16, irq_b16, irq_a16, 400
         pop     bp
         iret
 
@@ -158,11 +210,11 @@ pm32:
         PUTSLN  "== protected mode"
         LOOPS
         SET_IDT 0x08, irq0_32
-        IRQTEST 400, irq_t32, irq_b32
+        IRQTEST 400, irq_t32, irq_b32, irq_a32
         EXIT
 irq0_32:
         push    ebp
         mov     ebp, esp
-        IRQ0_BODY dword [ebp+4], [ebp+12], irq_t32, irq_b32
+        IRQ0_BODY dword [ebp+4], [ebp+12], irq_t32, irq_b32, irq_a32, 400
         pop     ebp
         iretd
