@@ -51,11 +51,14 @@ void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
     e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
 }
 
+_Static_assert(offsetof(TB, cs_base) == offsetof(TB, lin_pc) + 4, "one 8-byte key compare");
+
 void cg_emit_indirect_exit(Gen *g)
 {
     CodeBuf *cb = &g->cb;
+    bool flat_cs = g->tb->cs_base == 0;
     x_mov_mr(cb, 4, hmem(HRBP, CG_OFF_EIP), HRAX);
-    x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
+    if (!flat_cs) x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
     x_mov_rr(cb, 4, HRCX, HRAX);
     x_shift_ri(cb, SH_SHR, 4, HRCX, JC_BITS);
     x_alu_rr(cb, ALU_XOR, 4, HRCX, HRAX);
@@ -65,12 +68,17 @@ void cg_emit_indirect_exit(Gen *g)
     x_mov_rm(cb, 8, HRDX, ent);
     x_test_rr(cb, 8, HRDX, HRDX);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 4 /* jz */, NULL);
-    x_alu_rm(cb, ALU_CMP, 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
+    /* CS base 0: one 8-byte compare checks lin_pc = EAX and cs_base = 0
+     * (callers write EAX as a 32-bit register: the upper half is 0; were
+     * it not, the probe would only miss). */
+    x_alu_rm(cb, ALU_CMP, flat_cs ? 8 : 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
-    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
-    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    if (!flat_cs) {
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+        g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    }
     dbt_stats_emit_inc(g, GST_PROBE_HIT);
     x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
 }
