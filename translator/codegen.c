@@ -324,7 +324,8 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     cg_compute_liveness(g, tb->insns, n, inl, F_ARITH);
 
     uint8_t *jdead = cg_emit_entry_check(g, side, n);
-    if (cg_loop_plan(g, tb->insns, n)) cg_loop_top(g);
+    tb->self_loop = cg_loop_plan(g, tb->insns, n);
+    if (tb->self_loop) cg_loop_top(g);
 
     bool ended = false;
     for (int i = 0; i < n; i++) {

@@ -102,6 +102,8 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
             fprintf(f, "  exit %d -> eip %08x: not chained (through the run loop or the jump cache)\n", s,
                     x->target_eip);
     }
+    if (tb->self_loop)
+        fprintf(f, "  back edge -> eip %08x: to this block's start, inside it (registers kept)\n", tb->eip);
 }
 
 bool dbt_info_tb(Engine *e, uint32_t lin, bool addr, FILE *f, DbtSymFn sym, void *opaque)

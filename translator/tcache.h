@@ -71,6 +71,8 @@ typedef struct TB {
     struct TB *hash_next;
     struct TB *page_next[2];
     uint64_t dispatches;    /* entries from the run loop (not through chains) */
+    bool self_loop;         /* the last branch goes back to the start inside
+                             * the block (translator/cg_loop.c) */
 } TB;
 _Static_assert(_Alignof(TB) > TB_SLOT_MASK, "exit stubs return TB | slot");
 
