@@ -12,6 +12,8 @@
 
 #include "devices/memory.h"
 
+#include <stdlib.h>
+
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 {
     CodeBuf *cb = &g->cb;
@@ -96,40 +98,55 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     /* Fall-through: registers stay cached, flags stay in host EFLAGS
      * (and, if they were in DbtCPU.aflags, there too). */
     if (in_mem) g->floc = FL_MEM;
-    /* Where the block that starts here would check the deadline: stop if
-     * the entry found it reached (DbtCPU.side_stop); else count the rest
-     * of the block. MOVZX, JRCXZ, LEA and MOV leave host flags alone. */
-    x_movzx_rm(cb, HRCX, 1, hmem(HRBP, CG_OFF_SIDE_STOP));
-    cb_byte(cb, 0xe3);   /* jrcxz over the jmp */
-    cb_byte(cb, 5);
-    g->side.stop_jf = x_jmp_rel32(cb, NULL);
-    g->side.next_eip = in->next_eip;
-    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
-    x_lea(cb, 8, HRAX, hmem(HRAX, (int32_t)(g->tb->n_insns - (i + 1))));
-    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-    g->counted = g->tb->n_insns;
+    cg_emit_boundary(g, i, in->next_eip);
 }
 
-/* Out of line: the side exit's taken path and the stop at its
- * fall-through, both with the flags and registers of the Jcc. */
+void cg_emit_boundary(Gen *g, int i, uint32_t eip)
+{
+    CodeBuf *cb = &g->cb;
+    int k = g->nstop++;
+    if (k >= g->nbound || g->bcount[k] != i + 1) abort();   /* codegen.c planned it */
+    /* Where the block that began here would check the deadline: stop if
+     * the entry found it reached (DbtCPU.side_stop[k]); else count the
+     * next part. MOVZX, JRCXZ, LEA and MOV leave host flags alone. */
+    x_movzx_rm(cb, HRCX, 1, hmem(HRBP, CG_OFF_SIDE_STOP + k));
+    cb_byte(cb, 0xe3);   /* jrcxz over the jmp */
+    cb_byte(cb, 5);
+    g->stop[k].jf = x_jmp_rel32(cb, NULL);
+    g->stop[k].rc = g->rc;
+    g->stop[k].fl_host = g->floc == FL_HOST;
+    g->stop[k].eip = eip;
+    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_lea(cb, 8, HRAX, hmem(HRAX, g->bcount[k + 1] - g->bcount[k]));
+    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    g->counted = g->bcount[k + 1];
+}
+
+/* Out of line: the side exit's taken path and the stops at the inner
+ * boundaries, each with the flags and registers of its point. */
 void cg_emit_side_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
-    for (int k = 0; k < 2; k++) {
-        x_patch_rel32(k ? g->side.stop_jf : g->side.jf, cb->p);
+    if (g->side.jf) {
+        x_patch_rel32(g->side.jf, cb->p);
         if (g->side.fl_host) {
             g->floc = FL_HOST;
             cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the Jcc saw them */
         }
         rc_writeback_snapshot(cb, &g->side.rc);
-        if (k == 0) {
-            TBExit *e = &g->tb->exit[0];
-            e->target_eip = g->side.target;
-            e->jmp_field = x_jmp_rel32(cb, NULL);
-        } else {
-            x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->side.next_eip);
-            x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);
-            x_jmp_rel32(cb, g->rt->epilogue);
+        TBExit *e = &g->tb->exit[0];
+        e->target_eip = g->side.target;
+        e->jmp_field = x_jmp_rel32(cb, NULL);
+    }
+    for (int k = 0; k < g->nstop; k++) {
+        x_patch_rel32(g->stop[k].jf, cb->p);
+        if (g->stop[k].fl_host) {
+            g->floc = FL_HOST;
+            cg_fl_spill(g);
         }
+        rc_writeback_snapshot(cb, &g->stop[k].rc);
+        x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->stop[k].eip);
+        x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);
+        x_jmp_rel32(cb, g->rt->epilogue);
     }
 }

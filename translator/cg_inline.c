@@ -421,6 +421,11 @@ static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
     (void)d;
     CodeBuf *cb = &g->cb;
     const Operand *a = &in->op[0];
+    if (a->kind == OPK_IMM && i != g->tb->n_insns - 1) {
+        /* Followed: the block goes on at the target (codegen.c). */
+        cg_emit_boundary(g, i, a->imm);
+        return;
+    }
     if (a->kind == OPK_IMM) {
         cg_fl_exit(g, g->live_after[i]);
         if (g->loop.on) {

@@ -122,6 +122,8 @@ typedef struct CGX87Fail {
 } CGX87Fail;
 
 /* The state of one block's translation. */
+#define CG_MAX_BOUNDS 4
+
 typedef struct Gen {
     CodeBuf cb;
     CPU *cpu;
@@ -154,9 +156,19 @@ typedef struct Gen {
         RegCache rc;          /* cached registers at the jcc */
         bool fl_host;         /* flags in host EFLAGS only: spill there */
         uint32_t target;      /* taken target EIP */
-        uint8_t *stop_jf;     /* fall-through: the jmp to the stop tail */
-        uint32_t next_eip;
     } side;
+    /* Inner boundaries (a side exit's fall-through, a followed JMP): where
+     * the blocks without them began. bcount[k]: instructions up to and
+     * including boundary k's instruction; bcount[nbound] = n. */
+    int nbound;
+    int bcount[CG_MAX_BOUNDS + 1];
+    struct {
+        uint8_t *jf;          /* the jmp to the stop tail */
+        RegCache rc;
+        bool fl_host;
+        uint32_t eip;
+    } stop[CG_MAX_BOUNDS];
+    int nstop;
     int exit_base;
     /* Instructions of the block counted into cpu.icount so far: n, or up
      * to the side exit before its fall-through. Exits taken before the
@@ -314,10 +326,14 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
  * and stops where the deadline was reached, as a block entry there would. */
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
 void cg_emit_side_tail(Gen *g);
-/* The block entry: count instructions (up to the side exit `side`, or all
- * n when side < 0) and poll the deadline; returns the jae to patch to the
- * deadline exit (codegen.c). */
-uint8_t *cg_emit_entry_check(Gen *g, int side, int n);
+/* The block entry: count instructions (up to the first inner boundary, or
+ * all) and poll the deadline; returns the jae to patch to the deadline
+ * exit (codegen.c). */
+uint8_t *cg_emit_entry_check(Gen *g);
+/* An inner boundary after instruction i (the next instruction at eip):
+ * stop there if the entry found the deadline reached, else count the next
+ * part (flag-free). */
+void cg_emit_boundary(Gen *g, int i, uint32_t eip);
 
 /* ---- self-loops (cg_loop.c) ---- */
 
@@ -328,6 +344,6 @@ void cg_loop_top(Gen *g);
 /* The back edge (cc >= 0: a jcc, else a jmp) to the out-of-line tail. */
 void cg_loop_back_edge(Gen *g, int cc);
 /* Out of line: cache back to the top state, entry check, jmp top. */
-void cg_loop_emit_tail(Gen *g, int side, int n);
+void cg_loop_emit_tail(Gen *g);
 
 #endif

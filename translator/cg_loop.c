@@ -80,12 +80,12 @@ void cg_loop_back_edge(Gen *g, int cc)
     g->loop.jf = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
 }
 
-void cg_loop_emit_tail(Gen *g, int side, int n)
+void cg_loop_emit_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
     x_patch_rel32(g->loop.jf, cb->p);
     rc_reconcile(cb, &g->loop.back_rc, &g->loop.top_rc);
-    uint8_t *jdead = cg_emit_entry_check(g, side, n);
+    uint8_t *jdead = cg_emit_entry_check(g);
     x_jmp_rel32(cb, g->loop.top);
     /* Deadline on the back edge: as at the entry, but the registers of
      * the loop top are in host registers. */

@@ -112,6 +112,27 @@ HITA    equ VAR_BASE+0x24
         pop     edx
         and     edx, F_ARITH
         CASE    "loop 5: eax ecx flags", 0, eax, ecx, edx
+        ; 6: direct JMPs the block follows (forward, then back to code it
+        ; has not decoded yet), with CF live across them
+        mov     ecx, 300
+        xor     eax, eax
+        xor     edx, edx
+        mov     ebx, 0x12345678
+%%l6:   add     eax, ecx
+        cmp     eax, 0x1000
+        jmp     %%f6
+%%t6:   sbb     edx, 1
+        dec     ecx
+        jnz     %%l6
+        jmp     %%o6
+%%f6:   adc     edx, 0
+        rol     eax, 1
+        cmp     eax, ebx
+        jmp     %%t6
+%%o6:   pushfd
+        pop     ebx
+        and     ebx, F_ARITH
+        CASE    "loop 6: eax edx flags", 0, eax, edx, ebx
 %endmacro
 
 %macro IRQTEST 4
