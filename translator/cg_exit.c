@@ -12,6 +12,8 @@
 
 #include "devices/memory.h"
 
+#include <stdlib.h>
+
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 {
     CodeBuf *cb = &g->cb;
@@ -45,16 +47,20 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
 
 void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
 {
+    slot += g->exit_base;
     TBExit *e = &g->tb->exit[slot];
     e->target_eip = target;
     e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
 }
 
+_Static_assert(offsetof(TB, cs_base) == offsetof(TB, lin_pc) + 4, "one 8-byte key compare");
+
 void cg_emit_indirect_exit(Gen *g)
 {
     CodeBuf *cb = &g->cb;
+    bool flat_cs = g->tb->cs_base == 0;
     x_mov_mr(cb, 4, hmem(HRBP, CG_OFF_EIP), HRAX);
-    x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
+    if (!flat_cs) x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
     x_mov_rr(cb, 4, HRCX, HRAX);
     x_shift_ri(cb, SH_SHR, 4, HRCX, JC_BITS);
     x_alu_rr(cb, ALU_XOR, 4, HRCX, HRAX);
@@ -64,12 +70,83 @@ void cg_emit_indirect_exit(Gen *g)
     x_mov_rm(cb, 8, HRDX, ent);
     x_test_rr(cb, 8, HRDX, HRDX);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 4 /* jz */, NULL);
-    x_alu_rm(cb, ALU_CMP, 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
+    /* CS base 0: one 8-byte compare checks lin_pc = EAX and cs_base = 0
+     * (callers write EAX as a 32-bit register: the upper half is 0; were
+     * it not, the probe would only miss). */
+    x_alu_rm(cb, ALU_CMP, flat_cs ? 8 : 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
-    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
-    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    if (!flat_cs) {
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+        g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
+    }
     dbt_stats_emit_inc(g, GST_PROBE_HIT);
     x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+}
+
+void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
+{
+    CodeBuf *cb = &g->cb;
+    bool in_mem = g->floc == FL_MEM;
+    cg_fl_load(g);
+    g->side.fl_host = !in_mem;
+    g->side.rc = g->rc;
+    g->side.target = in->op[0].imm;
+    g->side.jf = x_jcc_rel32(cb, cc, NULL);
+    g->exit_base = 1;
+    /* Fall-through: registers stay cached, flags stay in host EFLAGS
+     * (and, if they were in DbtCPU.aflags, there too). */
+    if (in_mem) g->floc = FL_MEM;
+    cg_emit_boundary(g, i, in->next_eip);
+}
+
+void cg_emit_boundary(Gen *g, int i, uint32_t eip)
+{
+    CodeBuf *cb = &g->cb;
+    int k = g->nstop++;
+    if (k >= g->nbound || g->bcount[k] != i + 1) abort();   /* codegen.c planned it */
+    /* Where the block that began here would check the deadline: stop if
+     * the entry found it reached (DbtCPU.side_stop[k]); else count the
+     * next part. MOVZX, JRCXZ, LEA and MOV leave host flags alone. */
+    x_movzx_rm(cb, HRCX, 1, hmem(HRBP, CG_OFF_SIDE_STOP + k));
+    cb_byte(cb, 0xe3);   /* jrcxz over the jmp */
+    cb_byte(cb, 5);
+    g->stop[k].jf = x_jmp_rel32(cb, NULL);
+    g->stop[k].rc = g->rc;
+    g->stop[k].fl_host = g->floc == FL_HOST;
+    g->stop[k].eip = eip;
+    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_lea(cb, 8, HRAX, hmem(HRAX, g->bcount[k + 1] - g->bcount[k]));
+    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    g->counted = g->bcount[k + 1];
+}
+
+/* Out of line: the side exit's taken path and the stops at the inner
+ * boundaries, each with the flags and registers of its point. */
+void cg_emit_side_tail(Gen *g)
+{
+    CodeBuf *cb = &g->cb;
+    if (g->side.jf) {
+        x_patch_rel32(g->side.jf, cb->p);
+        if (g->side.fl_host) {
+            g->floc = FL_HOST;
+            cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the Jcc saw them */
+        }
+        rc_writeback_snapshot(cb, &g->side.rc);
+        TBExit *e = &g->tb->exit[0];
+        e->target_eip = g->side.target;
+        e->jmp_field = x_jmp_rel32(cb, NULL);
+    }
+    for (int k = 0; k < g->nstop; k++) {
+        x_patch_rel32(g->stop[k].jf, cb->p);
+        if (g->stop[k].fl_host) {
+            g->floc = FL_HOST;
+            cg_fl_spill(g);
+        }
+        rc_writeback_snapshot(cb, &g->stop[k].rc);
+        x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->stop[k].eip);
+        x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);
+        x_jmp_rel32(cb, g->rt->epilogue);
+    }
 }

@@ -100,6 +100,11 @@ void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t li
         g->live_after[i] = live;
         uint32_t fr, fw;
         flag_effect(&insns[i], inl, &fr, &fw);
+        /* A side exit (a Jcc before the last instruction) leaves with all
+         * six flags, like the block's own exits. */
+        if (i < n - 1 && inl && cg_inline_lookup(&insns[i]) &&
+            (cg_inline_lookup(&insns[i])->attr & CGI_BRANCH))
+            fr |= F_ARITH;
         live = (live & ~fw) | fr;
     }
 }

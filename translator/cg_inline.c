@@ -297,9 +297,20 @@ static void emit_mov(Gen *g, int i, const Insn *in, const CGInline *d)
     else if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
     if (b->kind == OPK_IMM) {
         x_mov_mi(cb, sz, a->kind == OPK_REG ? cg_greg_def(g, a->reg, sz) : CG_HM_RSI, b->imm);
+        return;
+    }
+    /* Straight between a cached register and the other operand; through
+     * RDX only memory to memory. The source is taken first: the most
+     * recently used slot is never the one the destination evicts. */
+    HMem src = cg_opnd(g, b, sz, false);
+    HMem dst = a->kind == OPK_REG ? cg_greg_def(g, a->reg, sz) : CG_HM_RSI;
+    if (src.base == HDIRECT) {
+        x_mov_mr(cb, sz, dst, src.index);
+    } else if (dst.base == HDIRECT) {
+        x_mov_rm(cb, sz, dst.index, src);
     } else {
-        x_mov_rm(cb, sz, HRDX, cg_opnd(g, b, sz, false));
-        x_mov_mr(cb, sz, a->kind == OPK_REG ? cg_greg_def(g, a->reg, sz) : CG_HM_RSI, HRDX);
+        x_mov_rm(cb, sz, HRDX, src);
+        x_mov_mr(cb, sz, dst, HRDX);
     }
 }
 
@@ -315,15 +326,30 @@ static void emit_alu(Gen *g, int i, const Insn *in, const CGInline *d)
     bool ro = test || d->arg == ALU_CMP;
     if (a->kind == OPK_MEM) cg_emit_mem_addr(g, in, a, sz, !ro);
     else if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
-    if (b->kind != OPK_IMM) x_mov_rm(cb, sz, HRDX, cg_opnd(g, b, sz, false));
+    /* XOR/SUB of a whole register with itself: zero without loading it. */
+    if (sz == 4 && a->kind == OPK_REG && b->kind == OPK_REG && a->reg == b->reg &&
+        (d->arg == ALU_XOR || d->arg == ALU_SUB)) {
+        cg_fl_prepare_op(g, i, fr, fw);
+        HMem r = cg_greg_def(g, a->reg, 4);
+        x_alu_mr(cb, d->arg, 4, r, r.index);
+        return;
+    }
+    /* A source in a cached host register is used in place (taken before
+     * the destination, which then cannot evict it); else through RDX. */
+    int srcr = HRDX;
+    if (b->kind != OPK_IMM) {
+        HMem src = cg_opnd(g, b, sz, false);
+        if (src.base == HDIRECT) srcr = src.index;
+        else x_mov_rm(cb, sz, HRDX, src);
+    }
     cg_fl_prepare_op(g, i, fr, fw);
     HMem dst = cg_opnd(g, a, sz, !ro);
     if (test) {
         if (b->kind == OPK_IMM) x_test_mi(cb, sz, dst, b->imm);
-        else x_test_mr(cb, sz, dst, HRDX);
+        else x_test_mr(cb, sz, dst, srcr);
     } else {
         if (b->kind == OPK_IMM) x_alu_mi(cb, d->arg, sz, dst, b->imm);
-        else x_alu_mr(cb, d->arg, sz, dst, HRDX);
+        else x_alu_mr(cb, d->arg, sz, dst, srcr);
     }
 }
 
@@ -371,8 +397,20 @@ static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
 
 static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
 {
+    if (i != g->tb->n_insns - 1) {
+        cg_emit_side_exit(g, i, in, d->arg);
+        return;
+    }
     cg_fl_load(g);
     cg_fl_exit(g, g->live_after[i]);   /* LAHF/SETO/MOV leave host flags intact for the jcc */
+    if (g->loop.on) {
+        /* Back to this block's start with the registers in host
+         * registers (cg_loop.c); the fall-through stores them. */
+        cg_loop_back_edge(g, d->arg);
+        rc_writeback_all(&g->cb, &g->rc);
+        cg_emit_direct_exit(g, 1, in->next_eip, -1);
+        return;
+    }
     rc_writeback_all(&g->cb, &g->rc);  /* MOVs: flags intact too */
     cg_emit_direct_exit(g, 0, in->op[0].imm, d->arg);
     cg_emit_direct_exit(g, 1, in->next_eip, -1);
@@ -383,8 +421,17 @@ static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
     (void)d;
     CodeBuf *cb = &g->cb;
     const Operand *a = &in->op[0];
+    if (a->kind == OPK_IMM && i != g->tb->n_insns - 1) {
+        /* Followed: the block goes on at the target (codegen.c). */
+        cg_emit_boundary(g, i, a->imm);
+        return;
+    }
     if (a->kind == OPK_IMM) {
         cg_fl_exit(g, g->live_after[i]);
+        if (g->loop.on) {
+            cg_loop_back_edge(g, -1);
+            return;
+        }
         rc_writeback_all(cb, &g->rc);
         cg_emit_direct_exit(g, 0, a->imm, -1);
         return;

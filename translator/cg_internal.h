@@ -67,6 +67,7 @@
 #define CG_OFF_EIP ((int32_t)offsetof(CPU, eip))
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
+#define CG_OFF_SIDE_STOP ((int32_t)offsetof(DbtCPU, side_stop) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
 #define CG_OFF_X87_LOADED ((int32_t)offsetof(DbtCPU, x87_loaded) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
@@ -121,6 +122,8 @@ typedef struct CGX87Fail {
 } CGX87Fail;
 
 /* The state of one block's translation. */
+#define CG_MAX_BOUNDS 4
+
 typedef struct Gen {
     CodeBuf cb;
     CPU *cpu;
@@ -145,6 +148,39 @@ typedef struct Gen {
     uint32_t x87_fip;
     CGX87Fail x87_fail[TB_MAX_INSNS];
     int n_x87_fail;
+    /* A Jcc inside the block (cg_exit.c): its taken path leaves through
+     * exit slot 0 from out-of-line code; the block's own exits then use
+     * slots exit_base = 1 and 2. */
+    struct {
+        uint8_t *jf;          /* the jcc to the out-of-line tail */
+        RegCache rc;          /* cached registers at the jcc */
+        bool fl_host;         /* flags in host EFLAGS only: spill there */
+        uint32_t target;      /* taken target EIP */
+    } side;
+    /* Inner boundaries (a side exit's fall-through, a followed JMP): where
+     * the blocks without them began. bcount[k]: instructions up to and
+     * including boundary k's instruction; bcount[nbound] = n. */
+    int nbound;
+    int bcount[CG_MAX_BOUNDS + 1];
+    struct {
+        uint8_t *jf;          /* the jmp to the stop tail */
+        RegCache rc;
+        bool fl_host;
+        uint32_t eip;
+    } stop[CG_MAX_BOUNDS];
+    int nstop;
+    int exit_base;
+    /* Instructions of the block counted into cpu.icount so far: n, or up
+     * to the side exit before its fall-through. Exits taken before the
+     * end subtract counted - i (cg_x87.c). */
+    int counted;
+    /* A self-loop (cg_loop.c): the cache state at the loop top, at the
+     * back edge, and where they are. */
+    struct {
+        bool on;
+        RegCache top_rc, back_rc;
+        uint8_t *top, *jf;
+    } loop;
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -284,5 +320,30 @@ void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc);
 void cg_emit_indirect_exit(Gen *g);
 /* The out-of-line stub a direct exit jumps to until it is chained. */
 uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
+/* A Jcc that is not the block's last instruction (a side exit): jcc to an
+ * out-of-line tail (spill flags, store dirty registers, exit slot 0); the
+ * fall-through keeps registers and flags, counts the rest of the block
+ * and stops where the deadline was reached, as a block entry there would. */
+void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
+void cg_emit_side_tail(Gen *g);
+/* The block entry: count instructions (up to the first inner boundary, or
+ * all) and poll the deadline; returns the jae to patch to the deadline
+ * exit (codegen.c). */
+uint8_t *cg_emit_entry_check(Gen *g);
+/* An inner boundary after instruction i (the next instruction at eip):
+ * stop there if the entry found the deadline reached, else count the next
+ * part (flag-free). */
+void cg_emit_boundary(Gen *g, int i, uint32_t eip);
+
+/* ---- self-loops (cg_loop.c) ---- */
+
+/* Is the block a self-loop? Sets g->loop (the registers to keep). */
+bool cg_loop_plan(Gen *g, const Insn *insns, int n);
+/* After the entry: load the kept registers; the loop top. */
+void cg_loop_top(Gen *g);
+/* The back edge (cc >= 0: a jcc, else a jmp) to the out-of-line tail. */
+void cg_loop_back_edge(Gen *g, int cc);
+/* Out of line: cache back to the top state, entry check, jmp top. */
+void cg_loop_emit_tail(Gen *g);
 
 #endif

@@ -271,7 +271,7 @@ void cg_x87_emit(Gen *g, int i, const Insn *in)
         f->jf = x_jcc_rel32(cb, 4 /* jz */, NULL);
         f->rc = g->rc;
         f->eip = in->eip;
-        f->skipped = (uint32_t)(g->tb->n_insns - i);
+        f->skipped = (uint32_t)(g->counted - i);
         x_patch_rel32(jloaded, cb->p);
         g->x87_live = true;
         g->x87_fop = 0xffff;

@@ -102,6 +102,14 @@ static bool helper_ends_block(const Insn *in)
     }
 }
 
+/* An inlined conditional near branch (two direct exits). */
+static bool is_inline_jcc(const Insn *in, bool inl)
+{
+    if (!inl) return false;
+    const CGInline *d = cg_inline_lookup(in);
+    return d && (d->attr & CGI_BRANCH) && (d->attr & CGI_COND);
+}
+
 bool cg_ends_block(const Insn *in, bool inl)
 {
     if (inl) {
@@ -149,6 +157,42 @@ static int fetch_insn(CPU *cpu, uint32_t lin, uint32_t eip, bool code32, Insn *o
     return 0;
 }
 
+uint8_t *cg_emit_entry_check(Gen *g)
+{
+    CodeBuf *cb = &g->cb;
+    TCache *tc = g->tc;
+    TB *tb = g->tb;
+    /* Entry: count instructions and poll the deadline (interrupts, timers,
+     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
+    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
+    uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
+    g->counted = g->bcount[0];
+    /* Inner boundaries: the entry counts the first part; each boundary
+     * counts the next and stops where the deadline falls before it
+     * (cg_emit_boundary), as the entry of the block that began there
+     * would. */
+    x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)g->bcount[0]);
+    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
+    for (int k = 0; k < g->nbound; k++) {
+        if (k) x_lea(cb, 8, HRCX, hmem(HRAX, g->bcount[k] - g->bcount[0]));
+        x_alu_rm(cb, ALU_CMP, 8, k ? HRCX : HRAX, hmem(HRBP, CG_OFF_DEADLINE));
+        x_setcc_m(cb, 3 /* ae */, hmem(HRBP, CG_OFF_SIDE_STOP + k));
+    }
+    if (tc->count_execs) {
+        /* info tb's execution count, chained entries included: one
+         * memory increment per entry (7 bytes), only while a debugger
+         * front end is attached (RAX and the flags are free here). */
+        uint64_t *ctr = &tc->execs[tb - tc->tbs];
+        if (!x_inc64_rip(cb, ctr)) {
+            x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)ctr);
+            x_inc_m(cb, 8, hmem(HRAX, 0));
+        }
+    }
+
+    return jdead;
+}
+
 TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
 {
     static Insn tmp[TB_MAX_INSNS];
@@ -165,6 +209,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     bool undecodable = false;
     uint32_t last_end_lin = lin0;
     int max_insns = (mode & TMODE_ONE) ? 1 : TB_MAX_INSNS;
+    int side = -1;   /* index of the side-exit Jcc, if any */
+    int bounds[CG_MAX_BOUNDS], nb = 0;   /* inner boundaries (cg_emit_boundary) */
+    uint32_t lin_lo = lin0, lin_hi = lin0;   /* followed JMPs may go backwards */
     while (n < max_insns) {
         uint32_t lin = cs_base + cur;
         if (n > 0 && (lin & PAGE_MASK) != (lin0 & PAGE_MASK)) break;
@@ -199,12 +246,58 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             break;
         }
         if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
+        /* One inlined Jcc may sit inside a block as a side exit (slot 0,
+         * cg_exit.c): the block then spans what were two blocks, and ends
+         * where the second did (a second Jcc is its last instruction). */
+        /* A JMP rel forward on the same page may be followed: the block
+         * goes on at its target (a boundary too, without an exit). */
+        bool jcc = is_inline_jcc(in, inl);
+        bool room = !(mode & TMODE_ONE) && n + 1 < max_insns && !crosses && nb < CG_MAX_BOUNDS;
+        bool jmpf = false;
+        if (room && inl && in->id == X86_INS_JMP && in->op[0].kind == OPK_IMM && cg_inline_lookup(in)) {
+            uint32_t tl = cs_base + in->op[0].imm;
+            jmpf = (tl & PAGE_MASK) == (lin0 & PAGE_MASK);
+            for (int k = 0; k <= n && jmpf; k++)   /* no code twice (nor the start) */
+                if (tmp[k].eip == in->op[0].imm) jmpf = false;
+        }
         n++;
         last_end_lin = lin + in->len;
+        if (lin < lin_lo) lin_lo = lin;
+        if (last_end_lin > lin_hi) lin_hi = last_end_lin;
         cur = in->next_eip;
+        /* A Jcc back to the block's start ends it: a self-loop (cg_loop.c). */
+        if (jcc && side < 0 && room && in->op[0].imm != eip) {
+            side = n - 1;
+            bounds[nb++] = n - 1;
+            continue;
+        }
+        if (jmpf) {
+            bounds[nb++] = n - 1;
+            cur = in->op[0].imm;
+            continue;
+        }
         if (cg_ends_block(in, inl) || (crosses && (mode & TMODE_PG))) break;
     }
     (void)undecodable;
+    if (nb > 0 && bounds[nb - 1] == n - 1) nb--;   /* the branch ended the block after all */
+    if (nb > 0 && n == max_insns && !cg_ends_block(&tmp[n - 1], inl)) {
+        /* Cut by the length limit, the last part would end elsewhere than
+         * the block that starts at the last boundary: the instruction
+         * counts C code sees (helpers, faults, RDTSC) must be those of
+         * that block, so the block ends at that boundary's branch. */
+        int b = bounds[--nb];
+        n = b + 1;
+        cur = tmp[b].next_eip;
+        last_end_lin = cs_base + tmp[b].eip + tmp[b].len;
+        lin_lo = lin_hi = lin0;
+        for (int k = 0; k < n; k++) {
+            uint32_t l = cs_base + tmp[k].eip;
+            if (l < lin_lo) lin_lo = l;
+            if (l + tmp[k].len > lin_hi) lin_hi = l + tmp[k].len;
+        }
+    }
+    if (lin_hi > last_end_lin) last_end_lin = lin_hi;
+    if (side >= n - 1) side = -1;
 
     TB *tb = tc_alloc(tc, n);
     if (!tb) return NULL;
@@ -244,6 +337,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     tb->code = cb->p;
     tb->phys_lo = tb->phys_pc;
     tb->phys_hi = tb->phys_end;
+    if (lin_lo < lin0) tb->phys_lo = tb->phys_pc - (lin0 - lin_lo);   /* same page */
     /* Inline x87 runs (cg_x87.c); not in one-instruction blocks, whose
      * return to the run loop counts as a step even when a failed guard
      * left before the instruction. */
@@ -255,23 +349,12 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
      * stale in that frame (gfuzz "tmo-flags", issue 16). */
     cg_compute_liveness(g, tb->insns, n, inl, F_ARITH);
 
-    /* Entry: count instructions and poll the deadline (interrupts, timers,
-     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
-    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
-    x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
-    uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
-    x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)n);
-    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-    if (tc->count_execs) {
-        /* info tb's execution count, chained entries included: one
-         * memory increment per entry (7 bytes), only while a debugger
-         * front end is attached (RAX and the flags are free here). */
-        uint64_t *ctr = &tc->execs[tb - tc->tbs];
-        if (!x_inc64_rip(cb, ctr)) {
-            x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)ctr);
-            x_inc_m(cb, 8, hmem(HRAX, 0));
-        }
-    }
+    g->nbound = nb;
+    for (int k = 0; k < nb; k++) g->bcount[k] = bounds[k] + 1;
+    g->bcount[nb] = n;
+    uint8_t *jdead = cg_emit_entry_check(g);
+    tb->self_loop = cg_loop_plan(g, tb->insns, n);
+    if (tb->self_loop) cg_loop_top(g);
 
     bool ended = false;
     for (int i = 0; i < n; i++) {
@@ -290,7 +373,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_x87_emit(g, i, in);
         } else if (d) {
             cg_emit_inline(g, i, in, d);
-            if (d->attr & CGI_BRANCH) ended = true;
+            if ((d->attr & CGI_BRANCH) && last) ended = true;
         } else {
             if (g->x87_live) abort();   /* cg_x87_plan ends every run before a helper */
             cg_fl_before(g, i, true, F_ARITH, 0);
@@ -321,8 +404,11 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         cg_emit_direct_exit(g, 0, cur, -1);
     }
 
-    /* Out-of-line code: exit stubs, slow paths, deadline exit. */
-    for (int s = 0; s < 2; s++) {
+    /* Out-of-line code: the side exit's tail, the self-loop's back edge,
+     * exit stubs, slow paths, deadline exit. */
+    cg_emit_side_tail(g);
+    if (g->loop.on) cg_loop_emit_tail(g);
+    for (int s = 0; s < TB_NEXITS; s++) {
         TBExit *e = &tb->exit[s];
         if (!e->jmp_field) continue;
         e->stub = cg_emit_exit_stub(g, s, e->target_eip);

@@ -409,6 +409,10 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
          * EFLAGS is canonical (cg_helper merged it before the call). */
         last_exit = 0;
         e->current = NULL;
+        /* A fault past the instruction a MOV SS/STI shadow covered (later
+         * in the same block): the shadow is over (gfuzz seed 25 case
+         * 52155: a block that goes on past a Jcc faults after it). */
+        if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
         cg_x87_flush(cpu);   /* no-op: cg_helper flushed before any raise */
         cpu->stop_block = false;
         cpu->watch_hit = false;   /* the access did not complete */
@@ -461,15 +465,15 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             e->kicked = 0;
             break;
         }
-        if (cpu->shutdown) {
-            stop = STOP_TRIPLE;   /* only RESET leaves shutdown */
-            break;
-        }
         /* The shadow of MOV SS/POP SS/STI covers the next instruction only
          * (SDM vol. 3, 6.8.3): once past it, drop it, also before a stop,
          * so the state a stop leaves (savevm, the monitor) holds no stale
          * one (gfuzz seed 16 case 364050). */
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        if (cpu->shutdown) {
+            stop = STOP_TRIPLE;   /* only RESET leaves shutdown */
+            break;
+        }
         if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
         /* An interrupt another engine acknowledged and had not delivered
          * when its state was taken (state.h): its delivery was under way,
@@ -589,8 +593,8 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         }
         TB *tb = find_block(e, mode);
         if (last_exit) {
-            TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)1);
-            int slot = (int)(last_exit & 1);
+            TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)TB_SLOT_MASK);
+            int slot = (int)(last_exit & TB_SLOT_MASK);
             /* With paging, only within one linear page: the target's
              * mapping is then the source's own, whatever CR3 holds. */
             if (from->valid && from->mode == tb->mode && from->cs_base == tb->cs_base &&

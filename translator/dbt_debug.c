@@ -93,7 +93,7 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
     }
     fprintf(f, "  exits and slow paths:\n");
     host_listing(f, tb, tb->host_off[tb->n_insns], tb->code_size, addr);
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < TB_NEXITS; s++) {
         const TBExit *x = &tb->exit[s];
         if (!x->jmp_field && !x->linked) continue;
         if (x->linked)
@@ -102,6 +102,8 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
             fprintf(f, "  exit %d -> eip %08x: not chained (through the run loop or the jump cache)\n", s,
                     x->target_eip);
     }
+    if (tb->self_loop)
+        fprintf(f, "  back edge -> eip %08x: to this block's start, inside it (registers kept)\n", tb->eip);
 }
 
 bool dbt_info_tb(Engine *e, uint32_t lin, bool addr, FILE *f, DbtSymFn sym, void *opaque)
@@ -215,8 +217,8 @@ void dbt_trace_last(Engine *e, int n, FILE *f, DbtSymFn sym, void *opaque)
         fprintf(f, "icount %10" PRIu64 "  TB %08x %3u insns%s%s%s  exit: ", r->icount, r->lin_pc, r->n_insns,
                 nm[0] ? " <" : "", nm, nm[0] ? ">" : "");
         if (r->exit) {
-            const TB *from = (const TB *)(uintptr_t)(r->exit & ~(uint64_t)1);
-            int slot = (int)(r->exit & 1);
+            const TB *from = (const TB *)(uintptr_t)(r->exit & ~(uint64_t)TB_SLOT_MASK);
+            int slot = (int)(r->exit & TB_SLOT_MASK);
             if (from->valid) fprintf(f, "direct %d -> %08x\n", slot, from->exit[slot].target_eip);
             else fprintf(f, "direct %d\n", slot);
         } else {

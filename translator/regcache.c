@@ -56,6 +56,16 @@ void rc_reload_all(CodeBuf *cb, const RegCache *rc)
         if (rc->guest_in[s] >= 0) x_mov_rm(cb, 4, cache_host[s], greg_mem(rc->guest_in[s], 4));
 }
 
+void rc_reconcile(CodeBuf *cb, const RegCache *cur, const RegCache *want)
+{
+    for (int s = 0; s < NCACHE; s++)
+        if (cur->guest_in[s] != want->guest_in[s] && cur->guest_in[s] >= 0 && cur->dirty[s])
+            x_mov_mr(cb, 4, greg_mem(cur->guest_in[s], 4), cache_host[s]);
+    for (int s = 0; s < NCACHE; s++)
+        if (cur->guest_in[s] != want->guest_in[s] && want->guest_in[s] >= 0)
+            x_mov_rm(cb, 4, cache_host[s], greg_mem(want->guest_in[s], 4));
+}
+
 /* A slot for guest register r: a free one, else the least recently used
  * (stored back first if dirty). */
 static int take_slot(CodeBuf *cb, RegCache *rc, int r)

@@ -41,5 +41,9 @@ void rc_writeback_all(CodeBuf *cb, RegCache *rc);
 void rc_writeback_snapshot(CodeBuf *cb, const RegCache *rc);
 /* Emit loads for every register a snapshot holds (after a helper ran). */
 void rc_reload_all(CodeBuf *cb, const RegCache *rc);
+/* Emit code that turns the cache state `cur` into `want` (whose registers
+ * are all marked dirty): stores of dirty registers in slots that hold
+ * something else in `want`, then loads of what `want` holds there. */
+void rc_reconcile(CodeBuf *cb, const RegCache *cur, const RegCache *want);
 
 #endif

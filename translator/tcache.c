@@ -153,7 +153,7 @@ static void unlink_incoming(TB *tb)
 /* Remove tb from its target's incoming list (its own outgoing links). */
 static void unlink_outgoing(TB *tb)
 {
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < TB_NEXITS; s++) {
         TBExit *e = &tb->exit[s];
         TB *to = e->linked;
         if (!to) continue;
@@ -178,7 +178,7 @@ void tc_unlink_all(TCache *tc)
 {
     for (size_t i = 0; i < tc->n_tbs; i++) {
         TB *tb = &tc->tbs[i];
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < TB_NEXITS; s++) {
             TBExit *e = &tb->exit[s];
             if (e->linked) {
                 x_patch_rel32(e->jmp_field, e->stub);

@@ -27,6 +27,12 @@ struct Memory;
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)
 
+/* Exit slots: a block's last instruction uses up to two; a Jcc inside
+ * the block (a side exit, translator/cg_exit.c) one more. The slot is in
+ * the low bits of the value an exit stub returns (TB pointer | slot). */
+#define TB_NEXITS 3
+#define TB_SLOT_MASK 3u
+
 typedef struct TBExit {
     uint8_t *jmp_field;     /* rel32 of the patchable jump; NULL if none */
     uint8_t *stub;          /* where the jump goes when unlinked */
@@ -59,13 +65,16 @@ typedef struct TB {
      * flags are after its host code (TB_FL_HOST: host EFLAGS, else
      * DbtCPU.aflags) and which of them are live there (F_CF..F_OF bits). */
     uint16_t *fl_after;
-    TBExit exit[2];
+    TBExit exit[TB_NEXITS];
     struct TB *in_list;     /* exits of other blocks chained to this one */
     int in_slot;
     struct TB *hash_next;
     struct TB *page_next[2];
     uint64_t dispatches;    /* entries from the run loop (not through chains) */
+    bool self_loop;         /* the last branch goes back to the start inside
+                             * the block (translator/cg_loop.c) */
 } TB;
+_Static_assert(_Alignof(TB) > TB_SLOT_MASK, "exit stubs return TB | slot");
 
 #define TB_FL_HOST 0x8000u
 

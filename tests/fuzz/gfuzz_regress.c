@@ -185,6 +185,25 @@ static int regress_last_writer(void)
     }
     printf("%s: no stale interrupt shadow at a budget stop (seed 16 case 364050)\n", ok ? "ok  " : "FAIL");
     bad += !ok;
+    /* Seed 25 case 52155 (real mode): POP SS at 08h shadows the OUT at
+     * 09h (SDM vol. 3, 6.8.3); the block goes on past a JE to an
+     * instruction that faults, and the fault ends in a shutdown. The
+     * shadow was over: no stale one may be left (a block that spans a
+     * side exit kept it, the run loop never saw the EIP past it). */
+    gf_gen(c, gf_reset_state(), 25, 52155, -1);
+    ok = gf_check_case(c);
+    for (int w = 0; w < 2; w++) {
+        CPUState s;
+        gf_final_state(w, &s);
+        if (s.inhibit_irq && s.eip != s.inhibit_eip) {
+            printf("stale shadow: %s: inhibit for %08x at %08x\n", w ? "inline=off" : "inline=on",
+                   s.inhibit_eip, s.eip);
+            ok = false;
+        }
+    }
+    printf("%s: no stale interrupt shadow after a fault later in the block (seed 25 case 52155)\n",
+           ok ? "ok  " : "FAIL");
+    bad += !ok;
     /* Seed 16 case 956151 (real mode, IF = 0 at the start): a loop JNO ->
      * STI at 0Ah; the first STI sets IF and shadows 0Bh, every later one
      * finds IF set and starts none (SDM vol. 2, STI). The budget stop at
