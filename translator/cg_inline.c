@@ -127,6 +127,15 @@ static bool acc_call_rel(const Insn *in)
     return in->nops == 1 && in->op[0].kind == OPK_IMM && near_branch_ok(in);
 }
 
+/* LODS/SCAS/STOS and LEAVE: no operand check (the emitters take the
+ * element size from the id and the registers from the definition); the
+ * REP forms never reach here (cg_inline_lookup). */
+static bool acc_str(const Insn *in)
+{
+    (void)in;
+    return true;
+}
+
 /* ---- emitters ---- */
 
 static void emit_nop(Gen *g, int i, const Insn *in, const CGInline *d)
@@ -179,6 +188,109 @@ static void emit_pop(Gen *g, int i, const Insn *in, const CGInline *d)
     x_mov_rm(cb, size, HRDX, CG_HM_RSI);
     cg_emit_store_sp(g);
     x_mov_mr(cb, size, cg_greg_def(g, in->op[0].reg, size), HRDX);
+}
+
+/* LEAVE: (E)SP = (E)BP (SP = BP with a 16-bit stack), then pop (E)BP.
+ * One stack read; its slow path runs the whole instruction (op_leave). */
+static void emit_leave(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = in->opsize;
+    if (g->ss32) x_mov_rm(cb, 4, HRSI, cg_greg(g, R_EBP, 4));
+    else x_movzx_rm(cb, HRSI, 2, cg_greg(g, R_EBP, 2));
+    x_lea(cb, 4, HRDI, hmem(HRSI, size));   /* the new (E)SP (SP: low 16 bits stored) */
+    cg_emit_seg_tlb(g, S_SS, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    cg_emit_store_sp(g);
+    x_mov_mr(cb, size, cg_greg_def(g, R_EBP, size), HRDX);
+}
+
+/* ---- non-REP LODS / SCAS / STOS (SDM vol. 2; cpu/ops_string.c is the
+ * reference): one element at seg:(E)SI (LODS: DS or the override) or
+ * ES:(E)DI (SCAS, STOS), then the index register steps by the element size,
+ * down when EFLAGS.DF is set; with a 16-bit address size only SI/DI change
+ * (wrapping at 64 KiB). A fault or anything the TLB does not map goes to
+ * the helper before any register changes. */
+
+static int str_size(const Insn *in)
+{
+    switch (in->id) {
+    case X86_INS_LODSB: case X86_INS_SCASB: case X86_INS_STOSB: return 1;
+    case X86_INS_LODSW: case X86_INS_SCASW: case X86_INS_STOSW: return 2;
+    default: return 4;
+    }
+}
+
+/* rsi = host address of the element at seg:index (or the slow path). */
+static void str_addr(Gen *g, const Insn *in, int seg, int index, int size, bool write)
+{
+    if (in->addrsize == 2) x_movzx_rm(&g->cb, HRSI, 2, cg_greg(g, index, 2));
+    else x_mov_rm(&g->cb, 4, HRSI, cg_greg(g, index, 4));
+    cg_emit_seg_tlb(g, seg, size, write);
+}
+
+/* ecx = +size, or -size when EFLAGS.DF is set (clobbers host flags). */
+static void str_delta(Gen *g, int size)
+{
+    CodeBuf *cb = &g->cb;
+    x_mov_rm(cb, 4, HRCX, hmem(HRBP, CG_OFF_EFLAGS));
+    x_shift_ri(cb, SH_SHL, 4, HRCX, 21);   /* DF (bit 10) to bit 31 */
+    x_shift_ri(cb, SH_SAR, 4, HRCX, 31);   /* 0 or -1 */
+    x_alu_ri(cb, ALU_AND, 4, HRCX, (uint32_t)(-2 * size));
+    x_alu_ri(cb, ALU_ADD, 4, HRCX, (uint32_t)size);
+}
+
+/* index += ecx (16 bits of it with a 16-bit address size); leaves host
+ * flags alone (MOV and LEA only), so SCAS's comparison survives. */
+static void str_step(Gen *g, const Insn *in, int index)
+{
+    CodeBuf *cb = &g->cb;
+    HMem r = cg_greg_w(g, index, 4, true);
+    x_mov_rm(cb, 4, HRAX, r);
+    HMem sum = {HRAX, HRCX, 1, 0};
+    x_lea(cb, 4, HRAX, sum);
+    x_mov_mr(cb, in->addrsize == 2 ? 2 : 4, r, HRAX);
+}
+
+static void emit_lods(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    str_addr(g, in, in->segovr != S_NONE ? in->segovr : S_DS, R_ESI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_delta(g, size);
+    str_step(g, in, R_ESI);
+    x_mov_mr(cb, size, cg_greg_def(g, R_EAX, size), HRDX);
+}
+
+static void emit_stos(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    x_mov_rm(cb, size, HRDX, cg_greg(g, R_EAX, size));
+    str_addr(g, in, S_ES, R_EDI, size, true);
+    x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    str_delta(g, size);
+    str_step(g, in, R_EDI);
+}
+
+/* SCAS: flags of AL/AX/EAX - ES:[(E)DI], as CMP. */
+static void emit_scas(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    str_addr(g, in, S_ES, R_EDI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_delta(g, size);
+    HMem acc = cg_greg(g, R_EAX, size);
+    cg_fl_prepare_op(g, i, fr, fw);
+    x_alu_mr(cb, ALU_CMP, size, acc, HRDX);
+    str_step(g, in, R_EDI);
 }
 
 static void emit_xchg(Gen *g, int i, const Insn *in, const CGInline *d)
@@ -475,6 +587,16 @@ static const CGInline table[] = {
     E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
     E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm"),
     E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
+    E(LEAVE, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_leave, "-"),
+    E(LODSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(LODSW, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(LODSD, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(STOSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(STOSW, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(STOSD, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(SCASB, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
+    E(SCASW, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
+    E(SCASD, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(NOP, 0, 0, D, D, acc_any, emit_nop, "all"),
     E(CLD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
     E(STD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
@@ -550,6 +672,8 @@ void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *
 bool cg_inline_may_fault(const CGInline *d, const Insn *in)
 {
     if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL) return true;
+    if (d->emit == emit_leave || d->emit == emit_lods || d->emit == emit_stos || d->emit == emit_scas)
+        return true;   /* implicit memory operands */
     if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP) return false;
     for (int k = 0; k < in->nops && k < 2; k++)
         if (in->op[k].kind == OPK_MEM) return true;
