@@ -91,7 +91,15 @@ static bool acc_imul(const Insn *in)
 
 static bool acc_push(const Insn *in)
 {
-    return in->nops == 1 && (in->op[0].kind == OPK_REG || in->op[0].kind == OPK_IMM);
+    return in->nops == 1 && (in->op[0].kind == OPK_REG || in->op[0].kind == OPK_IMM ||
+                             (in->op[0].kind == OPK_MEM && in->op[0].size == in->opsize));
+}
+
+/* MOVSB/MOVSD the string moves (A4/A5), not SSE2's MOVSD xmm (F2 0F 10/11),
+ * which Capstone names alike. */
+static bool acc_movs(const Insn *in)
+{
+    return in->opcode[0] == 0xa4 || in->opcode[0] == 0xa5;
 }
 
 static bool acc_pop(const Insn *in)
@@ -173,8 +181,17 @@ static void emit_push(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0];
     int size = in->opsize;
     if (a->kind == OPK_REG) x_mov_rm(cb, 4, HRDX, cg_greg(g, a->reg, 4));
+    if (a->kind == OPK_MEM) {
+        /* Two accesses: (E)SP and the address registers are cached before
+         * the first slow-path branch, so nothing is evicted between the
+         * two branches (the slow path writes back the state at the first).
+         * The address uses (E)SP before the push (SDM vol. 2, PUSH). */
+        (void)cg_greg(g, R_ESP, 4);
+        cg_emit_mem_addr(g, in, a, size, false);
+        x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    }
     cg_emit_stack_addr(g, size, true);
-    if (a->kind == OPK_REG) x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    if (a->kind != OPK_IMM) x_mov_mr(cb, size, CG_HM_RSI, HRDX);
     else x_mov_mi(cb, size, CG_HM_RSI, a->imm);
     cg_emit_store_sp(g);
 }
@@ -274,6 +291,24 @@ static void emit_stos(Gen *g, int i, const Insn *in, const CGInline *d)
     str_addr(g, in, S_ES, R_EDI, size, true);
     x_mov_mr(cb, size, CG_HM_RSI, HRDX);
     str_delta(g, size);
+    str_step(g, in, R_EDI);
+}
+
+/* MOVS: seg:[(E)SI] to ES:[(E)DI]; both accesses are checked before the
+ * store, and both index registers are cached before the first check. */
+static void emit_movs(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = in->opcode[0] == 0xa4 ? 1 : in->opsize;
+    (void)cg_greg(g, R_ESI, 4);
+    (void)cg_greg(g, R_EDI, 4);
+    str_addr(g, in, in->segovr != S_NONE ? in->segovr : S_DS, R_ESI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_addr(g, in, S_ES, R_EDI, size, true);
+    x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    str_delta(g, size);
+    str_step(g, in, R_ESI);
     str_step(g, in, R_EDI);
 }
 
@@ -585,7 +620,7 @@ static const CGInline table[] = {
     E(MUL, 0, 4, 0, F_CF | F_OF, acc_unary, emit_mul1, "r/m (AX/DX:AX/EDX:EAX)"),
     E(IMUL, 0, 5, 0, F_CF | F_OF, acc_imul, emit_imul, "r/m; r16/32, r/m; r16/32, r/m, imm"),
     E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
-    E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm"),
+    E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm, m16/32"),
     E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
     E(LEAVE, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_leave, "-"),
     E(LODSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
@@ -594,6 +629,9 @@ static const CGInline table[] = {
     E(STOSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
     E(STOSW, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
     E(STOSD, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(MOVSB, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP"),
+    E(MOVSW, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP"),
+    E(MOVSD, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP (not SSE2 MOVSD)"),
     E(SCASB, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(SCASW, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(SCASD, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
@@ -672,7 +710,8 @@ void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *
 bool cg_inline_may_fault(const CGInline *d, const Insn *in)
 {
     if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL) return true;
-    if (d->emit == emit_leave || d->emit == emit_lods || d->emit == emit_stos || d->emit == emit_scas)
+    if (d->emit == emit_leave || d->emit == emit_lods || d->emit == emit_stos || d->emit == emit_scas ||
+        d->emit == emit_movs)
         return true;   /* implicit memory operands */
     if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP) return false;
     for (int k = 0; k < in->nops && k < 2; k++)

@@ -94,12 +94,20 @@ void cg_emit_seg_tlb(Gen *g, int seg, int size, bool write)
     x_alu_rm(cb, ALU_CMP, 4, HRCX, tag);
     Slow *s = g->cur_slow;
     slow_snapshot(g);
-    s->miss_jf = x_jcc_rel32(cb, 5 /* jne */, NULL);
-    s->miss_size = (uint8_t)size;
-    s->miss_write = write;
+    bool second = s->miss_jf != NULL;
+    if (second) {
+        /* The instruction's second access (MOVS, PUSH m): a Slow holds one
+         * fill, so this one's miss runs the whole instruction's helper
+         * (nothing is written before both accesses are checked). */
+        s->jf[s->nj++] = x_jcc_rel32(cb, 5 /* jne */, NULL);
+    } else {
+        s->miss_jf = x_jcc_rel32(cb, 5 /* jne */, NULL);
+        s->miss_size = (uint8_t)size;
+        s->miss_write = write;
+    }
     HMem add = {HRBP, HRAX, 1, tlb + (int32_t)offsetof(TLBEntry, addend)};
     x_alu_rm(cb, ALU_ADD, 8, HRSI, add);
-    s->miss_resume = cb->p;
+    if (!second) s->miss_resume = cb->p;
 }
 
 /* TLB miss: fill the entry from C and continue inline with rsi = host
