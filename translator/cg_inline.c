@@ -95,6 +95,12 @@ static bool acc_push(const Insn *in)
                              (in->op[0].kind == OPK_MEM && in->op[0].size == in->opsize));
 }
 
+/* CMPXCHG m, r (with or without LOCK; the register forms stay helpers). */
+static bool acc_cmpxchg(const Insn *in)
+{
+    return in->nops == 2 && in->op[0].kind == OPK_MEM && in->op[1].kind == OPK_REG;
+}
+
 /* MOVSB/MOVSD the string moves (A4/A5), not SSE2's MOVSD xmm (F2 0F 10/11),
  * which Capstone names alike. */
 static bool acc_movs(const Insn *in)
@@ -292,6 +298,28 @@ static void emit_stos(Gen *g, int i, const Insn *in, const CGInline *d)
     x_mov_mr(cb, size, CG_HM_RSI, HRDX);
     str_delta(g, size);
     str_step(g, in, R_EDI);
+}
+
+/* CMPXCHG m, r: the host's LOCK CMPXCHG on the guest page (flags as CMP
+ * acc, m; equal: m = r; not equal: acc = m, and m is written back with its
+ * own value, so the access is checked for writing as on hardware: SDM
+ * vol. 2, CMPXCHG). Host EAX carries the guest accumulator. */
+static void emit_cmpxchg(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    x_mov_rm(cb, sz, HRDX, cg_greg(g, b->reg, sz));
+    (void)cg_greg(g, R_EAX, 4);   /* cached before the first slow-path branch */
+    cg_emit_mem_addr(g, in, a, sz, true);
+    cg_fl_prepare_op(g, i, fr, fw);
+    x_mov_rm(cb, 4, HRAX, cg_greg(g, R_EAX, 4));
+    static const uint8_t opc8[2] = {0x0f, 0xb0}, opc[2] = {0x0f, 0xb1};
+    cb_byte(cb, 0xf0);   /* LOCK */
+    x_op_rm(cb, sz, sz == 1 ? opc8 : opc, 2, HRDX, -1, &CG_HM_RSI);
+    x_mov_mr(cb, sz, cg_greg_w(g, R_EAX, sz, true), HRAX);
 }
 
 /* MOVS: seg:[(E)SI] to ES:[(E)DI]; both accesses are checked before the
@@ -620,6 +648,7 @@ static const CGInline table[] = {
     E(MUL, 0, 4, 0, F_CF | F_OF, acc_unary, emit_mul1, "r/m (AX/DX:AX/EDX:EAX)"),
     E(IMUL, 0, 5, 0, F_CF | F_OF, acc_imul, emit_imul, "r/m; r16/32, r/m; r16/32, r/m, imm"),
     E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
+    E(CMPXCHG, 0, 0, D, ARITH, acc_cmpxchg, emit_cmpxchg, "m, r (LOCK too)"),
     E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm, m16/32"),
     E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
     E(LEAVE, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_leave, "-"),
@@ -677,7 +706,7 @@ const CGInline *cg_inline_lookup(const Insn *in)
     const CGInline *d = &table[by_id[in->id] - 1];
     /* LOCK on anything the table holds is #UD (the helpers raise it); on a
      * branch too (LOCK RET, LOCK JMP), where REP/REPNE (BND) are ignored. */
-    if (in->flags & INSN_LOCK) return NULL;
+    if ((in->flags & INSN_LOCK) && in->id != X86_INS_CMPXCHG) return NULL;   /* its accepts: m, r */
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_REP | INSN_REPNE))) {
         /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing. */
         if (in->id != X86_INS_NOP) return NULL;

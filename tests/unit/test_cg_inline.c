@@ -128,6 +128,9 @@ static const Sample samples[] = {
     {"\xff\x30", 2, true, X86_INS_PUSH, 0, 0},                     /* push [eax] */
     {"\x66\xff\x30", 3, true, X86_INS_PUSH, 0, 0},                 /* push word [eax] */
     {"\xc9", 1, true, X86_INS_LEAVE, 0, 0},                        /* leave */
+    {"\x0f\xb1\x08", 3, true, X86_INS_CMPXCHG, 0, A},              /* cmpxchg [eax], ecx */
+    {"\xf0\x0f\xb0\x20", 4, true, X86_INS_CMPXCHG, 0, A},          /* lock cmpxchg [eax], ah */
+    {"\x0f\xb1\xd1", 3, true, 0, 0, 0},                            /* cmpxchg ecx, edx */
     {"\xac", 1, true, X86_INS_LODSB, 0, 0},                        /* lodsb */
     {"\xf3\xac", 2, true, 0, 0, 0},                                /* rep lodsb */
     {"\xae", 1, true, X86_INS_SCASB, 0, A},                        /* scasb */
