@@ -258,6 +258,7 @@ int machine_run(Machine *m)
         case STOP_TRIPLE:
             /* Shutdown: the PC's chipset turns it into a reset (QEMU's
              * behaviour); -no-reboot stops the machine instead. */
+            chardev_flush_all();   /* the guest's last console output before ours */
             if (TRACE_ON(TRACE_INT)) fprintf(trace_file, "shutdown (triple fault)\n");
             if (pc->cfg.no_reboot) {
                 fprintf(stderr, "xlat86: triple fault; CPU state:\n");
