@@ -100,6 +100,7 @@ typedef struct TLBEntry {
     uintptr_t addend; /* host pointer = linear address + addend */
 } TLBEntry;
 #define TLB_GLOBAL 0x1u   /* in TLBEntry.phys: a PGE global page */
+enum { TLBF_ALL, TLBF_NONGLOBAL, TLBF_PAGE };   /* CPU.tlb_flush_hook kinds */
 /* TLB sets: supervisor accesses (CPL 0-2 and implicit system accesses)
  * and user accesses (CPL 3), so permission checks done at fill time hold. */
 enum { TLB_SUPER = 0, TLB_USER = 1 };
@@ -141,9 +142,11 @@ typedef struct CPU {
     /* Instruction fetch: tag and physical page only (addend unused); the
      * run loop's block lookup goes through it (lin_fetch_phys). */
     TLBEntry tlb_fetch[2][TLB_SIZE];
-    /* Called after every TLB flush (the translator drops its jump cache,
-     * whose linear->block entries depend on the same mappings). */
-    void (*tlb_flush_hook)(void *opaque);
+    /* Called after every TLB flush (the translator drops the entries of
+     * its jump cache whose linear->block mappings the flush covers): kind
+     * TLBF_ALL, TLBF_NONGLOBAL (global pages kept) or TLBF_PAGE (lin's
+     * page only). */
+    void (*tlb_flush_hook)(void *opaque, int kind, uint32_t lin);
     void *tlb_flush_opaque;
 
     /* The INTR input pin, driven by the board's interrupt controller

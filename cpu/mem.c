@@ -28,9 +28,9 @@ static inline int tlb_set(const CPU *cpu)
     return cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER;
 }
 
-static void flush_hook(CPU *cpu)
+static void flush_hook(CPU *cpu, int kind, uint32_t lin)
 {
-    if (cpu->tlb_flush_hook) cpu->tlb_flush_hook(cpu->tlb_flush_opaque);
+    if (cpu->tlb_flush_hook) cpu->tlb_flush_hook(cpu->tlb_flush_opaque, kind, lin);
 }
 
 void tlb_flush(CPU *cpu)
@@ -41,7 +41,7 @@ void tlb_flush(CPU *cpu)
             cpu->tlb_write[s][i].tag = TLB_INVALID;
             cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
-    flush_hook(cpu);
+    flush_hook(cpu, TLBF_ALL, 0);
 }
 
 void tlb_flush_nonglobal(CPU *cpu)
@@ -52,7 +52,7 @@ void tlb_flush_nonglobal(CPU *cpu)
             if (!(cpu->tlb_write[s][i].phys & TLB_GLOBAL)) cpu->tlb_write[s][i].tag = TLB_INVALID;
             if (!(cpu->tlb_fetch[s][i].phys & TLB_GLOBAL)) cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
-    flush_hook(cpu);
+    flush_hook(cpu, TLBF_NONGLOBAL, 0);
 }
 
 void tlb_flush_page(CPU *cpu, uint32_t lin)
@@ -63,7 +63,7 @@ void tlb_flush_page(CPU *cpu, uint32_t lin)
         if (cpu->tlb_write[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_write[s][i].tag = TLB_INVALID;
         if (cpu->tlb_fetch[s][i].tag == (lin & PAGE_MASK)) cpu->tlb_fetch[s][i].tag = TLB_INVALID;
     }
-    flush_hook(cpu);
+    flush_hook(cpu, TLBF_PAGE, lin);
 }
 
 void tlb_flush_write_phys(CPU *cpu, uint32_t phys_page)

@@ -52,13 +52,19 @@ static int op_cli(CPU *cpu, const Insn *in)
 }
 
 /* STI: when IF was clear, interrupts stay blocked until after the next
- * instruction (SDM vol. 2, STI). The block ends so the run loop sees it. */
+ * instruction (SDM vol. 2, STI). An STI that finds IF set starts no
+ * shadow, and one that covered it ends with it ("STI; STI; RET":
+ * interrupts may be recognized before RET); the run loop only drops a
+ * shadow it sees at another EIP, which a loop ending in STI never shows
+ * (gfuzz seed 16 case 956151). The block ends so the run loop sees it. */
 static int op_sti(CPU *cpu, const Insn *in)
 {
     check_iopl(cpu);
     if (!(cpu->eflags & F_IF)) {
         cpu->inhibit_irq = true;
         cpu->inhibit_eip = in->next_eip;
+    } else {
+        cpu->inhibit_irq = false;
     }
     cpu->eflags |= F_IF;
     cpu->stop_block = true;

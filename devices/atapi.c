@@ -59,7 +59,7 @@ void atapi_identify(IDEChannel *c, int unit, uint16_t *w)
     ide_put_string(w, 23, 4, "0.1");
     ide_put_string(w, 27, 20, c->model[unit]);
     w[48] = 1;
-    w[49] = (1u << 11) | (1u << 9);   /* IORDY, LBA */
+    w[49] = (1u << 11) | (1u << 9);   /* IORDY, LBA (DMA: ide_dma_identify) */
     w[53] = 3;
     w[64] = 3;
     w[65] = 0xb4;
@@ -69,6 +69,7 @@ void atapi_identify(IDEChannel *c, int unit, uint16_t *w)
     w[71] = 30;
     w[72] = 30;
     w[80] = 0x1e;             /* ATA/ATAPI-1..4 */
+    ide_dma_identify(c, &c->drv[unit], w);
 }
 
 static bool has_medium(const IDEChannel *c, int unit)
@@ -80,6 +81,7 @@ static bool has_medium(const IDEChannel *c, int unit)
 static void status_phase(IDEChannel *c, IDEDrive *d)
 {
     d->xfer = IDE_X_NONE;
+    d->dma = 0;
     d->nsect = (uint8_t)((d->nsect & ~7u) | IR_IO | IR_COD);
     ide_raise_irq(c);
 }
@@ -111,6 +113,15 @@ static void next_block(IDEChannel *c, int unit)
         ok(c, d);
         return;
     }
+    if (d->dma) {
+        /* The data phase belongs to the bus master (ide_dma.c), which
+         * takes the reply through atapi_dma_chunk. */
+        d->xfer = IDE_X_DMA;
+        d->nsect = (uint8_t)((d->nsect & ~7u) | IR_IO);
+        d->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
+        ide_dma_kick(c);
+        return;
+    }
     uint32_t n = d->left < d->bcl ? d->left : d->bcl;
     if (n < d->left)
         n &= ~1u;             /* an odd limit: every block but the last is even */
@@ -138,6 +149,41 @@ static void next_block(IDEChannel *c, int unit)
     d->nsect = (uint8_t)((d->nsect & ~7u) | IR_IO);
     d->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
     ide_raise_irq(c);
+}
+
+#define ATAPI_DMA_CHUNK (32 * CD_SECTOR)
+
+int atapi_dma_chunk(IDEChannel *c, int unit)
+{
+    IDEDrive *d = &c->drv[unit];
+    if (d->left == 0)
+        return 0;
+    uint32_t n = d->left;
+    if (d->cmd_is_read) {
+        if (n > ATAPI_DMA_CHUNK)
+            n = ATAPI_DMA_CHUNK;
+        uint64_t first = d->stream / CD_SECTOR;
+        uint32_t skip = (uint32_t)(d->stream % CD_SECTOR);
+        uint32_t nsec = (skip + n + CD_SECTOR - 1) / CD_SECTOR;
+        if (!block_read(c->blk[unit], first * CD_SECTOR, c->buf, (size_t)nsec * CD_SECTOR)) {
+            d->dma = 0;
+            check(c, d, 0x03, 0x11, 0x00);   /* MEDIUM ERROR, unrecovered read error */
+            return -1;
+        }
+        memmove(c->buf, c->buf + skip, n);
+        d->stream += n;
+    } else if (n > IDE_BUF_SIZE) {
+        n = IDE_BUF_SIZE;     /* replies built in c->buf are far shorter */
+    }
+    d->left -= n;
+    return (int)n;
+}
+
+void atapi_dma_end(IDEChannel *c, int unit)
+{
+    IDEDrive *d = &c->drv[unit];
+    d->dma = 0;
+    ok(c, d);
 }
 
 void atapi_block_done(IDEChannel *c, int unit)
@@ -467,12 +513,13 @@ void atapi_packet_done(IDEChannel *c, int unit)
 void atapi_packet_cmd(IDEChannel *c, int unit)
 {
     IDEDrive *d = &c->drv[unit];
-    if (d->feature & 1) {     /* DMA: no bus master here */
+    if ((d->feature & 1) && !c->bm) {     /* DMA without a bus master */
         d->error = IDE_ER_ABRT;
         d->status = IDE_ST_DRDY | IDE_ST_ERR;
         ide_raise_irq(c);
         return;
     }
+    d->dma = d->feature & 1;
     unsigned bcl = (unsigned)d->hcyl << 8 | d->lcyl;
     if (bcl == 0 || bcl == 0xffff)
         bcl = 0xfffe;

@@ -35,6 +35,8 @@ void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns)
     c->rearm = NULL;
     c->rearm_opaque = NULL;
     c->saved_now = 0;
+    c->coarse_valid = false;
+    c->coarse_last = INT64_MIN;
 }
 
 int64_t clock_now(const Clock *c)
@@ -44,6 +46,25 @@ int64_t clock_now(const Clock *c)
         return (int64_t)(n << c->shift) + c->offset;
     }
     return clock_host_ns() - c->host_start + c->offset;
+}
+
+int64_t clock_now_coarse(Clock *c)
+{
+    if (c->icount || !c->insns) return clock_now(c);
+    uint64_t n = *c->insns;
+    uint64_t dn = n - c->coarse_insns;   /* huge if the count went back: re-read */
+    int64_t v;
+    if (c->coarse_valid && dn < CLOCK_COARSE_INSNS) {
+        v = c->coarse_ns + (int64_t)dn;
+    } else {
+        v = clock_now(c);
+        c->coarse_ns = v;
+        c->coarse_insns = n;
+        c->coarse_valid = true;
+    }
+    if (v <= c->coarse_last) v = c->coarse_last + 1;
+    c->coarse_last = v;
+    return v;
 }
 
 void timer_init(Timer *t, void (*cb)(void *), void *opaque)
@@ -121,4 +142,6 @@ void clock_warp_to(Clock *c, int64_t when)
 void clock_rebase(Clock *c, int64_t now)
 {
     c->offset += now - clock_now(c);
+    c->coarse_valid = false;
+    c->coarse_last = INT64_MIN;
 }

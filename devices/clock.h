@@ -32,10 +32,24 @@ typedef struct Clock {
     void (*rearm)(void *opaque);
     void *rearm_opaque;
     int64_t saved_now;        /* virtual time at the last state save */
+    /* clock_now_coarse: the last host read and the instruction count then,
+     * the last value returned (cleared by clock_init/clock_rebase). */
+    bool coarse_valid;
+    int64_t coarse_ns;
+    uint64_t coarse_insns;
+    int64_t coarse_last;
 } Clock;
 
 void clock_init(Clock *c, bool icount, int shift, const uint64_t *insns);
 int64_t clock_now(const Clock *c);
+/* The time source of the guest's TSC (RDTSC, RDMSR 10h), which guests
+ * read at a high rate (Linux's delay loops, sched_clock): in the default
+ * mode the host clock is read at most once per CLOCK_COARSE_INSNS retired
+ * instructions; in between the time advances by 1 ns per instruction
+ * (at most CLOCK_COARSE_INSNS ns), and every value is above the previous
+ * one. The long-run rate is the host clock's. With -icount: clock_now. */
+#define CLOCK_COARSE_INSNS 1024u
+int64_t clock_now_coarse(Clock *c);
 /* Host monotonic clock in ns. */
 int64_t clock_host_ns(void);
 

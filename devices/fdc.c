@@ -45,9 +45,9 @@ static const struct { uint8_t len, flags; } cmd_tab[32] = {
 };
 
 static const FDCFormat formats[] = {
-    {163840, 40, 1, 8, 1},  {184320, 40, 1, 9, 1},   {327680, 40, 2, 8, 1},
-    {368640, 40, 2, 9, 1},  {737280, 80, 2, 9, 3},   {1228800, 80, 2, 15, 2},
-    {1474560, 80, 2, 18, 4}, {2949120, 80, 2, 36, 5},
+    {163840, 40, 1, 8, 1, 1},    {184320, 40, 1, 9, 1, 1},   {327680, 40, 2, 8, 1, 1},
+    {368640, 40, 2, 9, 1, 1},    {737280, 80, 2, 9, 3, 2},   {1228800, 80, 2, 15, 2, 0},
+    {1474560, 80, 2, 18, 4, 0},  {2949120, 80, 2, 36, 5, 3},
 };
 
 const FDCFormat *fdc_geometry(uint64_t size)
@@ -83,8 +83,6 @@ static void controller_reset(FDC *f)
     f->cmd_pos = f->cmd_len = 0;
     f->res_pos = f->res_len = 0;
     f->seek_int = 0;
-    f->dsr = 0x02;
-    f->ccr = 0x02;
     f->perp &= 0x3c;          /* the drive bits survive; GAP and WGATE clear */
     if (!f->lock) {
         f->config = 0x20;
@@ -115,6 +113,11 @@ void fdc_reset(FDC *f)
     memset(f->pcn, 0, sizeof f->pcn);
     memset(f->head_pos, 0, sizeof f->head_pos);
     memset(f->sect_pos, 0, sizeof f->sect_pos);
+    /* Power on: 500 kb/s, as QEMU's controller starts (a 1.44M disk
+     * reads without programming the rate); the DOR and DSR software
+     * resets keep the selected rate. */
+    f->dsr = 0;
+    f->ccr = 0;
     controller_reset(f);
     /* Machine reset: RESET# pulses; the BIOS sees the polling interrupt
      * only after its own DOR reset, so none is left pending here. */
@@ -128,6 +131,14 @@ static int cur_drive(const FDC *f)
 static bool has_medium(const FDC *f, int d)
 {
     return d < FDC_DRIVES && f->blk[d] && f->fmt[d];
+}
+
+/* The programmed data rate (DSR/CCR bits 1-0) against the medium's: at a
+ * wrong rate the controller finds no address mark (82077AA; QEMU fails
+ * READ/WRITE/VERIFY and READ ID the same way). */
+static bool rate_ok(const FDC *f, int d)
+{
+    return (f->dsr & 3) == f->fmt[d]->rate;
 }
 
 static void result(FDC *f, const uint8_t *bytes, int n, bool interrupt)
@@ -351,6 +362,10 @@ static void start_data_cmd(FDC *f, uint8_t op)
         do_format(f);
         return;
     }
+    if (!rate_ok(f, d)) {
+        end_transfer(f, ST0_ABNORMAL, ST1_MA, 0);
+        return;
+    }
     if (c[5] != 2) {          /* only 512-byte sectors are on our media */
         end_transfer(f, ST0_ABNORMAL, ST1_ND, 0);
         return;
@@ -446,7 +461,8 @@ static void execute(FDC *f)
     case C_READ_ID: {
         f->x_drive = (uint8_t)d;
         f->x_h = c[1] >> 2 & 1;
-        if (d >= FDC_DRIVES || !has_medium(f, d) || f->x_h >= f->fmt[d]->heads) {
+        if (d >= FDC_DRIVES || !has_medium(f, d) || f->x_h >= f->fmt[d]->heads ||
+            !rate_ok(f, d)) {
             uint8_t res[7] = {(uint8_t)(ST0_ABNORMAL | (f->x_h << 2) | d), ST1_MA, 0,
                               f->pcn[d], f->x_h, 1, 2};
             result(f, res, 7, true);

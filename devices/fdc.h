@@ -43,6 +43,8 @@ typedef struct FDCFormat {
     uint32_t size;
     uint8_t cyls, heads, spt;
     uint8_t cmos_type;        /* 1 = 360K, 2 = 1.2M, 3 = 720K, 4 = 1.44M, 5 = 2.88M */
+    uint8_t rate;             /* the medium's data rate, as DSR/CCR bits 1-0: 0 = 500,
+                               * 1 = 300 (5.25" DD in a 1.2M drive), 2 = 250, 3 = 1000 kb/s */
 } FDCFormat;
 
 /* The format of an image of `size` bytes, or NULL. */

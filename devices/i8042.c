@@ -105,6 +105,16 @@ static void kbd_write(I8042 *k, uint8_t v)
         case 0xf3:                      /* typematic rate/delay */
             push_kbd(k, KBD_ACK);
             return;
+        case 0xfb: case 0xfc: case 0xfd:
+            /* set 3 key types (typematic / make-break / make only) for
+             * the keys that follow: each key code is acknowledged, a
+             * command byte ends the list (IBM PS/2 reference) */
+            if (v < 0xed) {
+                push_kbd(k, KBD_ACK);
+                k->kbd_pending = cmd;
+                return;
+            }
+            break;
         case 0xf0:                      /* scan code set: 0 = query, 1..3 = select */
             push_kbd(k, KBD_ACK);
             if (v == 0) {
@@ -145,9 +155,13 @@ static void kbd_write(I8042 *k, uint8_t v)
         kbd_defaults(k);
         push_kbd(k, KBD_ACK);
         break;
-    case 0xf7: case 0xf8: case 0xf9: case 0xfa: case 0xfb: case 0xfc: case 0xfd:
-    case 0xfe:                          /* typematic modes / resend */
+    case 0xf7: case 0xf8: case 0xf9: case 0xfa:
+    case 0xfe:                          /* set 3 all-key types / resend */
         push_kbd(k, KBD_ACK);
+        break;
+    case 0xfb: case 0xfc: case 0xfd:    /* set 3 per-key types: a key list follows */
+        push_kbd(k, KBD_ACK);
+        k->kbd_pending = v;
         break;
     case 0xff:                          /* reset: ack, then basic assurance test passed */
         kbd_defaults(k);

@@ -80,10 +80,20 @@ void i8042_write_command(I8042 *k, uint8_t v);
  * controller translates), dropped while the keyboard is disabled. */
 void i8042_key_byte(I8042 *k, uint8_t code);
 /* A key event as scan code set 2 bytes (e.g. E0 F0 71 for releasing
- * Delete), translated to set 1 when the command byte's XLATE bit is set
- * (i8042_xlate.c; a 0xF0 prefix only applies within one call). Runs on
- * the vCPU thread. */
+ * Delete; in sets 1 and 3 at most I8042_KEY_MAX of them are used). The keyboard sends them in its
+ * current scan code set (F0 1/2/3: i8042_sets.c makes set 1 and set 3),
+ * and the controller translates whatever the keyboard sends when the
+ * command byte's XLATE bit is set (i8042_xlate.c; a 0xF0 prefix only
+ * applies within one call), as the 8042 and QEMU do. Runs on the vCPU
+ * thread. */
+#define I8042_KEY_MAX 64
 void i8042_key(I8042 *k, const uint8_t *set2_bytes, int n);
+/* Scan code sets 1 and 3 from set 2 bytes (i8042_sets.c); out holds
+ * I8042_KEY_MAX bytes. Returns the count. */
+int i8042_set2_to_set1(const uint8_t *set2, int n, uint8_t *out);
+int i8042_set2_to_set3(const uint8_t *set2, int n, uint8_t *out);
+/* The set 3 code of a set 2 key (e0: with the E0 prefix); 0 for none. */
+uint8_t i8042_set3_code(uint8_t set2, bool e0);
 /* A host pointer event for the PS/2 mouse (see ps2mouse_event): its
  * packet is queued as aux data, whole or not at all, unless the aux port
  * is disabled. Runs on the vCPU thread. */

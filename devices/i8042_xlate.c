@@ -1,5 +1,6 @@
-/* i8042_xlate.c - host key events into the i8042: scan code set 2 bytes,
- * translated to set 1 when the command byte's XLATE bit asks (the 8042's
+/* i8042_xlate.c - host key events into the i8042: scan code set 2 bytes
+ * (or the keyboard's set 1 or 3 made from them: i8042_sets.c), translated
+ * when the command byte's XLATE bit asks (the 8042's
  * translation: each code below 0x80 through a fixed table, 0xF0 turns the
  * next code into its break code (| 0x80), other codes pass unchanged
  * except 0x83 (F7) and 0x84 (SysRq), which fit no table row). */
@@ -29,6 +30,16 @@ uint8_t i8042_translate(uint8_t set2)
 
 void i8042_key(I8042 *k, const uint8_t *set2, int n)
 {
+    uint8_t conv[I8042_KEY_MAX];
+    if (n > I8042_KEY_MAX && k->scancode_set != 2)
+        n = I8042_KEY_MAX;
+    if (k->scancode_set == 1) {
+        n = i8042_set2_to_set1(set2, n, conv);
+        set2 = conv;
+    } else if (k->scancode_set == 3) {
+        n = i8042_set2_to_set3(set2, n, conv);
+        set2 = conv;
+    }
     bool brk = false;
     for (int i = 0; i < n; i++) {
         uint8_t b = set2[i];

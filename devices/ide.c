@@ -20,6 +20,10 @@ static void update_irq(IDEChannel *c)
 
 void ide_raise_irq(IDEChannel *c)
 {
+    /* The bus master's interrupt bit follows the rising INTRQ (PIIX
+     * BMISX bit 2; QEMU's bmdma_irq sets it for any interrupt). */
+    if (c->bm && !(c->devctl & DEVCTL_NIEN))
+        c->bm->status |= BM_ST_INT;
     c->intrq = 1;
     update_irq(c);
 }
@@ -126,7 +130,8 @@ static void cmd_error(IDEChannel *c, IDEDrive *d, uint8_t err)
 
 static bool is_lba48(uint8_t cmd)
 {
-    return cmd == 0x24 || cmd == 0x29 || cmd == 0x34 || cmd == 0x39 || cmd == 0x42;
+    return cmd == 0x24 || cmd == 0x29 || cmd == 0x34 || cmd == 0x39 || cmd == 0x42 ||
+           cmd == 0x25 || cmd == 0x35;
 }
 
 /* The command's starting sector and count, from the registers; false for
@@ -231,6 +236,7 @@ static void identify(IDEChannel *c, int unit)
     w[101] = (uint16_t)(d->total >> 16);
     w[102] = (uint16_t)(d->total >> 32);
     w[103] = (uint16_t)(d->total >> 48);
+    ide_dma_identify(c, d, w);
     memcpy(c->buf, w, 512);   /* little-endian words, as the host reads them */
 }
 
@@ -339,6 +345,44 @@ static void rw_command(IDEChannel *c, int unit, bool write)
         read_block(c, unit);
 }
 
+/* READ/WRITE DMA (EXT): checked as the PIO commands, then DRQ and the
+ * wait for the bus master (QEMU's ide_sector_start_dma: DRDY|DSC|DRQ). */
+static void dma_command(IDEChannel *c, int unit, bool write)
+{
+    IDEDrive *d = &c->drv[unit];
+    uint64_t lba;
+    uint32_t count;
+    if (!c->bm) {
+        cmd_error(c, d, IDE_ER_ABRT);
+        return;
+    }
+    if (!get_address(d, d->cmd, &lba, &count) || lba >= d->total || count > d->total - lba) {
+        cmd_error(c, d, IDE_ER_IDNF | IDE_ER_ABRT);
+        return;
+    }
+    if (write && c->blk[unit]->readonly) {
+        cmd_error(c, d, IDE_ER_ABRT);
+        return;
+    }
+    d->lba = lba;
+    d->left = count;
+    d->xfer = IDE_X_DMA;
+    d->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
+    ide_dma_kick(c);
+}
+
+void ide_dma_ata_end(IDEChannel *c, int unit, uint64_t last, uint8_t err)
+{
+    IDEDrive *d = &c->drv[unit];
+    set_address(d, d->cmd, last);
+    if (err) {
+        cmd_error(c, d, err);
+    } else {
+        d->nsect = 0;
+        cmd_done(c, d);
+    }
+}
+
 static void verify(IDEChannel *c, int unit)
 {
     IDEDrive *d = &c->drv[unit];
@@ -369,16 +413,18 @@ static void set_features(IDEChannel *c, IDEDrive *d)
     case 0x82:
         d->wcache = 0;
         break;
-    case 0x03: {              /* transfer mode: PIO default/0-4 only */
-        uint8_t mode = d->nsect;
-        if (mode > 0x01 && (mode & 0xf8) != 0x08) {
+    case 0x03: {              /* transfer mode: PIO default/0-4; with a bus master also
+                               * single/multiword DMA 0-2 (10h/20h) and UDMA 0-5 (40h) */
+        uint8_t mode = d->nsect, m = mode & 7;
+        bool ok = mode <= 0x01 || ((mode & 0xf8) == 0x08 && m <= 4);
+        if (c->bm)
+            ok = ok || (((mode & 0xf8) == 0x10 || (mode & 0xf8) == 0x20) && m <= 2) ||
+                 ((mode & 0xf8) == 0x40 && m <= 5);
+        if (!ok) {
             cmd_error(c, d, IDE_ER_ABRT);
             return;
         }
-        if ((mode & 0xf8) == 0x08 && (mode & 7) > 4) {
-            cmd_error(c, d, IDE_ER_ABRT);
-            return;
-        }
+        d->xfer_mode = mode;
         break;
     }
     case 0x55: case 0xaa:     /* read look-ahead off/on */
@@ -421,6 +467,12 @@ static void ata_command(IDEChannel *c, int unit, uint8_t cmd)
         break;
     case 0x30: case 0x31: case 0x34: case 0xc5: case 0x39:
         rw_command(c, unit, true);
+        break;
+    case 0xc8: case 0xc9: case 0x25:    /* READ DMA (EXT) */
+        dma_command(c, unit, false);
+        break;
+    case 0xca: case 0xcb: case 0x35:    /* WRITE DMA (EXT) */
+        dma_command(c, unit, true);
         break;
     case 0x40: case 0x41: case 0x42:
         verify(c, unit);
@@ -700,7 +752,7 @@ static void ide_post_load(void *opaque)
         if (d->mult > IDE_MAX_MULT || (d->mult & (d->mult - 1)))
             d->mult = 0;
         if (d->len > IDE_BUF_SIZE || d->pos > d->len || d->block > IDE_MAX_MULT ||
-            d->xfer > IDE_X_ATAPI_IN || d->kind == IDE_NONE ||
+            d->xfer > IDE_X_DMA || d->kind == IDE_NONE ||
             (d->xfer != IDE_X_NONE && d->kind == IDE_ATAPI && !b && d->cmd_is_read)) {
             d->xfer = IDE_X_NONE;
             d->pos = d->len = 0;

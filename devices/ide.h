@@ -26,6 +26,7 @@
 #include "block.h"
 #include "iobus.h"
 #include "irq.h"
+#include "memory.h"
 #include "vmstate.h"
 
 enum { IDE_NONE, IDE_ATA, IDE_ATAPI };
@@ -58,7 +59,25 @@ typedef struct IDEDrive {
     uint8_t sense_key, asc, ascq;
     uint8_t locked, tray_open, media_event;
     uint8_t cmd_is_read;         /* the reply comes from the medium */
+    /* DMA (devices/ide_dma.c) */
+    uint8_t dma;                 /* ATAPI: this PACKET's data moves by DMA (feature bit 0) */
+    uint8_t xfer_mode;           /* SET FEATURES 03h value (0: default PIO) */
 } IDEDrive;
+
+/* One channel's bus-master registers (PIIX3 BMIDE, devices/ide_dma.c):
+ * command (bit 0 start, bit 3 direction: 1 = write to memory), status
+ * (bit 0 active, bit 1 error, bit 2 interrupt, bits 5-6 drive 0/1 DMA
+ * capable), PRD table address. */
+typedef struct IDEBusMaster {
+    uint8_t cmd;
+    uint8_t status;
+    uint32_t prdt;
+} IDEBusMaster;
+#define BM_CMD_START 0x01
+#define BM_CMD_TO_MEM 0x08
+#define BM_ST_ACTIVE 0x01
+#define BM_ST_ERROR 0x02
+#define BM_ST_INT 0x04
 
 typedef struct IDEChannel {
     /* Wiring (not saved). */
@@ -66,6 +85,8 @@ typedef struct IDEChannel {
     BlockDev *blk[2];
     char model[2][41];
     uint8_t kind[2];             /* IDE_* as attached */
+    IDEBusMaster *bm;            /* its bus master (NULL: no DMA commands) */
+    Memory *dma_mem;             /* what the bus master reads and writes */
 
     IDEDrive drv[2];
     uint8_t cur;                 /* selected drive (device/head bit 4) */
@@ -74,7 +95,8 @@ typedef struct IDEChannel {
     uint8_t buf[IDE_BUF_SIZE];   /* the data register's block */
 } IDEChannel;
 
-enum { IDE_X_NONE, IDE_X_IN, IDE_X_OUT, IDE_X_PACKET, IDE_X_ATAPI_IN };
+/* IDE_X_DMA: a DMA command waits for (or is moved by) the bus master. */
+enum { IDE_X_NONE, IDE_X_IN, IDE_X_OUT, IDE_X_PACKET, IDE_X_ATAPI_IN, IDE_X_DMA };
 
 void ide_init(IDEChannel *c, IOBus *io, uint16_t base, uint16_t ctl, IRQ *irq);
 /* Attach an image as drive 0/1: a hard disk (ATA) or a CD-ROM (ATAPI,
@@ -104,5 +126,12 @@ void atapi_packet_cmd(IDEChannel *c, int unit);       /* PACKET (A0h) arrived */
 void atapi_packet_done(IDEChannel *c, int unit);      /* 12 bytes received */
 void atapi_block_done(IDEChannel *c, int unit);       /* the host drained a DRQ block */
 void atapi_reset(IDEDrive *d);
+/* DMA (ide_dma.c): run the selected drive's pending DMA transfer if the
+ * bus master is started; ATA completion from ide.c; ATAPI chunks. */
+void ide_dma_kick(IDEChannel *c);
+void ide_dma_ata_end(IDEChannel *c, int unit, uint64_t last, uint8_t err);
+int atapi_dma_chunk(IDEChannel *c, int unit);   /* bytes at c->buf, 0 done, -1 error */
+void atapi_dma_end(IDEChannel *c, int unit);
+void ide_dma_identify(const IDEChannel *c, const IDEDrive *d, uint16_t *w);
 
 #endif

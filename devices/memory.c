@@ -602,6 +602,17 @@ static const MemRegion *mmio_at(const Memory *m, uint32_t a, uint32_t *addr)
     return r;
 }
 
+bool mem_mmio_peek(const Memory *m, uint32_t phys, uint8_t *v)
+{
+    uint32_t a = mem_a20(m, phys);
+    if (m->kind[a / PAGE_SIZE] != PG_MMIO) return false;
+    uint32_t addr;
+    const MemRegion *r = mmio_at(m, a, &addr);
+    if (!r->peek) return false;
+    *v = (uint8_t)r->peek(r->opaque, addr, 1);
+    return true;
+}
+
 /* One access that does not cross a page, address already A20-masked. */
 static uint32_t read_in_page(Memory *m, uint32_t a, int size)
 {

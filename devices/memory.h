@@ -72,6 +72,7 @@ typedef struct MemRegion {
     /* MMIO */
     mmio_read_fn read;
     mmio_write_fn write;
+    mmio_read_fn peek;        /* optional: the same value as read, no side effects */
     void *opaque;
     /* alias: [offset, offset + size) of target */
     struct MemRegion *target;
@@ -199,6 +200,11 @@ static inline uint32_t mem_a20(const Memory *m, uint32_t phys)
  * and, in a dirty-tracked region, the page is already dirty). NULL when
  * the access must take the slow path. */
 uint8_t *mem_page_ptr(Memory *m, uint32_t phys, bool write);
+/* A debugger's read of one byte of an MMIO page through its region's peek
+ * hook (set by the device: what a read would return, without the read's
+ * side effects, e.g. VGA latches). False for pages that are not MMIO or
+ * whose device has no peek. */
+bool mem_mmio_peek(const Memory *m, uint32_t phys, uint8_t *v);
 
 /* Slow-path physical accesses of 1, 2 or 4 bytes within one page. */
 uint32_t mem_read(Memory *m, uint32_t phys, int size);

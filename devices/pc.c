@@ -101,7 +101,7 @@ static void pc_debug_exit(void *opaque, int status)
 static uint64_t pc_tsc_clock(void *opaque)
 {
     PC *pc = opaque;
-    return (uint64_t)clock_now(&pc->clock);
+    return (uint64_t)clock_now_coarse(&pc->clock);
 }
 
 /* FERR# from the x87 (CR0.NE=0 error reporting): the PC routes it to IRQ13
@@ -330,7 +330,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
     acpi_init(&pc->acpi, &pc->io, &pc->clock, pc_power_off, pc);
     /* The standard VGA; devices/vga_pci.c makes it PCI 1234:1111 (frame
      * buffer in BAR0) and places its video BIOS. */
-    if (!cfg->no_vga) {
+    if (!cfg->no_vga || cfg->isa_vga) {
         pc->vga = calloc(1, sizeof *pc->vga);
         if (!pc->vga || !vga_init(pc->vga, &pc->mem, &pc->io, &pc->clock)) {
             snprintf(err, errlen, "cannot allocate the VGA's video memory");
@@ -355,7 +355,7 @@ bool pc_init(PC *pc, const PCConfig *cfg, char *err, size_t errlen)
         goto fail;
     if (pc->vga)
         vm_register(&pc->vm, "vga", &vga_vmstate, pc->vga);
-    if (!pc_vga_pci_init(pc, err, errlen))
+    if (cfg->isa_vga ? !pc_vga_isa_init(pc, err, errlen) : !pc_vga_pci_init(pc, err, errlen))
         goto fail;
     if (!pc_disks_init(pc, cfg->disks, err, errlen))
         goto fail;

@@ -32,6 +32,8 @@
 #include "uart.h"
 #include "vga.h"
 #include "vga_pci.h"
+#include "pc_vga_isa.h"
+#include "ide_dma.h"
 #include "vmstate.h"
 
 struct CPU;
@@ -67,6 +69,7 @@ typedef struct PCConfig {
     bool boot_menu;               /* -boot menu=on */
     int boot_menu_wait_ms;        /* -boot splash-time= (0: SeaBIOS's default) */
     bool no_vga;                  /* -vga none (default: -vga std, PCI 00:02.0) */
+    bool isa_vga;                 /* -device isa-vga: the VGA is ISA instead (pc_vga_isa.c) */
     /* Floppy and IDE drives, -boot (devices/pc_disks.c); NULL = none. */
     const PCDisks *disks;
 } PCConfig;
@@ -113,6 +116,7 @@ typedef struct PC {
     /* Disks (devices/pc_disks.c). */
     FDC fdc;                      /* 0x3F0, IRQ 6, DMA 2 */
     IDEChannel ide[2];            /* 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15 */
+    IDEBMDMA bmdma;               /* their bus master, PIIX3 IDE BAR4 (ide_dma.c) */
     BlockDev *disk_blk[PC_FLOPPIES + PC_IDE_DRIVES];
     char boot_order[8];           /* -boot order= letters, for fw_cfg "bootorder" */
     bool boot_menu;               /* -boot menu=on */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pc.h"
+#include "pc_bootorder.h"
 
 static const char *const ide_names[PC_IDE_DRIVES] = {"hda", "hdb", "hdc", "hdd"};
 
@@ -87,6 +88,11 @@ bool pc_set_boot_order(PC *pc, const char *order)
     return true;
 }
 
+static void bmide_map(void *opaque, uint16_t base)
+{
+    ide_bmdma_map(opaque, base);
+}
+
 static int fdc_dma(void *opaque, int ch, void *buf, int len, bool to_memory)
 {
     return dma_transfer(opaque, ch, buf, len, to_memory);
@@ -110,6 +116,10 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
     pc->fdc.dma_opaque = &pc->dma;
     ide_init(&pc->ide[0], &pc->io, 0x1f0, 0x3f6, pic_input(&pc->pic, 14));
     ide_init(&pc->ide[1], &pc->io, 0x170, 0x376, pic_input(&pc->pic, 15));
+    /* Bus-master DMA through the PIIX3 IDE function's BAR4. */
+    ide_bmdma_init(&pc->bmdma, &pc->io, &pc->mem, &pc->ide[0], &pc->ide[1]);
+    pc->piix3.bmide_map = bmide_map;
+    pc->piix3.bmide_opaque = &pc->bmdma;
     for (int i = 0; i < PC_FLOPPIES; i++) {
         const PCDriveCfg *d = &cfg->fd[i];
         if (!d->file)
@@ -152,9 +162,16 @@ bool pc_disks_init(PC *pc, const PCDisks *cfg, char *err, size_t errlen)
         return false;
     }
     pc->boot_menu = cfg->boot_menu == 1;
+    char order[PC_BOOTORDER_MAX];
+    uint32_t olen;
+    if (!pc_bootorder_build(cfg, order, &olen, err, errlen))
+        return false;
+    if (olen)
+        fwcfg_add_file(&pc->fwcfg, "bootorder", order, olen);
     vm_register(&pc->vm, "fdc", &fdc_vmstate, &pc->fdc);
     vm_register(&pc->vm, "ide0", &ide_vmstate, &pc->ide[0]);
     vm_register(&pc->vm, "ide1", &ide_vmstate, &pc->ide[1]);
+    vm_register(&pc->vm, "bmdma", &ide_bmdma_vmstate, &pc->bmdma);
     return true;
 }
 

@@ -23,6 +23,8 @@ typedef struct PCDriveCfg {
     uint8_t media;          /* PC_MEDIA_* */
     bool readonly;
     bool snapshot;
+    bool has_bootindex;     /* bootindex=N given: */
+    int bootindex;          /* the drive's rank in fw_cfg "bootorder" (devices/pc_bootorder.c) */
 } PCDriveCfg;
 
 typedef struct PCDisks {

@@ -189,6 +189,14 @@ bool pc_platform_init(PC *pc, char *err, size_t errlen)
     return true;
 }
 
+void pc_platform_direct_boot(PC *pc)
+{
+    /* SeaBIOS's piix_ide_setup: IDETIM bit 15 (IDE decode enable) for
+     * both channels; ata_piix treats a channel without it as disabled. */
+    pci_config_write(&pc->pci, PCI_DEVFN(1, 1), 0x40, 0x8000, 2);
+    pci_config_write(&pc->pci, PCI_DEVFN(1, 1), 0x42, 0x8000, 2);
+}
+
 void pc_platform_free(PC *pc)
 {
     fwcfg_free(&pc->fwcfg);

@@ -22,6 +22,10 @@ typedef struct PCFwCfgFile {
 } PCFwCfgFile;
 
 bool pc_platform_init(struct PC *pc, char *err, size_t errlen);
+/* What a kernel entered directly (-kernel, no firmware run) finds that
+ * SeaBIOS would have set up: the PIIX3 IDE decode enables. Called after
+ * each machine reset before the loader enters the kernel. */
+void pc_platform_direct_boot(struct PC *pc);
 void pc_platform_free(struct PC *pc);
 
 /* CMOS drive bytes, for the disk devices to register what they attach.

@@ -35,6 +35,24 @@ static void isa_write_hook(PCIDevice *d, uint8_t addr, uint32_t val, int len)
         route_all(d->opaque);
 }
 
+/* ---- IDE function: where BAR4 decodes ---- */
+
+static void bmide_place(PIIX3 *p)
+{
+    const PCIDevice *e = &p->ide;
+    uint32_t bar = e->config[0x20] | (uint32_t)e->config[0x21] << 8;
+    uint16_t base = (e->config[PCI_COMMAND] & 1) ? (uint16_t)(bar & 0xfff0) : 0;
+    if (p->bmide_map)
+        p->bmide_map(p->bmide_opaque, base);
+}
+
+static void ide_write_hook(PCIDevice *d, uint8_t addr, uint32_t val, int len)
+{
+    (void)val;
+    if ((addr < 0x24 && addr + len > 0x20) || (addr <= PCI_COMMAND && addr + len > PCI_COMMAND))
+        bmide_place(d->opaque);
+}
+
 static void piix3_defaults(PIIX3 *p)
 {
     PCIDevice *d = &p->isa;
@@ -59,6 +77,8 @@ static void piix3_defaults(PIIX3 *p)
     for (int i = 0x40; i < 0x44; i++)
         e->wmask[i] = 0xff;    /* IDETIM primary / secondary */
     e->wmask[0x44] = 0xff;     /* SIDETIM */
+    e->write_hook = ide_write_hook;
+    e->opaque = p;
 }
 
 void piix3_init(PIIX3 *p, PCIBus *bus, IRQ *pic_inputs[16])
@@ -78,6 +98,7 @@ void piix3_reset(PIIX3 *p)
 {
     piix3_defaults(p);
     route_all(p);
+    bmide_place(p);
 }
 
 static void piix3_reset_vm(void *opaque) { piix3_reset(opaque); }
@@ -88,6 +109,7 @@ static void piix3_post_load(void *opaque)
     p->driven = 0;
     pci_bus_refresh_irqs(p->bus);
     route_all(p);
+    bmide_place(p);
 }
 
 static const VMField piix3_fields[] = {VMF(PIIX3, isa.config), VMF(PIIX3, ide.config), VMF_END};

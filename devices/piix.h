@@ -30,6 +30,10 @@ typedef struct PIIX3 {
     IRQ *pic_in[16];             /* ISA IRQ inputs of the PIC */
     uint16_t driven;             /* ISA IRQs currently driven high by a PIRQ */
     PCIBus *bus;
+    /* The IDE function's BAR4 (bus-master registers) as it decodes: the
+     * base when the command register's I/O bit is set, else 0. */
+    void (*bmide_map)(void *opaque, uint16_t base);
+    void *bmide_opaque;
 } PIIX3;
 
 typedef struct PIIX4PM {

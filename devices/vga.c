@@ -230,50 +230,86 @@ static int64_t window_offset(const VGA *v, uint32_t addr)
     }
 }
 
-uint8_t vga_mem_read(VGA *v, uint32_t addr)
+/* A VBE mode's banked window: bank * 64 KiB + addr, bytes in the packed
+ * pixel modes; in the 4 bpp mode plane addresses (the planar path, as
+ * QEMU), with all of video memory in reach (*lim). -1 when VBE is off. */
+static int64_t vbe_window(const VGA *v, uint32_t addr, uint32_t *lim)
 {
-    if (vga_vbe_enabled(v) && addr < 0x10000) {
-        uint32_t off = ((uint32_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
-        return off < VGA_VRAM_SIZE ? v->vram[off] : 0xff;
+    if (!vga_vbe_enabled(v) || addr >= 0x10000)
+        return -1;
+    *lim = VGA_VRAM_SIZE;
+    return ((int64_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
+}
+
+static bool vbe_planar(const VGA *v)
+{
+    return v->vbe_regs[VBE_INDEX_BPP] == 4;
+}
+
+/* A CPU read of the legacy window; `latch` receives the four planes at the
+ * address when the read mode loads the latches (left alone otherwise). */
+static uint8_t mem_read_common(const VGA *v, uint32_t addr, uint32_t *latch)
+{
+    uint32_t lim = VGA_PLANAR_SIZE;
+    int64_t a = vbe_window(v, addr, &lim);
+    if (a >= 0 && !vbe_planar(v))
+        return a < VGA_VRAM_SIZE ? v->vram[a] : 0xff;
+    if (a < 0) {
+        lim = VGA_PLANAR_SIZE;
+        a = window_offset(v, addr);
     }
-    int64_t a = window_offset(v, addr);
     if (a < 0)
         return 0xff;
     if (v->sr[4] & 0x08) {                       /* chain-4 */
-        return v->vram[a & (VGA_PLANAR_SIZE - 1)];
+        return v->vram[a & (lim - 1)];
     }
     if (v->gr[5] & 0x10) {                       /* odd/even */
         unsigned plane = (v->gr[4] & 2) | (a & 1);
         uint32_t off = ((uint32_t)(a & ~1) << 1) | plane;
-        return off < VGA_PLANAR_SIZE ? v->vram[off] : 0xff;
+        return off < lim ? v->vram[off] : 0xff;
     }
-    if ((uint32_t)a * 4 >= VGA_PLANAR_SIZE)
+    if ((uint64_t)a * 4 >= lim)
         return 0xff;
-    memcpy(&v->latch, &v->vram[a * 4], 4);
+    memcpy(latch, &v->vram[a * 4], 4);
     if (!(v->gr[5] & 0x08))                      /* read mode 0 */
-        return (uint8_t)(v->latch >> ((v->gr[4] & 3) * 8));
+        return (uint8_t)(*latch >> ((v->gr[4] & 3) * 8));
     /* read mode 1: colour compare with don't care */
-    uint32_t r = (v->latch ^ mask16(v->gr[2])) & mask16(v->gr[7]);
+    uint32_t r = (*latch ^ mask16(v->gr[2])) & mask16(v->gr[7]);
     r |= r >> 16;
     r |= r >> 8;
     return (uint8_t)~r;
 }
 
+uint8_t vga_mem_read(VGA *v, uint32_t addr)
+{
+    return mem_read_common(v, addr, &v->latch);
+}
+
+uint8_t vga_mem_peek(const VGA *v, uint32_t addr)
+{
+    uint32_t latch;
+    return mem_read_common(v, addr, &latch);
+}
+
 void vga_mem_write(VGA *v, uint32_t addr, uint8_t val)
 {
-    if (vga_vbe_enabled(v) && addr < 0x10000) {
-        uint32_t off = ((uint32_t)v->vbe_regs[VBE_INDEX_BANK] << 16) + addr;
-        if (off < VGA_VRAM_SIZE) {
-            v->vram[off] = val;
-            vga_mark_dirty(v, off, 1);
+    uint32_t lim = VGA_PLANAR_SIZE;
+    int64_t a = vbe_window(v, addr, &lim);
+    if (a >= 0 && !vbe_planar(v)) {
+        if (a < VGA_VRAM_SIZE) {
+            v->vram[a] = val;
+            vga_mark_dirty(v, (uint32_t)a, 1);
         }
         return;
     }
-    int64_t a = window_offset(v, addr);
+    if (a < 0) {
+        lim = VGA_PLANAR_SIZE;
+        a = window_offset(v, addr);
+    }
     if (a < 0)
         return;
     if (v->sr[4] & 0x08) {                       /* chain-4 */
-        uint32_t off = (uint32_t)a & (VGA_PLANAR_SIZE - 1);
+        uint32_t off = (uint32_t)a & (lim - 1);
         if (v->sr[2] & (1u << (off & 3))) {
             v->vram[off] = val;
             vga_mark_dirty(v, off, 1);
@@ -283,13 +319,13 @@ void vga_mem_write(VGA *v, uint32_t addr, uint8_t val)
     if (v->gr[5] & 0x10) {                       /* odd/even */
         unsigned plane = (v->gr[4] & 2) | (a & 1);
         uint32_t off = ((uint32_t)(a & ~1) << 1) | plane;
-        if ((v->sr[2] & (1u << plane)) && off < VGA_PLANAR_SIZE) {
+        if ((v->sr[2] & (1u << plane)) && off < lim) {
             v->vram[off] = val;
             vga_mark_dirty(v, off, 1);
         }
         return;
     }
-    if ((uint32_t)a * 4 >= VGA_PLANAR_SIZE)
+    if ((uint64_t)a * 4 >= lim)
         return;
     uint32_t d, bit_mask = v->gr[8];
     unsigned rot = v->gr[3] & 7;
@@ -333,6 +369,15 @@ static uint32_t legacy_read(void *opaque, uint32_t addr, int size)
     uint32_t r = 0;
     for (int i = 0; i < size; i++)
         r |= (uint32_t)vga_mem_read(v, addr - 0xa0000 + i) << (8 * i);
+    return r;
+}
+
+static uint32_t legacy_peek(void *opaque, uint32_t addr, int size)
+{
+    const VGA *v = opaque;
+    uint32_t r = 0;
+    for (int i = 0; i < size; i++)
+        r |= (uint32_t)vga_mem_peek(v, addr - 0xa0000 + i) << (8 * i);
     return r;
 }
 
@@ -410,10 +455,12 @@ bool vga_init(VGA *v, Memory *mem, IOBus *io, Clock *clock)
     if (!v->lfb)
         return false;
     v->vram = v->lfb->host;
+    v->vram_size = VGA_VRAM_SIZE;
     mem_dirty_enable(mem, v->lfb);
     v->legacy = mem_region_new_mmio(mem, "vga.legacy", 0x20000, legacy_read, legacy_write, v);
     if (!v->legacy)
         return false;
+    v->legacy->peek = legacy_peek;   /* the monitor's xp on the screen */
     mem_region_add(mem, v->legacy, 0xa0000, MEM_PRIO_MMIO);
     io_register(io, 0x3b0, 0x30, port_read, port_write, v, IO_SIZE_1);
     vga_vbe_init(v, io);

@@ -65,6 +65,7 @@ typedef struct VGAFrame {
     uint32_t *pixels;           /* VGA_MAX_W * VGA_MAX_H */
     uint8_t line_dirty[VGA_MAX_H]; /* set by the renderer, cleared by the display */
     bool resized;               /* the size changed since the display last looked */
+    uint32_t border;            /* the overscan colour (AR11 through the DAC) */
     uint64_t serial;            /* incremented when any line changed */
 } VGAFrame;
 
@@ -96,6 +97,8 @@ typedef struct VGA {
     MemRegion *lfb;             /* "vga.vram", RAM, 16 MiB, dirty-logged */
     MemRegion *legacy;          /* MMIO over 0xA0000-0xBFFFF */
     uint8_t *vram;              /* lfb->host */
+    uint32_t vram_size;         /* what VBE reports and uses (VGA_VRAM_SIZE; QEMU's
+                                 * isa-vga has 8 MiB: devices/pc_vga_isa.c) */
     uint8_t vram_dirty[VGA_VRAM_SIZE / 4096 / 8]; /* pages written through the window */
     bool full_redraw;           /* the renderer must redraw everything */
     /* renderer caches (vga_render.c) */
@@ -124,6 +127,8 @@ uint8_t vga_port_read(VGA *v, uint16_t port);
 void vga_port_write(VGA *v, uint16_t port, uint8_t val);
 /* Legacy window access: addr is an offset from 0xA0000 (0..0x1FFFF). */
 uint8_t vga_mem_read(VGA *v, uint32_t addr);
+/* What vga_mem_read would return, without loading the latches. */
+uint8_t vga_mem_peek(const VGA *v, uint32_t addr);
 void vga_mem_write(VGA *v, uint32_t addr, uint8_t val);
 /* Input status 1 at a given virtual time (display enable, retrace). */
 uint8_t vga_status1(const VGA *v, int64_t now_ns);

@@ -18,7 +18,11 @@
  * the background; AR10 bit 3 makes attribute bit 7 blink the foreground
  * (every 32 frames) instead of selecting bright backgrounds; the cursor
  * (CR0A/CR0B rows, CR0E/CR0F position, CR0A bit 5 off) blinks every 16
- * frames. Graphics: GR05 bits 6:5 choose 16-colour planar, CGA 4-colour
+ * frames; CR14 is the underline row of attributes with foreground 1 and
+ * background 0 (mode 7's underline). AR13 pixel panning, CR08 byte
+ * panning and preset row scan, and AR10 bit 5 (panning compatibility)
+ * are drawn in text (render_text_panned) and graphics modes. Graphics:
+ * GR05 bits 6:5 choose 16-colour planar, CGA 4-colour
  * (odd/even shift) or 256-colour (four bytes of one address, which is
  * mode 13h with chain-4 and "mode X" without); CR17 bits 0/1 give the CGA
  * scan line interleave; CR09 the line repetition; CR18 the line compare.
@@ -145,6 +149,76 @@ static void fill(VGAFrame *f, uint32_t rgb)
 
 /* ---- text ---- */
 
+/* One text cell's glyph row: bits (8 dots) and the 9th dot. */
+static void text_cell_row(uint32_t *d, unsigned bits, unsigned ninth, uint32_t fg, uint32_t bg,
+                          int cw, int dbl)
+{
+    for (int x = 0; x < cw; x++) {
+        unsigned on = x < 8 ? (bits >> (7 - x)) & 1 : ninth;
+        uint32_t c = on ? fg : bg;
+        for (int k = 0; k < dbl; k++)
+            *d++ = c;
+    }
+}
+
+/* Text with AR13 pixel panning, CR08 byte panning or a preset row scan:
+ * drawn line by line, each line one cell wider than the screen (the cell
+ * that pans in from the right), every frame (panned screens are rare:
+ * no dirty tracking). Panning in 9-dot modes: AR13 8 is no shift, 0-7
+ * shift by 1-8 dots; in 8-dot modes 0-7 dots (IBM VGA reference). The
+ * preset row scan starts the first character row at that glyph row. */
+typedef struct TextGeom {
+    int cols, rows, cw, dbl, ch_h, line_compare;
+    uint32_t start, cursor, line_bytes;
+    const uint32_t *pal;
+    uint32_t font_off[2];
+    bool cursor_en, cursor_on, blink_attr, blink_on, lge;
+    int cur_first, cur_last;
+} TextGeom;
+
+static void render_text_panned(VGA *v, VGAFrame *f, const TextGeom *g)
+{
+    static uint32_t line[257 * 18];   /* CR01 255: 256 cells and the one panned in */
+    int pel = v->ar[0x13] & 0x0f;
+    int pan = g->cw == 9 ? (pel < 8 ? pel + 1 : 0) : (pel & 7);
+    pan *= g->dbl;
+    bool pan_reset = v->ar[0x10] & 0x20, split = false;
+    int prs = v->cr[8] & 0x1f;
+    int pw = g->cw * g->dbl;
+    uint32_t off = (g->start + ((v->cr[8] >> 5) & 3u)) * 4;
+    int r = prs < g->ch_h ? prs : 0;
+    for (int y = 0; y < f->height; y++) {
+        for (int cx = 0; cx <= g->cols; cx++) {
+            uint32_t src = (off + (uint32_t)cx * 4) & (VGA_PLANAR_SIZE - 1);
+            uint8_t ch = v->vram[src], attr = v->vram[src + 1];
+            bool is_cursor = g->cursor_en && src == ((g->cursor * 4) & (VGA_PLANAR_SIZE - 1));
+            const uint8_t *font = v->vram + g->font_off[(attr >> 3) & 1] + 32u * 4 * ch;
+            uint32_t fg = g->pal[attr & 0x0f];
+            uint32_t bg = g->pal[g->blink_attr ? (attr >> 4) & 7 : attr >> 4];
+            if (g->blink_attr && (attr & 0x80) && !g->blink_on)
+                fg = bg;
+            unsigned bits = font[r * 4];
+            unsigned ninth = g->lge && ch >= 0xc0 && ch <= 0xdf ? (bits & 1) : 0;
+            if (r == (v->cr[0x14] & 0x1f) && (attr & 0x77) == 0x01)
+                bits = 0xff, ninth = 1;
+            if (is_cursor && g->cursor_on && r >= g->cur_first && r <= g->cur_last)
+                bits = 0xff, ninth = 1;
+            text_cell_row(line + cx * pw, bits, ninth, fg, bg, g->cw, g->dbl);
+        }
+        int shift = split && pan_reset ? 0 : pan;
+        memcpy(f->pixels + (size_t)y * f->width, line + shift, (size_t)f->width * 4);
+        f->line_dirty[y] = 1;
+        if (y == g->line_compare) {   /* the address and row scan restart at 0 */
+            off = 0;
+            r = 0;
+            split = true;
+        } else if (++r >= g->ch_h) {
+            r = 0;
+            off += g->line_bytes;
+        }
+    }
+}
+
 static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
 {
     int cols = v->cr[1] + 1;
@@ -191,7 +265,20 @@ static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
     int line_compare = v->cr[0x18] | ((v->cr[7] & 0x10) << 4) | ((v->cr[9] & 0x40) << 3);
     bool blink_attr = v->ar[0x10] & 0x08;
     bool lge = v->ar[0x10] & 0x04;
+    /* CR14 bits 4:0: the underline row. Cells whose attribute has
+     * foreground 1 and background 0 (bits 6:4 and 2:0; the monochrome
+     * underline attributes 01h, 09h, 81h, 89h) show it in the foreground
+     * over all dots. Colour modes set it past the character height. */
+    int ul_row = v->cr[0x14] & 0x1f;
 
+    if ((v->ar[0x13] & 0x0f) != (cw == 9 ? 8 : 0) || (v->cr[8] & 0x7f)) {
+        TextGeom g = {cols, rows, cw, dbl, ch_h, line_compare, start, cursor, line_bytes, pal,
+                      {font_off[0], font_off[1]}, cursor_en, cursor_on, blink_attr, blink_on,
+                      lge, cur_first, cur_last};
+        render_text_panned(v, f, &g);
+        v->full_redraw = true;        /* the next unpanned frame starts afresh */
+        return true;
+    }
     bool changed = false;
     uint32_t off = start * 4;
     int line = 0;
@@ -219,6 +306,8 @@ static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
                     break;
                 unsigned bits = font[r * 4];
                 unsigned ninth = dup9 ? (bits & 1) : 0;
+                if (r == ul_row && (attr & 0x77) == 0x01)
+                    bits = 0xff, ninth = 1;
                 if (is_cursor && cursor_on && r >= cur_first && r <= cur_last)
                     bits = 0xff, ninth = 1;
                 uint32_t *d = f->pixels + (size_t)y * f->width + (size_t)cx * pw;
@@ -243,11 +332,11 @@ static bool render_text(VGA *v, VGAFrame *f, int64_t now, bool full)
 /* ---- graphics ---- */
 
 static void draw_planar(const VGA *v, uint32_t *d, uint32_t addr, int width, int dbl,
-                        const uint32_t pal[16])
+                        const uint32_t pal[16], uint32_t size)
 {
     uint32_t pm = v->ar[0x12] & 0x0f;
     for (int x = 0; x < width / 8; x++) {
-        const uint8_t *p = &v->vram[(addr + (uint32_t)x * 4) & (VGA_PLANAR_SIZE - 1)];
+        const uint8_t *p = &v->vram[(addr + (uint32_t)x * 4) & (size - 4)];
         for (int b = 7; b >= 0; b--) {
             unsigned c = 0;
             for (int pl = 0; pl < 4; pl++)
@@ -340,13 +429,19 @@ static bool render_vbe(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full)
     if (bpp == 8)
         for (int i = 0; i < 256; i++)
             pal[i] = dac_rgb(v, (unsigned)i);
-    unsigned bytes = (unsigned)w * (bpp == 8 ? 1 : (bpp + 7) / 8);
+    if (bpp == 4)
+        palette16(v, pal);   /* planar: through the attribute controller */
+    unsigned bytes = bpp == 4 ? (unsigned)w / 2 : (unsigned)w * (bpp == 8 ? 1 : (bpp + 7) / 8);
     bool changed = false;
     for (int y = 0; y < f->height; y++) {
         uint32_t addr = v->vbe_start + (uint32_t)y * v->vbe_line;
         if (!full && !page_dirty(dirty, addr, bytes))
             continue;
-        draw_vbe(v, f->pixels + (size_t)y * f->width, addr, f->width, bpp, pal);
+        if (bpp == 4)
+            draw_planar(v, f->pixels + (size_t)y * f->width, addr, f->width & ~7, 1, pal,
+                        VGA_VRAM_SIZE);
+        else
+            draw_vbe(v, f->pixels + (size_t)y * f->width, addr, f->width, bpp, pal);
         f->line_dirty[y] = 1;
         changed = true;
     }
@@ -374,16 +469,30 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
     }
     uint32_t line_bytes = (uint32_t)v->cr[0x13] << 3;
     int line_compare = v->cr[0x18] | ((v->cr[7] & 0x10) << 4) | ((v->cr[9] & 0x40) << 3);
-    uint32_t addr1 = (uint32_t)(v->cr[0x0c] << 8 | v->cr[0x0d]) * 4;
-    uint32_t src_bytes = (uint32_t)width / 2;   /* 4 bytes per 8 dots; 1 per 2 at 256 colours */
+    /* CR08: byte panning (bits 6:5, character clocks added to the start
+     * address) and the preset row scan (bits 4:0, the row scan counter's
+     * value on the first line). */
+    uint32_t addr1 = ((uint32_t)(v->cr[0x0c] << 8 | v->cr[0x0d]) + ((v->cr[8] >> 5) & 3u)) * 4;
+    uint32_t src_bytes = (uint32_t)width / 2 + 4;   /* 4 bytes per 8 dots; 1 per 2 at 256 colours */
+    /* AR13 pixel panning, in output dots: 0-7 pixels in the 16-colour and
+     * CGA modes (doubled with the halved dot clock); in 256-colour modes
+     * 0, 2, 4, 6 shift by 0-3 pixels of two dots each (odd values are
+     * not documented: the even value below). AR10 bit 5 (PEL panning
+     * compatibility): the lines below a line compare match are not
+     * panned. */
+    int pan = sc < 2 ? (v->ar[0x13] & 7) * dbl : (v->ar[0x13] & 6);
+    bool pan_reset = v->ar[0x10] & 0x20;
+    static uint32_t scratch[2 * (256 * 8 + 8) + 64];  /* CR01 255, doubled, panned */
     /* The CRT controller: each scan line (each two with double scan)
      * advances the row scan counter; after CR09's maximum scan line the
      * address counter advances by the offset. With CR17 bit 0 (bit 1)
      * clear, row scan bit 0 (bit 1) replaces memory address bit 13
      * (bit 14): the CGA/Hercules interleave. */
-    int rs = 0;
+    int rs = v->cr[8] & 0x1f;
     bool changed = false;
+    bool split = false;
     for (int y = 0; y < f->height; y++) {
+        int shift = split && pan_reset ? 0 : pan;
         uint32_t addr = addr1;
         if (!(v->cr[0x17] & 1)) {
             int shift = 14 + ((v->cr[0x17] >> 6) & 1);
@@ -394,12 +503,17 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
         addr &= VGA_PLANAR_SIZE - 1;
         if (full || page_dirty(dirty, addr, src_bytes)) {
             uint32_t *d = f->pixels + (size_t)y * f->width;
+            /* Drawn into a scratch line (clipped to the frame's width
+             * on the copy); panned, one more character clock. */
+            uint32_t *o = scratch;
+            int extra = shift ? 8 : 0;
             if (sc == 0)
-                draw_planar(v, d, addr, width, dbl, pal16);
+                draw_planar(v, o, addr, width + extra, dbl, pal16, VGA_PLANAR_SIZE);
             else if (sc == 1)
-                draw_cga(v, d, addr, width, dbl, pal16);
+                draw_cga(v, o, addr, width + extra, dbl, pal16);
             else
-                draw_256(v, d, addr, out_w, pal256);
+                draw_256(v, o, addr, out_w + extra, pal256);
+            memcpy(d, scratch + shift, (size_t)f->width * 4);
             f->line_dirty[y] = 1;
             changed = true;
         }
@@ -412,6 +526,9 @@ static bool render_graphics(VGA *v, VGAFrame *f, const uint8_t *dirty, bool full
         if (y == line_compare) {
             addr1 = 0;
             rs = 0;
+            if (!split && pan_reset && pan)
+                full = true;          /* the lines below change panning */
+            split = true;
         }
     }
     return changed;
@@ -442,6 +559,15 @@ bool vga_render(VGA *v, VGAFrame *f, int64_t now, bool force)
         changed = render_graphics(v, f, dirty, full);
     } else {
         changed = render_text(v, f, now, full);
+    }
+    /* The overscan (border) colour: AR11 is a DAC index as it is; black
+     * while the attribute controller shows no picture. The frame is the
+     * active area only (as QEMU's screendump); displays draw the border
+     * around it. */
+    uint32_t border = !(v->ar_index & 0x20) && !vga_vbe_enabled(v) ? 0 : dac_rgb(v, v->ar[0x11]);
+    if (border != f->border) {
+        f->border = border;
+        changed = true;
     }
     if (changed)
         f->serial++;

@@ -17,7 +17,8 @@ bool vga_text_snapshot(const VGA *v, uint16_t *cells, int max, VGAText *t)
         t->rows = 1;
     if (t->cols * t->rows > max)
         t->rows = max / t->cols;
-    uint32_t start = (uint32_t)(v->cr[0x0c] << 8 | v->cr[0x0d]);
+    /* CR08 bits 6:5, byte panning: characters added to the start */
+    uint32_t start = (uint32_t)(v->cr[0x0c] << 8 | v->cr[0x0d]) + ((v->cr[8] >> 5) & 3u);
     uint32_t cursor = (uint32_t)(v->cr[0x0e] << 8 | v->cr[0x0f]);
     uint32_t line_bytes = (uint32_t)v->cr[0x13] << 3;
     int line_compare = v->cr[0x18] | ((v->cr[7] & 0x10) << 4) | ((v->cr[9] & 0x40) << 3);

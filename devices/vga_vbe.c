@@ -31,12 +31,14 @@ static void vbe_update_geometry(VGA *v)
     if (vw < v->vbe_regs[VBE_INDEX_XRES])
         vw = v->vbe_regs[VBE_INDEX_XRES];
     v->vbe_line = bpp == 4 ? vw / 2 : vw * vbe_bytes_pp(bpp);
-    if (v->vbe_line && VGA_VRAM_SIZE / v->vbe_line < v->vbe_regs[VBE_INDEX_YRES])
+    if (v->vbe_line && v->vram_size / v->vbe_line < v->vbe_regs[VBE_INDEX_YRES])
         v->vbe_line = 0;          /* does not fit: nothing shown */
     uint64_t start = (uint64_t)v->vbe_regs[VBE_INDEX_Y_OFFSET] * v->vbe_line +
                      (bpp == 4 ? v->vbe_regs[VBE_INDEX_X_OFFSET] / 2
                                : (uint64_t)v->vbe_regs[VBE_INDEX_X_OFFSET] * vbe_bytes_pp(bpp));
-    v->vbe_start = start < VGA_VRAM_SIZE ? (uint32_t)start : 0;
+    v->vbe_start = start < v->vram_size ? (uint32_t)start : 0;
+    if (bpp == 4)
+        v->vbe_start &= ~3u;      /* QEMU keeps the start in 32-bit units */
     v->full_redraw = true;
 }
 
@@ -54,7 +56,7 @@ uint16_t vga_vbe_read(VGA *v)
         }
     }
     if (i == VBE_INDEX_VIDEO_MEMORY_64K)
-        return VGA_VRAM_SIZE >> 16;
+        return (uint16_t)(v->vram_size >> 16);
     return v->vbe_regs[i];
 }
 
@@ -81,7 +83,7 @@ void vga_vbe_write(VGA *v, uint16_t val)
             v->vbe_regs[i] = val;
         break;
     case VBE_INDEX_BANK:
-        if (val < (VGA_VRAM_SIZE >> 16))
+        if (val < (v->vram_size >> 16))
             v->vbe_regs[i] = val;
         break;
     case VBE_INDEX_ENABLE: {
@@ -96,11 +98,19 @@ void vga_vbe_write(VGA *v, uint16_t val)
                 memset(v->vram, 0, VGA_VRAM_SIZE);
                 vga_mark_dirty(v, 0, VGA_VRAM_SIZE);
             }
-            /* As a VBE BIOS leaves the VGA: graphics, A0000 64 KiB window,
-             * chain-4 256-colour pixel path. */
+            /* As QEMU leaves the VGA: graphics, A0000 64 KiB window; the
+             * packed pixel modes on the chain-4 256-colour pixel path, the
+             * 4 bpp mode on the planar 16-colour path (shift control 0,
+             * no dot clock halving; the guest's sequencer memory mode
+             * decides chain-4 as there). */
             v->gr[6] = (uint8_t)((v->gr[6] & ~0x0c) | 0x05);
-            v->gr[5] = (uint8_t)((v->gr[5] & ~0x60) | 0x40);
-            v->sr[4] |= 0x08;
+            if (v->vbe_regs[VBE_INDEX_BPP] == 4) {
+                v->gr[5] &= (uint8_t)~0x60;
+                v->sr[1] &= (uint8_t)~0x08;
+            } else {
+                v->gr[5] = (uint8_t)((v->gr[5] & ~0x60) | 0x40);
+                v->sr[4] |= 0x08;
+            }
             v->ar[0x10] |= 0x01;
             v->ar_index |= 0x20;
         }

@@ -95,6 +95,19 @@ void dbg_front_attached(Debugger *d)
     if (d && dbt_is(d->m->engine)) dbt_count_execs(d->m->engine, true);
 }
 
+void dbg_want_counts(Debugger *d)
+{
+    if (d) d->counts_wanted = true;
+}
+
+/* Before the guest runs again for a debugger (resume, step). */
+static void counts_on_resume(Debugger *d)
+{
+    if (!d->counts_wanted) return;
+    d->counts_wanted = false;
+    dbg_front_attached(d);
+}
+
 void dbg_free(Debugger *d)
 {
     if (!d) return;
@@ -208,6 +221,7 @@ bool dbg_delete_match(Debugger *d, DbgPointType type, uint32_t addr, uint32_t le
 
 void dbg_resume(Debugger *d)
 {
+    counts_on_resume(d);
     engine_run(d->m->engine, 0);   /* take the request's kick */
     if (bp_used(d, cur_pc(d->m), NULL) && engine_step(d->m->engine) != STOP_BREAKPOINT) {
         /* The instruction at the breakpoint ran (the engine had already
@@ -217,6 +231,7 @@ void dbg_resume(Debugger *d)
 
 uint64_t dbg_step(Debugger *d, uint64_t n, bool blocks, DbgStop *st)
 {
+    counts_on_resume(d);
     Machine *m = d->m;
     uint64_t done = 0;
     memset(st, 0, sizeof *st);

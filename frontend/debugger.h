@@ -53,6 +53,7 @@ typedef struct Debugger {
     /* Told on the vCPU thread after every debugger stop (the GDB stub). */
     void (*listener)(void *opaque, const DbgStop *st);
     void *listener_opaque;
+    bool counts_wanted;       /* info tb/tbs/trace-last asked: counters from the next resume */
 } Debugger;
 
 /* Creates the debugger and hooks it into the machine loop. */
@@ -60,9 +61,14 @@ Debugger *dbg_create(Machine *m);
 void dbg_free(Debugger *d);
 /* The symbols of a -kernel image, if it is an ELF file with a symtab. */
 void dbg_load_kernel_symbols(Debugger *d, const char *path);
-/* A front end (monitor, GDB stub, TUI) is attached: exact block execution
- * counts for info tb/info tbs (dbt_count_execs; nothing under KVM). */
+/* Exact block execution counts for info tb/info tbs from now on
+ * (dbt_count_execs: drops the translations; nothing under KVM). The TUI
+ * turns them on at once; the monitor's info tb/info tbs/trace-last ask
+ * for them (dbg_want_counts) and they start at the next resume or step,
+ * so a monitor or GDB stub that only stops, steps, breaks and watches
+ * leaves the code as fast as without one. */
 void dbg_front_attached(Debugger *d);
+void dbg_want_counts(Debugger *d);
 
 /* New breakpoint/watchpoint; returns its id, or 0 with a reason in err. */
 int dbg_break_add(Debugger *d, uint32_t addr, bool temp, const char *cond, bool gdb, char *err, size_t errlen);

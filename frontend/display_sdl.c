@@ -24,6 +24,8 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen)
 
 void display_sdl_close(DisplaySDL *d) { (void)d; }
 
+void display_sdl_set_full_screen(DisplaySDL *d, bool on) { (void)d, (void)on; }
+
 #else
 
 #include <SDL2/SDL.h>
@@ -41,6 +43,7 @@ struct DisplaySDL {
     /* Filled on the vCPU thread by refresh() (the SDL thread waits). */
     uint32_t *pix;              /* VGA_MAX_W * VGA_MAX_H */
     int w, h;
+    uint32_t border;            /* overscan colour, 0x00RRGGBB */
     bool changed;
     bool paused;
     uint64_t icount;
@@ -50,7 +53,14 @@ struct DisplaySDL {
     SDL_Texture *tex;
     int tex_w, tex_h;
     bool grab, fullscreen;
+    int redraw_frames;          /* present this many more rounds (after window changes) */
+    volatile int want_fullscreen;   /* -1: no request; 0/1 from display_sdl_set_full_screen */
 };
+
+/* The overscan border around the picture, in guest pixels per side (the
+ * VGA's 640x480 timing has 8 border pixels left and right, 8 lines top and
+ * bottom). */
+#define SDL_BORDER 8
 
 /* SDL scancodes -> QEMU key names (keymap.c has their set 2 codes). */
 static const struct { SDL_Scancode sc; const char *name; } sdl_keys[] = {
@@ -114,6 +124,10 @@ static void refresh(Machine *m, void *arg)
     VGAFrame *f = display_update(m->pc);
     if (!f)
         return;
+    if (f->border != d->border) {
+        d->border = f->border;
+        d->changed = true;
+    }
     if (f->width != d->w || f->height != d->h || f->resized) {
         d->w = f->width;
         d->h = f->height;
@@ -175,7 +189,7 @@ static void draw(DisplaySDL *d)
         d->tex_h = d->h;
         if (!d->fullscreen) {
             int s = d->w < 640 ? 2 : 1;
-            SDL_SetWindowSize(d->win, d->w * s, d->h * s);
+            SDL_SetWindowSize(d->win, (d->w + 2 * SDL_BORDER) * s, (d->h + 2 * SDL_BORDER) * s);
         }
         d->changed = true;
     }
@@ -186,24 +200,49 @@ static void draw(DisplaySDL *d)
     d->changed = false;
     int ww, wh;
     SDL_GetRendererOutputSize(d->ren, &ww, &wh);
-    SDL_Rect dst;
-    int s = ww / d->w < wh / d->h ? ww / d->w : wh / d->h;
+    /* The picture with its border (SDL_BORDER guest pixels of the
+     * overscan colour on each side), scaled by a whole factor when it
+     * fits, else aspect-correct; black around it. */
+    int bw = d->w + 2 * SDL_BORDER, bh = d->h + 2 * SDL_BORDER;
+    SDL_Rect out, dst;
+    int s = ww / bw < wh / bh ? ww / bw : wh / bh;
     if (s >= 1) {
-        dst.w = d->w * s;
-        dst.h = d->h * s;
-    } else if ((long)ww * d->h <= (long)wh * d->w) {     /* aspect-correct fit */
-        dst.w = ww;
-        dst.h = (int)((long)ww * d->h / d->w);
+        out.w = bw * s;
+        out.h = bh * s;
+    } else if ((long)ww * bh <= (long)wh * bw) {         /* aspect-correct fit */
+        out.w = ww;
+        out.h = (int)((long)ww * bh / bw);
     } else {
-        dst.h = wh;
-        dst.w = (int)((long)wh * d->w / d->h);
+        out.h = wh;
+        out.w = (int)((long)wh * bw / bh);
     }
-    dst.x = (ww - dst.w) / 2;
-    dst.y = (wh - dst.h) / 2;
+    out.x = (ww - out.w) / 2;
+    out.y = (wh - out.h) / 2;
+    dst.x = out.x + (int)((long)SDL_BORDER * out.w / bw);
+    dst.y = out.y + (int)((long)SDL_BORDER * out.h / bh);
+    dst.w = (int)((long)d->w * out.w / bw);
+    dst.h = (int)((long)d->h * out.h / bh);
     SDL_SetRenderDrawColor(d->ren, 0, 0, 0, 255);
     SDL_RenderClear(d->ren);
+    SDL_SetRenderDrawColor(d->ren, (d->border >> 16) & 0xff, (d->border >> 8) & 0xff,
+                           d->border & 0xff, 255);
+    SDL_RenderFillRect(d->ren, &out);
     SDL_RenderCopy(d->ren, d->tex, NULL, &dst);
     SDL_RenderPresent(d->ren);
+}
+
+/* Full screen on or off; back in a window, the window takes the bordered
+ * frame's size again (doubled below 640 pixels). */
+static void set_full_screen(DisplaySDL *d, bool on)
+{
+    d->fullscreen = on;
+    SDL_SetWindowFullscreen(d->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    if (!on && d->w > 0 && d->h > 0) {
+        int s = d->w < 640 ? 2 : 1;
+        SDL_SetWindowSize(d->win, (d->w + 2 * SDL_BORDER) * s, (d->h + 2 * SDL_BORDER) * s);
+    }
+    d->changed = true;
+    d->redraw_frames = 30;      /* the window manager resizes it later */
 }
 
 static void set_grab(DisplaySDL *d, bool on)
@@ -223,8 +262,7 @@ static bool on_key(DisplaySDL *d, const SDL_KeyboardEvent *e)
     Uint16 mod = e->keysym.mod;
     if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
         if (e->keysym.scancode == SDL_SCANCODE_F) {
-            d->fullscreen = !d->fullscreen;
-            SDL_SetWindowFullscreen(d->win, d->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            set_full_screen(d, !d->fullscreen);
             return true;
         }
         if (e->keysym.scancode == SDL_SCANCODE_G) {
@@ -277,6 +315,12 @@ static void *sdl_thread(void *arg)
     while (!d->stop) {
         SDL_Event e;
         bool alive = true;
+        int want = d->want_fullscreen;
+        if (want >= 0) {
+            d->want_fullscreen = -1;
+            if ((bool)want != d->fullscreen)
+                set_full_screen(d, want);
+        }
         /* Pointer events of this round, sent as one packet (grabbed only). */
         MouseEv mev = {0, 0, 0, buttons};
         bool mouse = false;
@@ -310,6 +354,7 @@ static void *sdl_thread(void *arg)
                 mouse = true;
             } else if (e.type == SDL_WINDOWEVENT) {
                 d->changed = true;
+                d->redraw_frames = 30;  /* its size may settle a little later */
             }
         }
         if (alive && mouse) {
@@ -318,7 +363,13 @@ static void *sdl_thread(void *arg)
         }
         if (!alive || !machine_request(d->m, refresh, d))
             break;
-        draw(d);
+        /* An idle screen is not drawn again; after a window change, for
+         * half a second (30 rounds), it is. */
+        if (d->changed || d->redraw_frames > 0) {
+            if (d->redraw_frames > 0)
+                d->redraw_frames--;
+            draw(d);
+        }
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         double dt = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
@@ -363,6 +414,7 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen)
         return NULL;
     }
     d->m = m;
+    d->want_fullscreen = -1;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->cond, NULL);
     if (pthread_create(&d->thread, NULL, sdl_thread, d) != 0) {
@@ -393,6 +445,12 @@ void display_sdl_close(DisplaySDL *d)
     pthread_join(d->thread, NULL);
     free(d->pix);
     free(d);
+}
+
+void display_sdl_set_full_screen(DisplaySDL *d, bool on)
+{
+    if (d)
+        d->want_fullscreen = on;
 }
 
 #endif

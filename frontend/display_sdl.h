@@ -3,10 +3,11 @@
  * The window lives in its own thread; the CPU never waits for it. About
  * 60 times a second the thread asks the vCPU thread (machine_request) to
  * bring the shared frame up to date (display_update) and to copy the lines
- * that changed into the window's buffer; it then draws that buffer scaled
- * to the window: the largest integer factor that fits, or, when the window
- * is smaller than the frame, the largest size with the frame's aspect
- * ratio, centred. Input goes the same way: host keys become PS/2 set-2
+ * that changed into the window's buffer; it then draws that buffer with
+ * an 8-pixel border in the VGA's overscan colour (AR11; the frame and
+ * `screendump` are the active area only, as QEMU's) scaled to the window:
+ * the largest integer factor that fits, or, when the window is smaller,
+ * the largest size with the bordered frame's aspect ratio, centred. Input goes the same way: host keys become PS/2 set-2
  * scan codes (frontend/keymap.c) handed to i8042_key on the vCPU thread;
  * while grabbed (a click grabs), relative mouse motion, buttons and the
  * wheel become one PS/2 packet per round (i8042_mouse_event).
@@ -33,5 +34,8 @@ DisplaySDL *display_sdl_open(Machine *m, char *err, size_t errlen);
 /* Stop the thread (after machine_run returned and machine_finish was
  * called, so that a request in flight returns) and close the window. */
 void display_sdl_close(DisplaySDL *d);
+/* Full screen on or off (-full-screen; Ctrl+Alt+F toggles it), applied by
+ * the window's thread on its next round. */
+void display_sdl_set_full_screen(DisplaySDL *d, bool on);
 
 #endif

@@ -396,6 +396,19 @@ static void run_request(Machine *m, void *opaque)
     c->def->fn(m, c);
 }
 
+/* info tb, info tbs and trace-last want exact execution counts: the
+ * blocks get counters from the next resume or step on (dbg_want_counts). */
+static bool wants_counts(const char *name)
+{
+    return !strcmp(name, "info tb") || !strcmp(name, "info tbs") || !strcmp(name, "trace-last");
+}
+
+static void run_request_counts(Machine *m, void *opaque)
+{
+    dbg_want_counts(m->dbg);
+    run_request(m, opaque);
+}
+
 static void help_list(Out *o, const char *prefix, const CmdDef *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) help_line(o, prefix, &t[i]);
@@ -471,7 +484,7 @@ static void execute(Monitor *mon, const char *line, Out *out)
                    d->names, name);
         return;
     }
-    if (!machine_request(mon->m, run_request, &c))
+    if (!machine_request(mon->m, wants_counts(name) ? run_request_counts : run_request, &c))
         mon->done = true; /* the machine has stopped for good */
     else if (c.out.len)
         out_printf(out, "%s", c.out.buf);

@@ -435,7 +435,9 @@ static void device_help(FILE *f)
     fputs("Devices for -device (others are built into the board):\n"
           "isa-debugcon,iobase=N,chardev=ID   debug console on port N (default 0xe9)\n"
           "isa-debug-exit[,iobase=0xf4][,iosize=N]\n"
-          "                                   exit port; always present at 0xf4\n", f);
+          "                                   exit port; always present at 0xf4\n"
+          "isa-vga                            the standard VGA on the ISA bus instead of\n"
+          "                                   PCI (frame buffer at 0xE0000000)\n", f);
 }
 
 /* -device isa-debugcon,... | -device isa-debug-exit,... */
@@ -525,6 +527,16 @@ static int opt_device(Options *o, ParseState *st, const char *arg, char *err, si
         rc = 0;
         goto out;
     }
+    if (!strcmp(drv, "isa-vga")) {
+        /* QEMU's isa-vga (used with -vga none): devices/pc_vga_isa.c. */
+        if (l->n > 1) {
+            fail(err, errlen, "-device %s: isa-vga takes no parameters", arg);
+            goto out;
+        }
+        o->isa_vga = true;
+        rc = 0;
+        goto out;
+    }
     fail(err, errlen, "-device %s: unknown device '%s' (try -device help)", arg, drv);
 out:
     free(l);
@@ -562,6 +574,7 @@ enum {
     O_ENABLE_KVM,
     O_DEBUGGER,
     O_DISK,
+    O_FULL_SCREEN,
 };
 
 static const struct {
@@ -593,6 +606,7 @@ static const struct {
     { "hdc", O_DISK, true },       { "hdd", O_DISK, true },
     { "cdrom", O_DISK, true },     { "drive", O_DISK, true },
     { "boot", O_DISK, true },
+    { "full-screen", O_FULL_SCREEN, false },
 };
 
 void options_usage(FILE *f)
@@ -615,6 +629,7 @@ void options_usage(FILE *f)
 "-display sdl            SDL2 window (default with a VGA and $DISPLAY set);\n"
 "                        Ctrl+Alt+F full screen, Ctrl+Alt+G grab/release\n"
 "-display curses         the VGA's text modes in the terminal\n"
+"-full-screen            start the SDL window in full screen\n"
 "-nographic              no display; COM1 on the terminal unless -serial is given\n"
 "-no-reboot              stop instead of resetting on reboot or triple fault\n"
 "-snapshot               never write disk images: guest writes stay in memory\n"
@@ -636,7 +651,9 @@ void options_usage(FILE *f)
 "-hda/-hdb/-hdc/-hdd FILE  IDE hard disk: primary master/slave, secondary ...\n"
 "-cdrom FILE             IDE CD-ROM (secondary master, as -hdc)\n"
 "-drive file=F[,if=ide|floppy][,index=N][,media=disk|cdrom][,format=raw]\n"
-"       [,readonly=on|off][,snapshot=on|off]\n"
+"       [,readonly=on|off][,snapshot=on|off][,bootindex=N]\n"
+"                        bootindex: the drive's rank in fw_cfg bootorder,\n"
+"                        before -boot order (QEMU: -device ...,bootindex=N)\n"
 "-boot [order=]LETTERS[,menu=on|off]  boot order: a floppy, c disk, d CD-ROM,\n"
 "                        n network (default cad)\n"
 "\n"
@@ -652,6 +669,8 @@ void options_usage(FILE *f)
 "-device isa-debug-exit[,iobase=0xf4][,iosize=N]\n"
 "                        accepted: the exit port is always present at 0xf4\n"
 "                        (QEMU isa-debug-exit: a guest write ends the run)\n"
+"-device isa-vga         the VGA on the ISA bus instead of PCI 00:02.0 (SeaBIOS\n"
+"                        runs its video BIOS from fw_cfg vgaroms/, as QEMU)\n"
 "-device help            list the devices -device accepts\n"
 "\n"
 "Accelerator:\n"
@@ -800,6 +819,9 @@ int parse_options(int argc, char **argv, Options *out, char *err, size_t errlen)
                 out->no_vga = true;
             else
                 rc = fail(err, errlen, "-vga %s: unknown VGA type (use std or none)", arg);
+            break;
+        case O_FULL_SCREEN:
+            out->full_screen = true;
             break;
         case O_NOGRAPHIC:
             /* No display, serial on the terminal: the default COM1 already

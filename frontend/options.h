@@ -63,6 +63,7 @@ typedef struct OptDrive {
     bool cdrom;                        /* media=cdrom */
     bool readonly;
     bool snapshot;
+    int bootindex;                     /* bootindex=N (fw_cfg "bootorder"), -1 = none */
 } OptDrive;
 
 typedef struct Options {
@@ -91,6 +92,8 @@ typedef struct Options {
     bool nographic;                    /* -nographic */
     int display;                       /* -display: OPT_DISPLAY_* */
     bool no_vga;                       /* -vga none */
+    bool isa_vga;                      /* -device isa-vga */
+    bool full_screen;                  /* -full-screen (the SDL window) */
     const char *monitor;               /* -monitor SPEC (points into argv), NULL = none */
     bool start_paused;                 /* -S: the CPU waits for the monitor's `cont` */
     /* The terminal is shared by COM1 and the monitor (QEMU's mux: Ctrl-A c

@@ -3,7 +3,7 @@
  *   -hda..-hdd FILE        IDE 0..3 (primary master, slave, secondary ...)
  *   -cdrom FILE            IDE 2, media=cdrom
  *   -drive file=F,if=ide|floppy,index=N,media=disk|cdrom,format=raw,
- *          readonly=on|off,snapshot=on|off
+ *          readonly=on|off,snapshot=on|off,bootindex=N
  *   -boot [order=]LETTERS[,menu=on|off]
  * A -drive without index takes the first free slot of its interface once
  * the whole command line is read (as QEMU does). */
@@ -76,6 +76,7 @@ static OptDrive *new_drive(Options *o, const char *opt, const char *arg, char *e
     OptDrive *d = &o->drives[o->n_drives++];
     memset(d, 0, sizeof *d);
     d->index = -1;
+    d->bootindex = -1;
     return d;
 }
 
@@ -107,6 +108,14 @@ static int opt_drive(Options *o, const char *arg, char *err, size_t errlen)
             if (!val[0] || *end || n < 0 || n > 3)
                 return dfail(err, errlen, "-drive %s: index=%s: must be 0 to 3", arg, val);
             d->index = (int)n;
+        } else if (!strcmp(key, "bootindex")) {
+            /* QEMU's bootindex property (of -device ide-hd/ide-cd and
+             * isa-fdc.bootindexA/B): the device's rank in fw_cfg "bootorder". */
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (!val[0] || *end || n < 0 || n > 9999)
+                return dfail(err, errlen, "-drive %s: bootindex=%s: must be 0 to 9999", arg, val);
+            d->bootindex = (int)n;
         } else if (!strcmp(key, "media")) {
             if (!strcmp(val, "disk"))
                 d->cdrom = false;

@@ -8,9 +8,11 @@ qemu-system-x86 bochs bochs-term bochsbios seabios
 gdb libpng-dev
 vgabios xvfb xdotool imagemagick libncurses-dev tmux
 gnuplot-nox clang libclang-rt-14-dev
-time valgrind linux-perf"
+time valgrind linux-perf
+openbox"
 # vgabios: the LGPL VGA BIOS that Bochs' BIOS gets at 0xC0000 (devices/vga_pci.c);
 # xvfb, xdotool, imagemagick: test display/sdl (an SDL window under Xvfb);
+# openbox: a window manager for test display/fullscreen (full-screen requests)
 # libncurses-dev: -display curses (ncursesw); tmux: test display/curses
 # clang, libclang-rt-14-dev (libFuzzer): the device fuzz targets of tests/fuzz
 # time, valgrind, linux-perf: tests/bench/run-all.sh (GNU time -v for peak

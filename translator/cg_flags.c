@@ -7,18 +7,13 @@
  * after each instruction comes from a backward pass over the block, with
  * the flag effect of each instruction as the mode translates it: inlined
  * forms per the descriptor table (cg_inline.c), helpers read all six (they
- * see canonical EFLAGS) and kill none. Flags live out of the block come
- * from a short forward scan of the successor code on the same page.
+ * see canonical EFLAGS) and kill none. All six are live out of every
+ * block: execution may leave translated code at the next block's entry
+ * (deadline: an interrupt, the instruction budget, a debugger stop), where
+ * EFLAGS must be whole, as on hardware at any instruction boundary.
  */
 #include "cg_internal.h"
 #include "dbt_stats.h"
-
-#include <capstone/x86.h>
-#include <string.h>
-
-#include "cpu/decode.h"
-#include "cpu/mem.h"
-#include "devices/memory.h"
 
 uint32_t cg_cond_flags(int cc)
 {
@@ -109,58 +104,3 @@ void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t li
     }
 }
 
-/* Which status flags does the code at CS:eip read before overwriting them?
- * A short forward scan (as Blink's flags.c does) over straight-line code on
- * the block's own physical page; anything unknown counts as read. The
- * scanned bytes join the block's invalidation range, so rewriting them
- * retranslates this block too. */
-static uint32_t flags_needed_at(CPU *cpu, TB *tb, uint32_t eip, bool code32, bool inl)
-{
-    uint32_t needed = 0, killed = 0;
-    uint32_t page = tb->phys_pc & PAGE_MASK;
-    for (int k = 0; k < 12; k++) {
-        uint32_t lin = tb->cs_base + eip, phys;
-        /* lin_peek: the scanned code may never run, so the look-ahead sets
-         * no accessed bit and fills no TLB entry. */
-        if (!lin_peek(cpu, lin, ((tb->mode >> 5) & 3) == 3, &phys)) break;
-        if ((phys & PAGE_MASK) != page) break;
-        uint8_t buf[16];
-        int n = (int)(PAGE_SIZE - (phys & 0xfff));
-        if (n > 15) n = 15;
-        const uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, false);
-        if (!host) break;
-        memcpy(buf, host + (phys & 0xfff), (size_t)n);
-        Insn in;
-        if (!decode_insn(buf, (size_t)n, eip, code32, &in)) break;
-        if (phys < tb->phys_lo) tb->phys_lo = phys;
-        if (phys + in.len > tb->phys_hi) tb->phys_hi = phys + in.len;
-        uint32_t fr, fw;
-        flag_effect(&in, inl, &fr, &fw);
-        needed |= fr & ~killed;
-        killed |= fw;
-        if ((killed & F_ARITH) == F_ARITH) return needed & F_ARITH;
-        if (cg_ends_block(&in, true)) break;
-        eip = in.next_eip;
-    }
-    return (needed | ~killed) & F_ARITH;
-}
-
-uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl)
-{
-    /* A one-instruction block ends where the run loop may deliver a
-     * single-step trap, an interrupt or a debugger stop, all of which see
-     * the whole EFLAGS: nothing after it may be assumed to run. */
-    if (tb->mode & TMODE_ONE) return F_ARITH;
-    const CGInline *d = inl ? cg_inline_lookup(last) : NULL;
-    if (d && (d->attr & CGI_BRANCH)) {
-        if (d->attr & CGI_COND)
-            return flags_needed_at(cpu, tb, last->op[0].imm, code32, inl) |
-                   flags_needed_at(cpu, tb, last->next_eip, code32, inl);
-        if ((last->id == X86_INS_JMP || last->id == X86_INS_CALL) && last->op[0].kind == OPK_IMM)
-            return flags_needed_at(cpu, tb, last->op[0].imm & (last->opsize == 2 ? 0xffffu : ~0u),
-                                   code32, inl);
-        return F_ARITH;
-    }
-    if (cg_ends_block(last, inl) || !inl) return F_ARITH;
-    return flags_needed_at(cpu, tb, fall, code32, inl);
-}

@@ -4,8 +4,8 @@
  * (cg_inline_table below) says everything the rest of the code generator
  * needs to know about it:
  *   accepts  which operand forms the emitter handles (others go to the C
- *            helper, as do all forms with a LOCK/REP/REPNE prefix, except
- *            for branches and NOPs (ENDBR32), which ignore REP/REPNE);
+ *            helper, as do all forms with a LOCK prefix, and with REP/REPNE
+ *            except for branches and NOPs (ENDBR32), which ignore them);
  *   emit     the emitter;
  *   reads/writes (+ attr CGI_COND/CGI_SHIFT)  the guest status flags the
  *            inlined form reads and writes, for the liveness pass;
@@ -136,9 +136,12 @@ static bool acc_jmp(const Insn *in)
            in->opcode[0] != 0xea && near_branch_ok(in);
 }
 
-static bool acc_call_rel(const Insn *in)
+/* CALL rel / r/m (near: Capstone names the far forms LCALL) */
+static bool acc_call(const Insn *in)
 {
-    return in->nops == 1 && in->op[0].kind == OPK_IMM && near_branch_ok(in);
+    const Operand *a = &in->op[0];
+    return in->nops == 1 && (a->kind == OPK_IMM || a->kind == OPK_REG || a->kind == OPK_MEM) &&
+           in->opcode[0] != 0x9a && near_branch_ok(in);
 }
 
 /* LODS/SCAS/STOS and LEAVE: no operand check (the emitters take the
@@ -570,6 +573,34 @@ static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
     cg_emit_indirect_exit(g);
 }
 
+/* CALL r/m: read the target, push the return address, leave through the
+ * jump-cache probe (as JMP r/m). Two memory accesses in one instruction:
+ * nothing is written before the last point that may leave for the slow
+ * path (the C helper then runs the whole CALL from the start), and ESP is
+ * loaded into the register cache before the first such point, so the
+ * cache state the slow path writes back stays the one of its snapshot. */
+static void emit_call_ind(Gen *g, const Insn *in)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0];
+    int osz = in->opsize;
+    (void)cg_greg(g, R_ESP, 4);
+    if (a->kind == OPK_MEM) {
+        cg_emit_mem_addr(g, in, a, osz, false);
+        if (osz == 2) x_movzx_rm(cb, HRDX, 2, CG_HM_RSI);
+        else x_mov_rm(cb, 4, HRDX, CG_HM_RSI);
+    } else {
+        if (osz == 2) x_movzx_rm(cb, HRDX, 2, cg_greg(g, a->reg, 2));
+        else x_mov_rm(cb, 4, HRDX, cg_greg(g, a->reg, 4));
+    }
+    cg_emit_stack_addr(g, osz, true);   /* rdx survives its TLB fill */
+    x_mov_mi(cb, osz, CG_HM_RSI, in->next_eip);
+    cg_emit_store_sp(g);
+    x_mov_rr(cb, 4, HRAX, HRDX);
+    rc_writeback_all(cb, &g->rc);
+    cg_emit_indirect_exit(g);
+}
+
 static void emit_call(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     (void)d;
@@ -578,6 +609,10 @@ static void emit_call(Gen *g, int i, const Insn *in, const CGInline *d)
     (void)i;
     /* The push may fault: every flag must be in EFLAGS for the frame. */
     cg_fl_exit(g, F_ARITH);
+    if (in->op[0].kind != OPK_IMM) {
+        emit_call_ind(g, in);
+        return;
+    }
     cg_emit_stack_addr(g, in->opsize, true);
     x_mov_mi(cb, in->opsize, CG_HM_RSI, in->next_eip);
     cg_emit_store_sp(g);
@@ -647,6 +682,8 @@ static const CGInline table[] = {
     E(SAR, CGI_SHIFT, SH_SAR, D, 0, acc_shift, emit_shift, "r/m, imm8/CL"),
     E(MUL, 0, 4, 0, F_CF | F_OF, acc_unary, emit_mul1, "r/m (AX/DX:AX/EDX:EAX)"),
     E(IMUL, 0, 5, 0, F_CF | F_OF, acc_imul, emit_imul, "r/m; r16/32, r/m; r16/32, r/m, imm"),
+    E(DIV, CGI_CLOBBERS, 0, 0, 0, acc_unary, cg_emit_div, "r/m (AX/DX:AX/EDX:EAX; #DE via the helper)"),
+    E(IDIV, CGI_CLOBBERS, 0, 0, 0, acc_unary, cg_emit_div, "r/m (AX/DX:AX/EDX:EAX; #DE via the helper)"),
     E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
     E(CMPXCHG, 0, 0, D, ARITH, acc_cmpxchg, emit_cmpxchg, "m, r (LOCK too)"),
     E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm, m16/32"),
@@ -665,6 +702,7 @@ static const CGInline table[] = {
     E(SCASW, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(SCASD, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(NOP, 0, 0, D, D, acc_any, emit_nop, "all"),
+    E(PAUSE, 0, 0, 0, 0, acc_any, emit_nop, "- (a NOP, as the helper)"),
     E(CLD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
     E(STD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
     E(CLC, 0, 0xf8, D, F_CF, acc_any, emit_cf, "-"),
@@ -674,7 +712,7 @@ static const CGInline table[] = {
     CONDS(CMOV, CGI_COND, acc_cmov, emit_cmovcc, "r16/32, r/m"),
     CONDS(J, CGI_COND | CGI_BRANCH, near_branch_ok, emit_jcc, "rel8/16/32 (not o32 in 16-bit code)"),
     E(JMP, CGI_BRANCH, 0, D, 0, acc_jmp, emit_jmp, "rel, r/m (not far; not o32 in 16-bit code)"),
-    E(CALL, CGI_BRANCH, 0, D, 0, acc_call_rel, emit_call, "rel (not o32 in 16-bit code)"),
+    E(CALL, CGI_BRANCH, 0, D, 0, acc_call, emit_call, "rel, r/m (near; not o32 in 16-bit code)"),
     E(RET, CGI_BRANCH, 0, D, 0, near_branch_ok, emit_ret, "near, with or without imm16 (not o32 in 16-bit code)"),
 };
 
@@ -704,12 +742,14 @@ const CGInline *cg_inline_lookup(const Insn *in)
 {
     if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
-    /* LOCK on anything the table holds is #UD (the helpers raise it); on a
-     * branch too (LOCK RET, LOCK JMP), where REP/REPNE (BND) are ignored. */
-    if ((in->flags & INSN_LOCK) && in->id != X86_INS_CMPXCHG) return NULL;   /* its accepts: m, r */
+    /* LOCK on a branch is #UD like on any non-memory form (SDM vol. 2,
+     * LOCK; found by gfuzz, seed 16 case 913520: F0 F2 C3 returned);
+     * CMPXCHG takes it (its accepts: m, r). */
+    if ((in->flags & INSN_LOCK) && in->id != X86_INS_CMPXCHG) return NULL;
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_REP | INSN_REPNE))) {
-        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing. */
-        if (in->id != X86_INS_NOP) return NULL;
+        /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing, F3 90
+         * is PAUSE. */
+        if (in->id != X86_INS_NOP && in->id != X86_INS_PAUSE) return NULL;
     }
     return d->accepts(in) ? d : NULL;
 }
@@ -742,7 +782,8 @@ bool cg_inline_may_fault(const CGInline *d, const Insn *in)
     if (d->emit == emit_leave || d->emit == emit_lods || d->emit == emit_stos || d->emit == emit_scas ||
         d->emit == emit_movs)
         return true;   /* implicit memory operands */
-    if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP) return false;
+    if (in->id == X86_INS_DIV || in->id == X86_INS_IDIV) return true;   /* #DE */
+    if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP || in->id == X86_INS_PAUSE) return false;
     for (int k = 0; k < in->nops && k < 2; k++)
         if (in->op[k].kind == OPK_MEM) return true;
     return false;

@@ -87,12 +87,15 @@ typedef struct Slow {
     RegCache rc_jump;      /* cache state where the fast path leaves */
     RegCache rc_resume;    /* and where it continues after the instruction */
     bool have_rc_jump;
-    uint8_t *jf[4];
+    uint8_t *jf[6];
     int nj;
-    uint8_t *miss_jf;      /* TLB tag miss: try a fill first */
-    uint8_t *miss_resume;  /* where the fast path continues with rsi = host */
-    uint8_t miss_size;
-    bool miss_write;
+    /* TLB tag misses (one per memory access of the instruction: CALL r/m
+     * reads its target and pushes): try a fill first. */
+    uint8_t *miss_jf[2];
+    uint8_t *miss_resume[2];  /* where the fast path continues with rsi = host */
+    uint8_t miss_size[2];
+    bool miss_write[2];
+    int nmiss;
     const Insn *in;
     uint8_t *resume;
     bool restore;        /* resume expects flags in host EFLAGS */
@@ -200,6 +203,10 @@ void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d);
 /* The whole table, for listings and tests. */
 const CGInline *cg_inline_table(size_t *n);
 
+/* DIV/IDIV r/m (cg_div.c): the host divider behind zero and overflow
+ * checks; #DE through the slow path's helper. */
+void cg_emit_div(Gen *g, int i, const Insn *in, const CGInline *d);
+
 /* ---- flags (cg_flags.c) ---- */
 
 /* Condition code 0..15 (the low nibble of Jcc) -> flags it tests. */
@@ -215,8 +222,6 @@ void cg_fl_before(Gen *g, int i, bool clob, uint32_t fr, uint32_t fw);
 void cg_fl_prepare_op(Gen *g, int i, uint32_t fr, uint32_t fw);
 /* Fill g->live_after[] by a backward pass over the block. */
 void cg_compute_liveness(Gen *g, const Insn *insns, int n, bool inl, uint32_t live_out);
-/* Flags live when the block leaves through its last instruction. */
-uint32_t cg_block_live_out(CPU *cpu, TB *tb, const Insn *last, uint32_t fall, bool code32, bool inl);
 
 /* ---- block structure (codegen.c) ---- */
 
@@ -243,9 +248,9 @@ void cg_emit_seg_tlb(Gen *g, int seg, int size, bool write);
 void cg_emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, bool write);
 /* The operand as a host r/m: a cached or in-memory guest register, or [rsi]. */
 HMem cg_opnd(Gen *g, const Operand *op, int size, bool write);
-/* The out-of-line TLB-miss fill of one slow path (full_helper = its
- * whole-instruction path). */
-void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper);
+/* The out-of-line TLB-miss fill of access k of one slow path (full_helper =
+ * its whole-instruction path). */
+void cg_emit_tlb_miss(Gen *g, Slow *s, int k, uint8_t *full_helper);
 /* rsi = host address of the new top of stack for a push of `size`, or of
  * the current top for a pop; edi = the new (E)SP value to store after. */
 void cg_emit_stack_addr(Gen *g, int size, bool push);

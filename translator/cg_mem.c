@@ -94,34 +94,27 @@ void cg_emit_seg_tlb(Gen *g, int seg, int size, bool write)
     x_alu_rm(cb, ALU_CMP, 4, HRCX, tag);
     Slow *s = g->cur_slow;
     slow_snapshot(g);
-    bool second = s->miss_jf != NULL;
-    if (second) {
-        /* The instruction's second access (MOVS, PUSH m): a Slow holds one
-         * fill, so this one's miss runs the whole instruction's helper
-         * (nothing is written before both accesses are checked). */
-        s->jf[s->nj++] = x_jcc_rel32(cb, 5 /* jne */, NULL);
-    } else {
-        s->miss_jf = x_jcc_rel32(cb, 5 /* jne */, NULL);
-        s->miss_size = (uint8_t)size;
-        s->miss_write = write;
-    }
+    int k = s->nmiss++;
+    s->miss_jf[k] = x_jcc_rel32(cb, 5 /* jne */, NULL);
+    s->miss_size[k] = (uint8_t)size;
+    s->miss_write[k] = write;
     HMem add = {HRBP, HRAX, 1, tlb + (int32_t)offsetof(TLBEntry, addend)};
     x_alu_rm(cb, ALU_ADD, 8, HRSI, add);
-    if (!second) s->miss_resume = cb->p;
+    s->miss_resume[k] = cb->p;
 }
 
 /* TLB miss: fill the entry from C and continue inline with rsi = host
  * address; rdx and rdi may hold the value to store / the new stack
  * pointer, so they are preserved across the call. */
-void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper)
+void cg_emit_tlb_miss(Gen *g, Slow *s, int k, uint8_t *full_helper)
 {
     CodeBuf *cb = &g->cb;
-    x_patch_rel32(s->miss_jf, cb->p);
+    x_patch_rel32(s->miss_jf[k], cb->p);
     x_push_r(cb, HRDX);
     x_push_r(cb, HRDI);
     x_mov_rr(cb, 8, HRDI, HRBP);
-    x_mov_ri(cb, HRDX, s->miss_size);
-    x_mov_ri(cb, HRCX, s->miss_write);
+    x_mov_ri(cb, HRDX, s->miss_size[k]);
+    x_mov_ri(cb, HRCX, s->miss_write[k]);
     x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)(dbt_stats_on ? dbt_stats_tlb_fill : tlb_fill_host));
     x_call_r(cb, HRAX);
     x_pop_r(cb, HRDI);
@@ -129,7 +122,7 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, uint8_t *full_helper)
     x_test_rr(cb, 8, HRAX, HRAX);
     x_jcc_rel32(cb, 4 /* jz */, full_helper);
     x_mov_rr(cb, 8, HRSI, HRAX);
-    x_jmp_rel32(cb, s->miss_resume);
+    x_jmp_rel32(cb, s->miss_resume[k]);
 }
 
 void cg_emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, bool write)

@@ -248,8 +248,12 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
      * return to the run loop counts as a step even when a failed guard
      * left before the instruction. */
     if (inl && !(mode & (TMODE_X87H | TMODE_ONE))) cg_x87_plan(g, tb->insns, n);
-    cg_compute_liveness(g, tb->insns, n, inl,
-                        cg_block_live_out(cpu, tb, &tb->insns[n - 1], cur, code32, inl));
+    /* All six flags live out: the next block's entry may leave translated
+     * code (deadline) and an interrupt delivered there pushes EFLAGS, which
+     * on hardware is whole at every instruction boundary. A look-ahead over
+     * the successor's code used to skip flags it overwrites; those were
+     * stale in that frame (gfuzz "tmo-flags", issue 16). */
+    cg_compute_liveness(g, tb->insns, n, inl, F_ARITH);
 
     /* Entry: count instructions and poll the deadline (interrupts, timers,
      * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
@@ -303,7 +307,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             }
         }
         tb->fl_after[i] = (uint16_t)((g->live_after[i] & F_ARITH) | (g->floc == FL_HOST ? TB_FL_HOST : 0));
-        if (s->nj || s->miss_jf) {
+        if (s->nj || s->nmiss) {
             s->rc_resume = g->rc;
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
@@ -338,7 +342,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_fl_load(g);
         }
         x_jmp_rel32(cb, s->resume);
-        if (s->miss_jf) cg_emit_tlb_miss(g, s, full);
+        for (int m = 0; m < s->nmiss; m++) cg_emit_tlb_miss(g, s, m, full);
     }
     cg_x87_emit_fails(g);
     uint8_t *dead = cb->p;
@@ -351,7 +355,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
 
     if (cb->overflow) return NULL;
     tb->code_size = (uint32_t)(cb->p - tb->code);
-    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 15) & ~(uintptr_t)15);
+    tc->buf_ptr = (uint8_t *)(((uintptr_t)cb->p + 63) & ~(uintptr_t)63);
     tc_insert(tc, tb);
     return tb;
 }

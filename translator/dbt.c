@@ -54,10 +54,22 @@ static void on_code_write(void *opaque, uint32_t phys, uint32_t len)
     if (hit) e->cpu->stop_block = true;
 }
 
-static void on_tlb_flush(void *opaque)
+/* The jump cache holds linear->block mappings: a flush drops those it
+ * covers, as it drops TLB entries (a CR3 load keeps global pages, INVLPG
+ * one page), so the kernel's blocks stay in it across process switches. */
+static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
 {
     Dbt *e = opaque;
-    memset(e->tc.jc, 0, sizeof e->tc.jc);
+    TCache *tc = &e->tc;
+    if (kind == TLBF_ALL) {
+        memset(tc->jc, 0, sizeof tc->jc);
+    } else if (kind == TLBF_NONGLOBAL) {
+        for (uint32_t j = 0; j < JC_SIZE; j++)
+            if (!(tc->jc_page[j] & 1)) tc->jc[j] = NULL;
+    } else {
+        for (uint32_t j = 0; j < JC_SIZE; j++)
+            if ((tc->jc_page[j] & PAGE_MASK) == (lin & PAGE_MASK)) tc->jc[j] = NULL;
+    }
 }
 
 /* A20 toggled or regions remapped: linear->physical changed without
@@ -128,6 +140,11 @@ static TB *find_block(Dbt *e, uint32_t mode)
     }
     if (e->tc.n_bp && tc_is_bp(&e->tc, lin)) return tb;   /* entered from the run loop only */
     e->tc.jc[j] = tb;
+    /* Global if the fetch TLB entry that maps lin now says so (lin_fetch_phys
+     * or the translation filled it; without paging nothing is global). */
+    const TLBEntry *fe = &cpu->tlb_fetch[cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER][(lin >> 12) & (TLB_SIZE - 1)];
+    bool global = (mode & TMODE_PG) && fe->tag == (lin & PAGE_MASK) && (fe->phys & TLB_GLOBAL);
+    e->tc.jc_page[j] = (lin & PAGE_MASK) | (global ? 1u : 0u);
     return tb;
 }
 
@@ -448,8 +465,12 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             stop = STOP_TRIPLE;   /* only RESET leaves shutdown */
             break;
         }
-        if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
+        /* The shadow of MOV SS/POP SS/STI covers the next instruction only
+         * (SDM vol. 3, 6.8.3): once past it, drop it, also before a stop,
+         * so the state a stop leaves (savevm, the monitor) holds no stale
+         * one (gfuzz seed 16 case 364050). */
         if (cpu->inhibit_irq && cpu->eip != cpu->inhibit_eip) cpu->inhibit_irq = false;
+        if (step ? stepped : (cpu->icount >= end || cpu->icount - start >= POLL_INSNS)) break;
         /* An interrupt another engine acknowledged and had not delivered
          * when its state was taken (state.h): its delivery was under way,
          * so it comes first. */

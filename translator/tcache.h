@@ -95,6 +95,10 @@ typedef struct TCache {
     TB **page_head;         /* per physical page (RAM only), list of blocks */
     uint32_t n_pages;
     TB *jc[JC_SIZE];        /* jump cache by linear PC (read by generated code) */
+    /* Per jump-cache entry: the page of its linear PC, | 1 if that page's
+     * translation was global (PGE) when it was entered: TLB flushes drop
+     * only the entries they cover (dbt.c on_tlb_flush). */
+    uint32_t jc_page[JC_SIZE];
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;

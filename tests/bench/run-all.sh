@@ -19,7 +19,8 @@
 # print the same checksum (and mix-native the same as the mix ROM): a
 # mismatch is reported and the exit status is 1. No timed assertions.
 # Environment: REPS (runs per cell, default 3), ONLY (space-separated list
-# of workloads to run), QEMU (default qemu-system-i386).
+# of workloads to run), NOINLINE=0 (leave out the inline=off rows), QEMU
+# (default qemu-system-i386).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-build}

@@ -9,6 +9,9 @@ import os, re, select, shutil, statistics, subprocess, sys, tempfile, time
 BUILD, GUEST = sys.argv[1], sys.argv[2]
 REPS = int(os.environ.get("REPS", "3"))
 ONLY = os.environ.get("ONLY", "bench mix paging boot md5sum").split()
+# NOINLINE=0 leaves out the inline=off rows (the helpers-only mode takes
+# minutes per workload).
+NOINLINE = os.environ.get("NOINLINE", "1") != "0"
 QEMU = shutil.which(os.environ.get("QEMU", "qemu-system-i386"))
 XLAT86 = os.path.join(BUILD, "xlat86")
 BENCH = os.path.join(BUILD, "tests", "bench")
@@ -53,7 +56,7 @@ def rom_cmds(img):
     out = os.path.join(TMP, "con.txt")
     xl = [XLAT86, "-bios", img, "-display", "none", "-serial", "none",
           "-debugcon", "file:" + out, "-m", "16", "-accel"]
-    cmds = [("xlat86", xl + ["dbt"]), ("xlat86-inline=off", xl + ["dbt,inline=off"])]
+    cmds = [("xlat86", xl + ["dbt"])] + ([("xlat86-inline=off", xl + ["dbt,inline=off"])] if NOINLINE else [])
     if QEMU:
         cmds.append(("qemu-tcg", [QEMU, "-accel", "tcg", "-M", "isapc", "-cpu", "pentium3",
                                   "-nodefaults", "-m", "16", "-display", "none", "-bios", img,
@@ -139,8 +142,9 @@ def linux_rows():
     append = "console=ttyS0 nokaslr quiet"
     common = ["-kernel", bz, "-initrd", rd, "-m", "256", "-append", append,
               "-serial", "stdio", "-display", "none", "-no-reboot"]
-    engines = [("xlat86", [XLAT86] + common + ["-accel", "dbt"]),
-               ("xlat86-inline=off", [XLAT86] + common + ["-accel", "dbt,inline=off"])]
+    engines = [("xlat86", [XLAT86] + common + ["-accel", "dbt"])]
+    if NOINLINE:
+        engines.append(("xlat86-inline=off", [XLAT86] + common + ["-accel", "dbt,inline=off"]))
     if QEMU:
         engines.append(("qemu-tcg", [QEMU, "-accel", "tcg", "-M", "pc", "-nodefaults"] + common))
     boot, md5 = [], []

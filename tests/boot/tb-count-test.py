@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tb-count-test.py XLAT86 TBCOUNT_ROM: `info tb` counts every execution of
-a block, chained entries included, while a monitor is attached.
+a block, chained entries included, from the first resume after an `info
+tb`/`info tbs`/`trace-last` (before that, blocks carry no counter).
 
 tbcount_rom.asm runs `loop: dec ecx; jnz loop` with ECX = 100000, entered
 by a JMP: the block at F000:0100 runs exactly 100000 times (the ROM's own
@@ -31,6 +32,8 @@ p = subprocess.Popen([XLAT86, "-bios", ROM, "-display", "none", "-debugcon", "fi
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 m = Monitor(sock)
 try:
+    pre = m.cmd("info tbs")        # asks for counts: they start at the cont
+    check("chained entries not counted" in pre, "before the cont, info tbs counts dispatches only")
     m.cmd("cont")
     t0 = time.time()
     while time.time() - t0 < 60 and not (os.path.exists(con) and "D" in open(con).read()):
@@ -58,7 +61,38 @@ finally:
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
-    shutil.rmtree(tmp, ignore_errors=True)
+
+# A monitor that only stops, resumes, steps or sets a breakpoint asks for
+# no counts: the blocks carry no counter (the CPU benchmark keeps its
+# speed), so info tb reports run-loop dispatches only.
+sock2, con2 = os.path.join(tmp, "m2.sock"), os.path.join(tmp, "con2")
+p = subprocess.Popen([XLAT86, "-bios", ROM, "-display", "none", "-debugcon", "file:" + con2,
+                      "-monitor", "unix:%s,server,nowait" % sock2, "-S"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+m = Monitor(sock2)
+try:
+    m.cmd("break 0xe0000")         # elsewhere: never reached
+    m.cmd("step")
+    m.cmd("cont")
+    t0 = time.time()
+    while time.time() - t0 < 60 and not (os.path.exists(con2) and "D" in open(con2).read()):
+        time.sleep(0.05)
+    m.cmd("stop")
+    tb = m.cmd("info tb 0x%x" % LOOP)
+    check(re.search(r"^TB %08x: " % LOOP, tb, re.M) is not None and "executions" not in tb
+          and "execution count" not in tb,
+          "stop/break/step/cont add no counter to the blocks (info tb without executions)")
+finally:
+    try:
+        m.cmd("quit")
+    except Exception:
+        pass
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+shutil.rmtree(tmp, ignore_errors=True)
 if fails:
     print("%d check(s) failed" % len(fails))
     sys.exit(1)

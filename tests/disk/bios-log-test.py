@@ -2,7 +2,21 @@
 """bios-log-test.py - SeaBIOS's debug log (port 0x402) booting a hard disk
 or a CD on xlat86 equals QEMU's for the same image.
 
-usage: bios-log-test.py XLAT86 [bochs-]hd|cd ROMDIR
+usage: bios-log-test.py XLAT86 [bochs-]hd|cd|bootindex|isa-vga ROMDIR
+
+isa-vga: the disk with -vga none -device isa-vga on both: SeaBIOS finds no
+PCI VGA and runs the ISA SeaVGABIOS from fw_cfg "vgaroms/vgabios.bin"
+("No VGA found, scan for other display", "Start SeaVGABIOS", "VBE DISPI:
+lfb_addr=e0000000, size 8 MB", the modes it drops for 8 MiB, "set VGA mode
+3"); the log must show those and equal QEMU's.
+
+bootindex: the disk (boot-hd.img, primary master), the CD (boot-cd.iso,
+secondary master) and the floppy (boot-fd.img) are all bootable and -boot
+order=c puts the disk first in CMOS, but bootindex ranks the CD first, the
+disk second, the floppy third through fw_cfg's "bootorder" file (xlat86:
+-drive ...,bootindex=N; QEMU: -device ide-hd/ide-cd,...,bootindex=N and
+-global isa-fdc.bootindexA=N): the log must show QEMU's "boot order:"
+paths and "Booting from DVD/CD", and equal QEMU's.
 
 The images are make-boot-images.py's (boot_test.asm on an MBR disk or an
 El Torito CD; ROMDIR holds the assembled boot sectors).
@@ -78,7 +92,7 @@ def main():
     xlat, kind, roms = sys.argv[1:]
     bochs = kind.startswith("bochs-")
     media = kind[6:] if bochs else kind
-    if media not in ("hd", "cd"):
+    if media not in ("hd", "cd", "bootindex", "isa-vga"):
         sys.exit(__doc__)
     bios = fw.BOCHS if bochs else fw.SEABIOS
     fw.need(bios, "bochsbios" if bochs else "seabios")
@@ -91,23 +105,44 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "make-boot-images.py"), tmp] +
                        [os.path.join(roms, "boot_%s.bin" % m) for m in ("fd", "hd", "cd")],
                        check=True, stdout=subprocess.DEVNULL)
-        image = os.path.join(tmp, "boot-hd.img" if media == "hd" else "boot-cd.iso")
+        image = os.path.join(tmp, "boot-hd.img" if media != "cd" else "boot-cd.iso")
         out = {}
         for who in ("qemu", "xlat86"):
             img = os.path.join(tmp, who + ".img")
             shutil.copyfile(image, img)
             log = os.path.join(tmp, who + ".log")
-            if who == "qemu":
+            if media == "bootindex":
+                cd = os.path.join(tmp, who + ".iso")
+                shutil.copyfile(os.path.join(tmp, "boot-cd.iso"), cd)
+                fd = os.path.join(tmp, who + "-fd.img")
+                shutil.copyfile(os.path.join(tmp, "boot-fd.img"), fd)
+            if media == "bootindex" and who == "qemu":
+                extra = ["-m", "128", "-serial", "null", "-serial", "null",
+                         "-drive", "file=%s,if=none,id=d0,format=raw" % img,
+                         "-device", "ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1",
+                         "-drive", "file=%s,if=none,id=d1,format=raw,media=cdrom" % cd,
+                         "-device", "ide-cd,drive=d1,bus=ide.1,unit=0,bootindex=0",
+                         "-drive", "file=%s,if=floppy,index=0,format=raw" % fd,
+                         "-global", "isa-fdc.bootindexA=2", "-boot", "order=c"]
+                cmd = fw.qemu_cmd(bios, log, extra)
+            elif media == "bootindex":
+                extra = ["-m", "128", "-drive", "file=%s,format=raw,index=0,bootindex=1" % img,
+                         "-drive", "file=%s,index=2,media=cdrom,bootindex=0" % cd,
+                         "-drive", "file=%s,if=floppy,bootindex=2" % fd, "-boot", "order=c"]
+                cmd = fw.xlat_cmd(xlat, bios, log, extra)
+            elif who == "qemu":
                 drive = "file=%s,format=raw,if=ide" % img
                 if media == "cd":
                     drive += ",index=2,media=cdrom"
                 extra = ["-m", "128", "-serial", "null", "-serial", "null",
-                         "-drive", drive, "-boot", "order=" + ("c" if media == "hd" else "d")]
+                         "-drive", drive, "-boot", "order=" + ("c" if media != "cd" else "d")]
                 cmd = fw.qemu_cmd(bios, log, extra)
             else:
-                extra = ["-m", "128", "-hda" if media == "hd" else "-cdrom", img,
-                         "-boot", "order=" + ("c" if media == "hd" else "d")]
+                extra = ["-m", "128", "-hda" if media != "cd" else "-cdrom", img,
+                         "-boot", "order=" + ("c" if media != "cd" else "d")]
                 cmd = fw.xlat_cmd(xlat, bios, log, extra)
+            if media == "isa-vga":
+                cmd += ["-vga", "none", "-device", "isa-vga"]
             text = cut(fw.run_until(cmd, log, MARK))
             if bochs:
                 if who == "qemu":
@@ -118,6 +153,22 @@ def main():
                 out[who] = text.replace("\r", "")
             else:
                 out[who] = threads(fw.normalise(text, fw.SEABIOS_RULES + DRIVE_RULES))
+        if media == "bootindex":
+            want = ("boot order:\n1: /pci@i0cf8/ide@1,1/drive@1/disk@0\n"
+                    "2: /pci@i0cf8/ide@1,1/drive@0/disk@0\n"
+                    "3: /pci@i0cf8/isa@1/fdc@03f0/floppy@0\n")
+            for who in ("qemu", "xlat86"):
+                if want not in out[who] or "Booting from DVD/CD..." not in out[who]:
+                    print("FAIL: %s's log lacks the boot order block or the CD boot" % who)
+                    print(out[who][-600:])
+                    sys.exit(1)
+        if media == "isa-vga":
+            for who in ("qemu", "xlat86"):
+                for line in ("No VGA found, scan for other display", "Start SeaVGABIOS",
+                             "VBE DISPI: lfb_addr=e0000000, size 8 MB", "set VGA mode 3"):
+                    if line not in out[who]:
+                        print("FAIL: %s's log lacks %r" % (who, line))
+                        sys.exit(1)
         fw.compare(("Bochs BIOS" if bochs else "SeaBIOS") + " log booting from " + media,
                    out["xlat86"], out["qemu"])
     finally:

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """sdl-test.py XLAT86 TEXT_ROM ECHO_ROM: -display sdl under Xvfb.
  1. TEXT_ROM (tests/vga's 80x25 text mode ROM) in an SDL window: the
-    window's picture (ImageMagick `import -window`) equals the monitor's
-    screendump pixel for pixel (ImageMagick `compare -metric AE`), and the
-    title says "running" and the guest's MIPS.
+    window's picture (ImageMagick `import -window`) is the monitor's
+    screendump pixel for pixel (ImageMagick `compare -metric AE`) inside an
+    8-pixel border of the overscan colour (the ROM sets AR11 = 3Ch; DAC
+    entry 3Ch by the ROM's palette rule), and the title says "running" and
+    the guest's MIPS.
  2. ECHO_ROM (tests/input/kbd_echo.asm, set 1): keys typed with xdotool
     (XTEST) reach the guest; the echoed scan codes equal QEMU's for the
     same keys pressed and released in the same order through its monitor's
@@ -34,6 +36,33 @@ KEYS = [("key a", "a"), ("keydown shift keydown a keyup a keyup shift", "shift-a
         ("keydown ctrl key Pause keyup ctrl", "ctrl-pause"),
         ("keydown alt key Print keyup alt", "alt-print"),
         ("keydown shift key Print keyup shift", "shift-print")]
+
+
+def overscan_rgb(i):
+    """DAC entry i of vga_modes.asm's palette ((5i + 3, 11i, 63 - 3i) & 63),
+    6 bits widened to 8 as QEMU does (low bit repeated)."""
+    def c8(c):
+        c &= 63
+        return (c << 2) | ((c & 1) << 1) | (c & 1)
+    return bytes([c8(i * 5 + 3), c8(i * 11), c8(63 - i * 3)])
+
+
+def border_ok(shot, w, h, b, rgb):
+    """The window picture is (w + 2b) x (h + 2b) and its b-pixel frame is rgb."""
+    data = subprocess.run(["convert", shot, "ppm:-"], capture_output=True, check=True).stdout
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    W, H = int(m.group(1)), int(m.group(2))
+    px = data[m.end():]
+    if (W, H) != (w + 2 * b, h + 2 * b):
+        print("window %dx%d, want %dx%d" % (W, H, w + 2 * b, h + 2 * b))
+        return False
+    for y in range(H):
+        xs = range(W) if y < b or y >= H - b else list(range(b)) + list(range(W - b, W))
+        for x in xs:
+            if px[(y * W + x) * 3:(y * W + x) * 3 + 3] != rgb:
+                print("border pixel (%d,%d) is %s" % (x, y, px[(y * W + x) * 3:(y * W + x) * 3 + 3].hex()))
+                return False
+    return True
 
 
 def wait_file(path, text, p, limit=30):
@@ -183,8 +212,15 @@ def main():
                 dump, shot = os.path.join(tmp, "dump.png"), os.path.join(tmp, "win.png")
                 mon.cmd("screendump " + dump)
                 subprocess.run(["import", "-window", win, shot], env=env, check=True, timeout=30)
-                r = subprocess.run(["compare", "-metric", "AE", shot, dump, os.path.join(tmp, "d.png")],
+                inner = os.path.join(tmp, "inner.png")
+                subprocess.run(["convert", shot, "-crop", "720x400+8+8", "+repage", inner],
+                               check=True, timeout=30)
+                r = subprocess.run(["compare", "-metric", "AE", inner, dump, os.path.join(tmp, "d.png")],
                                    capture_output=True, text=True, timeout=30)
+                ok = border_ok(shot, 720, 400, 8, overscan_rgb(0x3c))
+                print("window border in the overscan colour %s  %s" %
+                      (overscan_rgb(0x3c).hex(), "ok" if ok else "FAIL"))
+                fails += not ok
                 title = xdo(env, "getwindowname", win)
                 ok = r.returncode == 0 and r.stderr.strip() == "0"
                 print("window picture vs screendump: %s differing pixels  %s" %

@@ -43,6 +43,7 @@
 #define GF_PG_SUP 0x2d000u      /* supervisor-only page */
 #define GF_PG_NP 0x2f000u       /* not-present page */
 #define GF_CODE_MAX 64
+#define GF_TSC0 0x100000000ull  /* the time-stamp counter at the start of every case */
 
 /* GDT selectors (gfuzz_sys.c). */
 #define GS_CODE32 0x08
@@ -87,6 +88,12 @@ void gf_gen(GfCase *c, const CPUState *reset, uint64_t seed, uint64_t index, int
 /* gfuzz_undef.c: the status flags the instruction at `code` (executed in
  * state `st`) leaves undefined, per the diff tester's SDM table. */
 uint32_t gf_undef_flags(const uint8_t *code, int len, const CPUState *st);
+/* The same, and in *written every status flag the instruction writes
+ * (defined or not), for the last-writer rule of the whole-block check. */
+uint32_t gf_flags_step(const uint8_t *code, int len, const CPUState *st, uint32_t *written);
+/* One step of that rule: `undef` (flags undefined so far) after the
+ * instruction at `code`: flags it writes take its verdict. */
+uint32_t gf_undef_fold(uint32_t undef, const uint8_t *code, int len, const CPUState *st);
 /* The union over the stream's instructions, decoded from every offset
  * (jumps may land anywhere), with the counts that leave the most flags
  * undefined. */
@@ -99,6 +106,8 @@ bool gf_check_case(const GfCase *c);
 void gf_final_state(int which, CPUState *out);
 uint32_t gf_read_phys(int which, uint32_t phys, int size);
 const CPUState *gf_reset_state(void);
+/* The instruction budget of a case (default 4,096); returns the old one. */
+uint64_t gf_set_max_insns(uint64_t n);
 /* gfuzz_regress.c: the cases behind the bugs found; returns failures. */
 int gf_regress(void);
 

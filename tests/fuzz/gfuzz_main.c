@@ -3,6 +3,7 @@
  *
  *   xlat86-gfuzz [--seed S] [--start I] [--count N] [--mode NAME] [--max-insns N]
  *   xlat86-gfuzz --seed S --case I [-d in_asm,...]     replay one case, verbosely
+ *   xlat86-gfuzz --seed S --case I1,I2,...,I           the same after other cases (one process)
  *   xlat86-gfuzz --regress                              the fixed regression cases
  *
  * Exit status: 0 all cases agree, 1 a mismatch, 2 bad usage.
@@ -123,7 +124,14 @@ static void load(Guest *x, const GfCase *c)
     /* No flush: mem_write_bulk dropped the translations of rewritten code
      * (the code-write hook), and set_state flushes the TLBs. */
     engine_set_intr(x->e, 0);
-    engine_set_state(x->e, &c->st);
+    /* Every case starts at the same time-stamp count on both boards: the
+     * boards' clocks (instruction counts) part when earlier cases ran
+     * different paths (an undefined flag steering a branch, a budget stop),
+     * and code may reach RDTSC through data or stack bytes (seed 16 case
+     * 918329 after case 916558). Within a case the count is the same. */
+    CPUState st = c->st;
+    st.tsc_offset = GF_TSC0 - (uint64_t)clock_now(&x->pc.clock);
+    engine_set_state(x->e, &st);
 }
 
 enum { END_HALT, END_TRIPLE, END_TIMEOUT, END_ERROR };
@@ -234,18 +242,27 @@ static void print_code(const GfCase *c, FILE *f)
 }
 
 typedef struct Tally {
-    uint64_t cases, equal, undef, undef_block, timeout, timeout_flags, triple, unverified, mismatch;
+    uint64_t cases, equal, undef, undef_block, timeout, triple, unverified, mismatch;
 } Tally;
 
 /* Lock step from the start: after each instruction the states must agree,
  * except in the status flags the instruction leaves undefined, which are
  * then copied from the reference side. Returns the number of such copies,
  * or -1 with the first defined divergence in buf. */
+static uint32_t lock_undef;   /* lockstep: flags whose last writer left them undefined */
+
+static bool in_stubs(const CPUState *s)
+{
+    uint32_t lin = s->seg[S_CS].base + s->eip;
+    return lin >= GF_STUBS && lin <= GF_STUBS + 0x100;
+}
+
 static int lockstep(const GfCase *c, char *buf, size_t n)
 {
     load(&g[0], c);
     load(&g[1], c);
     int patched = 0;
+    lock_undef = 0;
     for (uint64_t i = 0; i < max_insns; i++) {
         CPUState pre, a, b;
         engine_get_state(g[1].e, &pre);
@@ -253,6 +270,16 @@ static int lockstep(const GfCase *c, char *buf, size_t n)
         uint32_t lin = pre.seg[S_CS].base + pre.eip;
         if (lin + 16 <= (GF_RAM_MIB << 20)) mem_read_bulk(&g[1].pc.mem, lin, bytes, sizeof bytes);
         EngineStop s0 = engine_step(g[0].e), s1 = engine_step(g[1].e);
+        {
+            /* The last-writer rule: a flag is undefined at the end when the
+             * last instruction that wrote it left it undefined. A step that
+             * ended in an exception or interrupt handler's stub wrote none
+             * (the faulting instruction did not complete). */
+            CPUState post;
+            engine_get_state(g[1].e, &post);
+            if (!in_stubs(&post) || in_stubs(&pre))
+                lock_undef = gf_undef_fold(lock_undef, bytes, sizeof bytes, &pre);
+        }
         bool only_flags;
         diff_state(buf, n, &only_flags);
         if (buf[0]) {
@@ -311,10 +338,10 @@ static bool run_case(const GfCase *c, Tally *t)
             CPUState s;
             engine_get_state(g[i].e, &s);
             printf("%s: %s, cs:eip=%04x:%08x eflags=%08x eax=%08x ecx=%08x edx=%08x ebx=%08x "
-                   "esp=%08x ebp=%08x esi=%08x edi=%08x\n",
+                   "esp=%08x ebp=%08x esi=%08x edi=%08x inhibit=%d@%08x\n",
                    i ? "inline=off" : "inline=on ", end_name[end[i]], s.seg[S_CS].sel, s.eip,
                    s.eflags, s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4], s.regs[5],
-                   s.regs[6], s.regs[7]);
+                   s.regs[6], s.regs[7], s.inhibit_irq, s.inhibit_eip);
         }
     }
     if (end[0] == END_TRIPLE) t->triple++;
@@ -338,6 +365,7 @@ static bool run_case(const GfCase *c, Tally *t)
          * them differently). Accepted only if every differing bit, in
          * EFLAGS and in RAM (pushed EFLAGS images), is such a flag. */
         run_block_again(c);
+        if (verbose) printf("lock step: status flags whose last writer left them undefined: %03x\n", lock_undef);
         CPUState a, b;
         engine_get_state(g[0].e, &a);
         engine_get_state(g[1].e, &b);
@@ -345,25 +373,22 @@ static bool run_case(const GfCase *c, Tally *t)
         diff_state(buf, sizeof buf, &of);
         uint32_t u = gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode));
         uint32_t ub = (u & 0xff) | (u >> 8);
-        if (end[0] == END_TIMEOUT && reg_fields == 0 && !mem_xor && !((a.eflags ^ b.eflags) & ~F_ARITH)) {
-            /* Stopped by the budget between two blocks: status flags that
-             * the next block overwrites before reading were never computed
-             * (the translator's flag liveness); see README.md. */
-            t->timeout_flags++;
-            if (verbose) printf("equal but for dead status flags at the budget stop\n");
-            return true;
-        }
-        if (reg_fields == 0 && !((a.eflags ^ b.eflags) & ~u) && !(mem_xor & ~ub)) {
+        /* EFLAGS: only flags whose last writer (in lock step) left them
+         * undefined may differ; RAM (pushed EFLAGS images): any flag some
+         * instruction of the stream leaves undefined. */
+        if (reg_fields == 0 && !((a.eflags ^ b.eflags) & ~lock_undef) && !(mem_xor & ~ub)) {
             t->undef_block++;
             if (verbose) printf("equal up to undefined flags (whole blocks)\n");
             return true;
         }
     }
-    if (r == 0 && end[0] == end[1] && gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode))) {
+    if (r == 0 && gf_undef_any(c->code, c->len, gf_mode_16bit(c->mode))) {
         /* Whole blocks differ, lock step does not, and the stream leaves
          * flags undefined that later instructions may have consumed (LAHF,
-         * PUSHF, ADC, SETcc...): not proven either way. Listed, counted
-         * apart, and not a failure. */
+         * PUSHF, ADC, SETcc, or a branch: then the runs may even end
+         * differently, e.g. JG after DAS's undefined OF decides when a
+         * loop ends, seed 17 case 91908): not proven either way. Listed,
+         * counted apart, and not a failure. */
         t->unverified++;
         printf("UNVERIFIED seed=%" PRIu64 " case=%" PRIu64 " mode=%s: %s\n", c->seed, c->index,
                gf_mode_name[c->mode], why);
@@ -388,6 +413,12 @@ uint32_t gf_read_phys(int which, uint32_t phys, int size)
     return mem_read(&g[which].pc.mem, phys, size);
 }
 const CPUState *gf_reset_state(void) { return &reset_state; }
+uint64_t gf_set_max_insns(uint64_t n)
+{
+    uint64_t old = max_insns;
+    max_insns = n;
+    return old;
+}
 
 static uint64_t num(const char *s, const char *opt)
 {
@@ -404,6 +435,8 @@ int main(int argc, char **argv)
 {
     uint64_t seed = 1, start = 0, count = 1000, one = 0;
     bool replay = false, regress = false;
+    uint64_t before[16];
+    int nbefore = 0;
     int mode = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -413,7 +446,18 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--count") && has) count = num(argv[++i], a);
         else if (!strcmp(a, "--max-insns") && has) max_insns = num(argv[++i], a);
         else if (!strcmp(a, "--regress")) regress = true;
-        else if (!strcmp(a, "--case") && has) { one = num(argv[++i], a); replay = true; }
+        else if (!strcmp(a, "--case") && has) {
+            /* I or I1,I2,...: the earlier cases run first in the same
+             * process (quietly), as in a chunk, then the last one verbosely. */
+            char *list = argv[++i], *comma;
+            while ((comma = strchr(list, ',')) && nbefore < 16) {
+                *comma = 0;
+                before[nbefore++] = num(list, a);
+                list = comma + 1;
+            }
+            one = num(list, a);
+            replay = true;
+        }
         else if (!strcmp(a, "--mode") && has) {
             const char *m = argv[++i];
             for (mode = 0; mode < GM_N && strcmp(m, gf_mode_name[mode]); mode++) {}
@@ -450,6 +494,10 @@ int main(int argc, char **argv)
         return bad ? 1 : 0;
     }
     if (replay) {
+        for (int k = 0; k < nbefore; k++) {
+            gf_gen(c, &reset_state, seed, before[k], mode);
+            ok &= run_case(c, &t[c->mode]);
+        }
         verbose = true;
         gf_gen(c, &reset_state, seed, one, mode);
         printf("seed %" PRIu64 " case %" PRIu64 " mode %s, %d code bytes:\n", seed, one,
@@ -469,17 +517,15 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     Tally all = {0};
-    printf("%-18s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal",
-           "undef-eq", "undef-blk", "timeout", "tmo-flags", "triple", "unverif", "MISMATCH");
+    printf("%-18s %10s %10s %10s %10s %10s %10s %10s %10s\n", "mode", "programs", "equal",
+           "undef-eq", "undef-blk", "timeout", "triple", "unverif", "MISMATCH");
     for (int m = 0; m < GM_N; m++) {
         Tally *x = &t[m];
         if (!x->cases) continue;
-        printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+        printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
                " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", gf_mode_name[m], x->cases, x->equal,
-               x->undef, x->undef_block, x->timeout, x->timeout_flags, x->triple, x->unverified,
-               x->mismatch);
+               x->undef, x->undef_block, x->timeout, x->triple, x->unverified, x->mismatch);
         all.unverified += x->unverified;
-        all.timeout_flags += x->timeout_flags;
         all.undef_block += x->undef_block;
         all.cases += x->cases;
         all.equal += x->equal;
@@ -489,9 +535,9 @@ int main(int argc, char **argv)
         all.mismatch += x->mismatch;
     }
     printf("%-18s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-           " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64
+           " %10" PRIu64 " %10" PRIu64 "   (seed %" PRIu64 ", cases %" PRIu64 "..%" PRIu64
            ", %.1f s)\n",
-           "total", all.cases, all.equal, all.undef, all.undef_block, all.timeout, all.timeout_flags,
+           "total", all.cases, all.equal, all.undef, all.undef_block, all.timeout,
            all.triple, all.unverified,
            all.mismatch, seed,
            replay ? one : start, replay ? one : start + count - 1, secs);

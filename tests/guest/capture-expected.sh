@@ -22,7 +22,7 @@ mkdir -p "$HERE/expected"
 rc=0
 for name in "$@"; do
     rom=$TMP/$name.bin
-    if ! "$NASM" -f bin -I"$HERE/" -o "$rom" "$HERE/$name.asm"; then
+    if ! "$NASM" -f bin -DQEMU_CAPTURE -I"$HERE/" -o "$rom" "$HERE/$name.asm"; then
         echo "$name: nasm failed"; rc=1; continue
     fi
     for run in 1 2; do

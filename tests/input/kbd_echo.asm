@@ -5,7 +5,8 @@
 ; console (port 0xE9), then echoes every byte it reads from port 0x60 as
 ; two hex digits and a space. With -DMOUSE=1 it also enables the aux port
 ; and the PS/2 mouse's data reporting (D4 F4; the ACK is dropped), so mouse
-; packets are echoed too.
+; packets are echoed too. With -DSET=n it selects scan code set n (F0 n)
+; before READY and writes "SET xx" with the keyboard's answer to F0 00.
         bits    16
         org     0                       ; CS = F000, offsets = image offsets
 %ifndef XLATE
@@ -35,6 +36,34 @@ start:  cli
         out     0x60, al
         call    wait_out
         in      al, 0x60                ; its ACK (0xFA)
+%ifdef SET
+        mov     al, 0xF0                ; select scan code set SET
+        call    kbd_cmd
+        mov     al, SET
+        call    kbd_cmd
+        mov     al, 0xF0                ; query it: F0 00, the set follows the ACK
+        call    kbd_cmd
+        xor     al, al
+        call    kbd_cmd
+        call    wait_out
+        in      al, 0x60
+        mov     ah, al
+        mov     si, setmsg
+.smsg:  mov     al, [cs:si]
+        test    al, al
+        jz      .sval
+        out     0xE9, al
+        inc     si
+        jmp     .smsg
+.sval:  mov     al, ah
+        shr     al, 4
+        call    hex
+        mov     al, ah
+        and     al, 15
+        call    hex
+        mov     al, 10
+        out     0xE9, al
+%endif
 %if MOUSE
         call    wait_in
         mov     al, 0xA8                ; enable the aux port
@@ -85,6 +114,18 @@ wait_out:                               ; until the output buffer is full
         test    al, 1
         jz      wait_out
         ret
+
+%ifdef SET
+kbd_cmd:                                ; al to the keyboard, its ACK dropped
+        mov     ah, al
+        call    wait_in
+        mov     al, ah
+        out     0x60, al
+        call    wait_out
+        in      al, 0x60
+        ret
+setmsg: db      "SET ", 0
+%endif
 
 ready:  db      "READY", 10, 0
 

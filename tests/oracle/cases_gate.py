@@ -335,12 +335,8 @@ def gen_gate(rng, name):
 COUNT_DIV = 6
 PM_GROUPS = {"gate": gen_gate}
 
-SKIPPED = [("pm.gate (16-bit TSS)", "task gates and stack switches through a 16-bit (286)"
-             " TSS: only 32-bit TSSs are generated"),
-           ("pm.gate (JMP/conforming)", "far JMP through a call gate and gates to"
-            " conforming code segments (no stack switch): not generated"),
-           ("pm.gate (32-bit code, CS limit)", "near branches past the limit of a 32-bit"
+SKIPPED = [("pm.gate (32-bit code, CS limit)", "near branches past the limit of a 32-bit"
             " code segment: QEMU does not check it and runs off (loses the ROM);"
-            " tests/guest/cs_limit_branch.asm checks the #GP(0) (Bochs agrees)"),
-           ("pm.gate (16-bit code at CPL 0)", "16-bit code runs at CPL 3 only, so that"
-            " its faults reach the known-good ring-0 stack")]
+            " tests/guest/cs_limit_branch.asm checks the #GP(0) (Bochs agrees)")]
+# 286 TSSs, far JMP through call gates and 16-bit code at CPL 0: group
+# pm.xfer (cases_xfer.py).

@@ -29,13 +29,15 @@ import cases_pm  # noqa: E402
 import cases_sdm  # noqa: E402
 import cases_stack  # noqa: E402
 import cases_gate  # noqa: E402
+import cases_xfer  # noqa: E402
 
 # every random group: (prefix, module dict)
 RANDOM_GROUPS = [("rm", g, f) for g, f in cases_rm.GROUPS.items()] + \
                 [("pm", g, f) for g, f in cases_pm.GROUPS.items()] + \
                 [("rm", g, f) for g, f in cases_stack.RM_GROUPS.items()] + \
                 [("pm", g, f) for g, f in cases_stack.PM_GROUPS.items()] + \
-                [("pm", g, f) for g, f in cases_gate.PM_GROUPS.items()]
+                [("pm", g, f) for g, f in cases_gate.PM_GROUPS.items()] + \
+                [("pm", g, f) for g, f in cases_xfer.PM_GROUPS.items()]
 # real-mode code may use file offsets up to TEXT32_START; protected-mode
 # ROMs keep a small real-mode part
 RM_TEXT32 = 0xE000
@@ -133,7 +135,7 @@ def main():
         for p, g, _ in RANDOM_GROUPS:
             print("%s.%s" % (p, g))
         print("sdm (fixed, --sdm)")
-        for g in cases_pm.SKIPPED + cases_stack.SKIPPED + cases_gate.SKIPPED:
+        for g in cases_pm.SKIPPED + cases_stack.SKIPPED + cases_gate.SKIPPED + cases_xfer.SKIPPED:
             print("%s (skipped: %s)" % g)
         return
     want = set(x for x in a.groups.split(",") if x)
@@ -143,17 +145,20 @@ def main():
     # not move the other groups' cases (some depend on their addresses)
     # pm.gate (cases_gate.py) has ROMs of its own too, with one case in
     # cases_gate.COUNT_DIV of --count (its cases are long)
+    # pm.xfer (cases_xfer.py) likewise, in pmxfer-* ROMs
+    own = {"gate": "pmgate", "xfer": "pmxfer"}
     for mode, base in (("rm", "rm"), ("pm", "pm"), ("rm", "rmstack"), ("pm", "pmstack"),
-                       ("pm", "pmgate")):
+                       ("pm", "pmgate"), ("pm", "pmxfer")):
         cases = []
         for p, g, fn in RANDOM_GROUPS:
             full = "%s.%s" % (p, g)
             if p != mode or (want and full not in want and g not in want):
                 continue
-            if (g == "stack") != base.endswith("stack") or (g == "gate") != (base == "pmgate"):
+            if (g == "stack") != base.endswith("stack") or (own.get(g) or "") != \
+                    (base if base in own.values() else ""):
                 continue
             rng = caselib.Rng("%d/%s" % (a.seed, full))
-            n = a.count if g != "gate" else max(1, a.count // cases_gate.COUNT_DIV)
+            n = a.count if g not in own else max(1, a.count // cases_gate.COUNT_DIV)
             for i in range(n):
                 cases.append(fn(rng, "%s.%s.KIND.s%d_%d" % (p, g, a.seed, i)))
         if cases:

@@ -147,12 +147,19 @@ static const Sample samples[] = {
     {"\xff\xe0", 2, true, X86_INS_JMP, 0, 0},                      /* jmp eax */
     {"\xea\x00\x00\x00\xf0", 5, false, 0, 0, 0},                   /* jmp far f000:0 */
     {"\xe8\x00\x00\x00\x00", 5, true, X86_INS_CALL, 0, 0},         /* call rel32 */
-    {"\xff\xd0", 2, true, 0, 0, 0},                                /* call eax */
+    {"\xff\xd0", 2, true, X86_INS_CALL, 0, 0},                    /* call eax */
+    {"\xff\x10", 2, true, X86_INS_CALL, 0, 0},                    /* call [eax] */
+    {"\xff\x18", 2, true, 0, 0, 0},                                /* call far [eax] */
+    {"\x66\xff\xd0", 3, false, 0, 0, 0},                          /* o32 call eax, 16-bit code */
+    {"\xf7\xf3", 2, true, X86_INS_DIV, 0, 0},                      /* div ebx */
+    {"\xf6\x38", 2, true, X86_INS_IDIV, 0, 0},                     /* idiv byte [eax] */
     {"\x0f\x20\xc0", 3, true, 0, 0, 0},                            /* mov eax, cr0 */
     {"\x8d\x04\x03", 3, true, X86_INS_LEA, 0, 0},                  /* lea eax, [ebx+eax] */
     {"\xf5", 1, true, X86_INS_CMC, F_CF, F_CF},                    /* cmc */
     {"\xfc", 1, true, X86_INS_CLD, 0, 0},                          /* cld */
     {"\xf3\xa4", 2, true, 0, 0, 0},                                /* rep movsb */
+    {"\xf3\x90", 2, true, X86_INS_PAUSE, 0, 0},                    /* pause */
+    {"\xf0\xf3\x90", 3, true, 0, 0, 0},                            /* lock pause (#UD) */
 };
 #undef A
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "clock.h"
@@ -153,6 +154,51 @@ static void host_clock_moves_forward(void **state)
         fail_msg("warp must not move host-mode time");
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* The TSC's source: strictly increasing, re-reads the host clock after
+ * CLOCK_COARSE_INSNS instructions, extrapolates 1 ns per instruction
+ * before that, and follows a rebase. */
+static void coarse_clock_host_mode(void **state)
+{
+    (void)state;
+    Clock h;
+    uint64_t n = 0;
+    clock_init(&h, false, 0, &n);
+    int64_t prev = clock_now_coarse(&h);
+    for (int k = 0; k < 10000; k++) {
+        n += (uint64_t)(k % 5);   /* also reads with no instruction between */
+        int64_t v = clock_now_coarse(&h);
+        if (v <= prev) fail_msg("read %d: %lld after %lld", k, (long long)v, (long long)prev);
+        prev = v;
+    }
+    sleep_ms(5);
+    int64_t before = clock_now(&h);
+    n += CLOCK_COARSE_INSNS;
+    int64_t v = clock_now_coarse(&h);
+    if (v < before) fail_msg("not re-read after %u instructions: %lld < %lld", CLOCK_COARSE_INSNS,
+                             (long long)v, (long long)before);
+    sleep_ms(5);
+    n += 10;
+    EXPECT_EQ(clock_now_coarse(&h), v + 10, "10 instructions later, without a host read");
+    clock_rebase(&h, 1000);
+    n += 1;
+    v = clock_now_coarse(&h);
+    if (v < 1000 || v > 1000 + 1000000000LL) fail_msg("after a rebase to 1000: %lld", (long long)v);
+}
+
+static void coarse_clock_icount_mode(void **state)
+{
+    (void)state;
+    insns = 12345;
+    EXPECT_EQ(clock_now_coarse(&clk), clock_now(&clk), "icount: the clock itself");
+    EXPECT_EQ(clock_now_coarse(&clk), 12345, "icount: instructions << 0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +209,8 @@ int main(void)
         cmocka_unit_test_setup(self_rearming_timer_fires_once_per_run, setup),
         cmocka_unit_test_setup(warp_adds_to_offset_in_icount_mode, setup),
         cmocka_unit_test_setup(host_clock_moves_forward, setup),
+        cmocka_unit_test_setup(coarse_clock_host_mode, setup),
+        cmocka_unit_test_setup(coarse_clock_icount_mode, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

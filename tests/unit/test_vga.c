@@ -145,6 +145,36 @@ static void test_chain4_and_odd_even(void **st)
     assert_int_equal(mem_read(&mem, 0xa0000, 1), 0xff);   /* outside B8000 window */
 }
 
+/* A debugger's read (mem_mmio_peek, the monitor's xp) sees what a CPU read
+ * sees but leaves the latches alone: a write mode 1 store after it still
+ * copies the latches of the last CPU read (IBM VGA reference, write mode 1:
+ * the latched planes are written unchanged). */
+static void test_peek_keeps_latches(void **st)
+{
+    (void)st;
+    gr(8, 0xff);
+    sr(2, 0x01); wr(0, 0x11); wr(1, 0x22); sr(2, 0x02); wr(0, 0x33); wr(1, 0x44); sr(2, 0x0f);
+    gr(4, 1);                                     /* read mode 0, map 1 */
+    assert_int_equal(rd(0), 0x33);                /* latches = planes at 0 */
+    uint8_t b = 0;
+    assert_true(mem_mmio_peek(&mem, 0xa0001, &b));
+    assert_int_equal(b, 0x44);                    /* the value a read gives */
+    gr(5, 0x01);                                  /* write mode 1 */
+    wr(2, 0x00);
+    assert_int_equal(plane(2, 0), 0x11);          /* latches from offset 0, not 1 */
+    assert_int_equal(plane(2, 1), 0x33);
+    /* odd/even text at B8000 */
+    gr(5, 0x10); gr(6, 0x0e); sr(4, 0x02);
+    mem_write(&mem, 0xb8000, 0x41, 1);
+    mem_write(&mem, 0xb8001, 0x1f, 1);
+    assert_true(mem_mmio_peek(&mem, 0xb8000, &b));
+    assert_int_equal(b, 0x41);
+    assert_true(mem_mmio_peek(&mem, 0xb8001, &b));
+    assert_int_equal(b, 0x1f);
+    /* RAM is not MMIO: no peek through the hook */
+    assert_false(mem_mmio_peek(&mem, 0x1000, &b));
+}
+
 static void test_dac(void **st)
 {
     (void)st;
@@ -258,6 +288,7 @@ static void text_mode(void)
     for (int i = 0; i < 16; i++) outb(0x3c0, (uint8_t)i), outb(0x3c0, (uint8_t)i);
     outb(0x3c0, 0x10), outb(0x3c0, 0x0c);         /* line graphics + blink */
     outb(0x3c0, 0x12), outb(0x3c0, 0x0f);
+    outb(0x3c0, 0x13), outb(0x3c0, 0x08);         /* 9-dot text: no pixel panning */
     outb(0x3c0, 0x20);
     outb(0x3c8, 0);
     for (int i = 0; i < 16; i++) outb(0x3c9, (uint8_t)(i * 4)), outb(0x3c9, 0), outb(0x3c9, 0);
@@ -367,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_modes_1_2_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chain4_and_odd_even, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peek_keeps_latches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dac, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crtc_protect_and_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attribute_flip_flop, setup, teardown),

@@ -76,6 +76,13 @@ static void test_cells_and_cursor(void **st)
     assert_int_equal(cells[0], 0x0742);
     assert_int_equal(t.cursor_x, 1);
     assert_int_equal(t.cursor_y, 0);
+    /* CR08 byte panning 2: two more characters into the start address
+     * (as the renderer draws it) */
+    vga.cr[0x08] = 0x40;
+    put(82, 'C', 0x07);
+    assert_true(vga_text_snapshot(&vga, cells, 132 * 60, &t));
+    assert_int_equal(cells[0], 0x0743);
+    vga.cr[0x08] = 0;
     vga.cr[0x0a] = 0x20;              /* cursor off */
     assert_true(vga_text_snapshot(&vga, cells, 132 * 60, &t));
     assert_int_equal(t.cursor_x, -1);

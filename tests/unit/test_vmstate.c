@@ -90,7 +90,7 @@ static void registry_lists_every_device(void **state)
                                        "a20", "board", "i8042", "acpi", "cmos",
                                        "pcibus", "i440fx", "piix3", "piix4-pm", "dma",
                                        "fw_cfg", "vga", "vga-pci",
-                                       "fdc", "ide0", "ide1"};
+                                       "fdc", "ide0", "ide1", "bmdma"};
     assert_int_equal(pc.vm.n, (int)(sizeof want / sizeof want[0]));
     for (int i = 0; i < pc.vm.n; i++)
         assert_string_equal(pc.vm.dev[i].name, want[i]);
