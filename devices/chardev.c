@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { CD_NULL, CD_STDIO, CD_FILE };
@@ -34,7 +35,18 @@ struct CharDev {
     bool is_tty;
     bool eof;
     bool got_escape;
+    uint8_t *obuf;        /* output held back by chardev_write_buffered */
+    size_t olen;
+    int64_t obuf_since;   /* host monotonic ns of the oldest held byte */
 };
+
+/* Buffered output (see chardev.h): held at most this long, this much. */
+#define OBUF_SIZE 4096
+#define OBUF_MAX_AGE_NS 5000000   /* 5 ms */
+#define MAX_OPEN 32
+
+static CharDev *open_devs[MAX_OPEN];
+static int n_pending;   /* open backends holding output */
 
 static bool stdin_taken;
 static int input_fd = STDIN_FILENO;   /* the mux's pipe when it owns stdin */
@@ -56,6 +68,36 @@ void chardev_set_nmi_handler(void (*fn)(void *opaque), void *opaque)
 {
     nmi_fn = fn;
     nmi_opaque = opaque;
+}
+
+static int64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void register_dev(CharDev *c)
+{
+    static bool atexit_done;
+    if (!atexit_done) {
+        atexit(chardev_flush_all);   /* exit() with output still held */
+        atexit_done = true;
+    }
+    for (int i = 0; i < MAX_OPEN; i++) {
+        if (!open_devs[i]) {
+            open_devs[i] = c;
+            c->obuf = malloc(OBUF_SIZE);   /* NULL: writes go straight through */
+            return;
+        }
+    }
+}
+
+static void unregister_dev(CharDev *c)
+{
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (open_devs[i] == c)
+            open_devs[i] = NULL;
 }
 
 static void tty_restore(void)
@@ -117,13 +159,13 @@ CharDev *chardev_open(const char *spec, char *err, size_t errlen)
         free(c);
         return NULL;
     }
+    if (c->out_fd >= 0)
+        register_dev(c);
     return c;
 }
 
-void chardev_write(CharDev *c, const uint8_t *buf, size_t n)
+static void write_all(CharDev *c, const uint8_t *buf, size_t n)
 {
-    if (!c || c->out_fd < 0)
-        return;
     while (n > 0) {
         ssize_t w = write(c->out_fd, buf, n);
         if (w < 0) {
@@ -139,6 +181,78 @@ void chardev_write(CharDev *c, const uint8_t *buf, size_t n)
         buf += w;
         n -= (size_t)w;
     }
+}
+
+void chardev_flush(CharDev *c)
+{
+    if (!c || c->olen == 0)
+        return;
+    size_t n = c->olen;
+    c->olen = 0;
+    n_pending--;
+    write_all(c, c->obuf, n);
+}
+
+void chardev_flush_all(void)
+{
+    if (n_pending == 0)
+        return;
+    for (int i = 0; i < MAX_OPEN; i++)
+        chardev_flush(open_devs[i]);
+}
+
+void chardev_flush_due(void)
+{
+    if (n_pending == 0)
+        return;
+    int64_t now = host_ns();
+    for (int i = 0; i < MAX_OPEN; i++) {
+        CharDev *c = open_devs[i];
+        if (c && c->olen && now - c->obuf_since >= OBUF_MAX_AGE_NS)
+            chardev_flush(c);
+    }
+}
+
+/* Held output of backends sharing c's destination goes out first, so
+ * bytes reach the host in the order the guest produced them. */
+static void flush_before(CharDev *c)
+{
+    if (n_pending == 0)
+        return;
+    for (int i = 0; i < MAX_OPEN; i++) {
+        CharDev *o = open_devs[i];
+        if (o && o->olen && (o == c || o->out_fd == c->out_fd))
+            chardev_flush(o);
+    }
+}
+
+void chardev_write(CharDev *c, const uint8_t *buf, size_t n)
+{
+    if (!c || c->out_fd < 0)
+        return;
+    flush_before(c);
+    write_all(c, buf, n);
+}
+
+void chardev_write_buffered(CharDev *c, const uint8_t *buf, size_t n)
+{
+    if (!c || c->out_fd < 0)
+        return;
+    if (!c->obuf || n >= OBUF_SIZE) {
+        chardev_write(c, buf, n);
+        return;
+    }
+    if (c->olen + n > OBUF_SIZE)
+        chardev_flush(c);
+    if (c->olen == 0) {
+        flush_before(c);   /* another backend's held bytes on the same fd */
+        c->obuf_since = host_ns();
+        n_pending++;
+    }
+    memcpy(c->obuf + c->olen, buf, n);
+    c->olen += n;
+    if (c->olen == OBUF_SIZE)
+        chardev_flush(c);
 }
 
 static void print_help(void)
@@ -259,6 +373,9 @@ void chardev_close(CharDev *c)
 {
     if (!c)
         return;
+    chardev_flush(c);
+    unregister_dev(c);
+    free(c->obuf);
     if (c->kind == CD_FILE && c->out_fd >= 0)
         close(c->out_fd);
     if (c->reader) {

@@ -215,7 +215,7 @@ static void transmit(UART *u, uint8_t b)
     if (u->mcr & UART_MCR_LOOP)
         rx_push(u, b);
     else
-        chardev_write(u->chr, &b, 1);
+        chardev_write_buffered(u->chr, &b, 1);
 }
 
 static uint32_t uart_read(void *opaque, uint16_t port, int size)

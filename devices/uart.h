@@ -2,7 +2,8 @@
  * `base` (COM1 0x3F8 IRQ4, COM2 0x2F8 IRQ3), its interrupt reaching the
  * PIC only while MCR OUT2 is set (the PC's IRQ enable buffer).
  *
- * Transmitted bytes go to the CharDev at once; received bytes come from
+ * Transmitted bytes go to the CharDev at once (which may hold them back a
+ * few ms to batch host writes: chardev_write_buffered); received bytes come from
  * uart_receive() and from polling the CharDev (a 1 ms virtual-time timer
  * while there is room, and on reads of RBR/LSR).
  */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devices/chardev.h"
 #include "devices/memory.h"
 #include "translator/trace.h"
 
@@ -155,6 +156,7 @@ static void wait_wake(Machine *m, int64_t ns)
 {
     struct pollfd p = {m->wake_fd[0], POLLIN, 0};
     int ms;
+    chardev_flush_all();   /* held console output, before the host waits */
     if (ns <= 0) {
         ms = -1;
     } else {
@@ -236,6 +238,7 @@ int machine_run(Machine *m)
         clock_run_timers(&pc->clock);
         if (pc->exit_requested || pc->reset_requested) continue;
         EngineStop stop = engine_run(m->engine, slice(m));
+        chardev_flush_due();
         switch (stop) {
         case STOP_BUDGET:
             break;
@@ -255,6 +258,7 @@ int machine_run(Machine *m)
         case STOP_TRIPLE:
             /* Shutdown: the PC's chipset turns it into a reset (QEMU's
              * behaviour); -no-reboot stops the machine instead. */
+            chardev_flush_all();   /* the guest's last console output before ours */
             if (TRACE_ON(TRACE_INT)) fprintf(trace_file, "shutdown (triple fault)\n");
             if (pc->cfg.no_reboot) {
                 fprintf(stderr, "xlat86: triple fault; CPU state:\n");

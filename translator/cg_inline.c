@@ -91,7 +91,21 @@ static bool acc_imul(const Insn *in)
 
 static bool acc_push(const Insn *in)
 {
-    return in->nops == 1 && (in->op[0].kind == OPK_REG || in->op[0].kind == OPK_IMM);
+    return in->nops == 1 && (in->op[0].kind == OPK_REG || in->op[0].kind == OPK_IMM ||
+                             (in->op[0].kind == OPK_MEM && in->op[0].size == in->opsize));
+}
+
+/* CMPXCHG m, r (with or without LOCK; the register forms stay helpers). */
+static bool acc_cmpxchg(const Insn *in)
+{
+    return in->nops == 2 && in->op[0].kind == OPK_MEM && in->op[1].kind == OPK_REG;
+}
+
+/* MOVSB/MOVSD the string moves (A4/A5), not SSE2's MOVSD xmm (F2 0F 10/11),
+ * which Capstone names alike. */
+static bool acc_movs(const Insn *in)
+{
+    return in->opcode[0] == 0xa4 || in->opcode[0] == 0xa5;
 }
 
 static bool acc_pop(const Insn *in)
@@ -128,6 +142,15 @@ static bool acc_call(const Insn *in)
     const Operand *a = &in->op[0];
     return in->nops == 1 && (a->kind == OPK_IMM || a->kind == OPK_REG || a->kind == OPK_MEM) &&
            in->opcode[0] != 0x9a && near_branch_ok(in);
+}
+
+/* LODS/SCAS/STOS and LEAVE: no operand check (the emitters take the
+ * element size from the id and the registers from the definition); the
+ * REP forms never reach here (cg_inline_lookup). */
+static bool acc_str(const Insn *in)
+{
+    (void)in;
+    return true;
 }
 
 /* ---- emitters ---- */
@@ -167,8 +190,17 @@ static void emit_push(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0];
     int size = in->opsize;
     if (a->kind == OPK_REG) x_mov_rm(cb, 4, HRDX, cg_greg(g, a->reg, 4));
+    if (a->kind == OPK_MEM) {
+        /* Two accesses: (E)SP and the address registers are cached before
+         * the first slow-path branch, so nothing is evicted between the
+         * two branches (the slow path writes back the state at the first).
+         * The address uses (E)SP before the push (SDM vol. 2, PUSH). */
+        (void)cg_greg(g, R_ESP, 4);
+        cg_emit_mem_addr(g, in, a, size, false);
+        x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    }
     cg_emit_stack_addr(g, size, true);
-    if (a->kind == OPK_REG) x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    if (a->kind != OPK_IMM) x_mov_mr(cb, size, CG_HM_RSI, HRDX);
     else x_mov_mi(cb, size, CG_HM_RSI, a->imm);
     cg_emit_store_sp(g);
 }
@@ -182,6 +214,149 @@ static void emit_pop(Gen *g, int i, const Insn *in, const CGInline *d)
     x_mov_rm(cb, size, HRDX, CG_HM_RSI);
     cg_emit_store_sp(g);
     x_mov_mr(cb, size, cg_greg_def(g, in->op[0].reg, size), HRDX);
+}
+
+/* LEAVE: (E)SP = (E)BP (SP = BP with a 16-bit stack), then pop (E)BP.
+ * One stack read; its slow path runs the whole instruction (op_leave). */
+static void emit_leave(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = in->opsize;
+    if (g->ss32) x_mov_rm(cb, 4, HRSI, cg_greg(g, R_EBP, 4));
+    else x_movzx_rm(cb, HRSI, 2, cg_greg(g, R_EBP, 2));
+    x_lea(cb, 4, HRDI, hmem(HRSI, size));   /* the new (E)SP (SP: low 16 bits stored) */
+    cg_emit_seg_tlb(g, S_SS, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    cg_emit_store_sp(g);
+    x_mov_mr(cb, size, cg_greg_def(g, R_EBP, size), HRDX);
+}
+
+/* ---- non-REP LODS / SCAS / STOS (SDM vol. 2; cpu/ops_string.c is the
+ * reference): one element at seg:(E)SI (LODS: DS or the override) or
+ * ES:(E)DI (SCAS, STOS), then the index register steps by the element size,
+ * down when EFLAGS.DF is set; with a 16-bit address size only SI/DI change
+ * (wrapping at 64 KiB). A fault or anything the TLB does not map goes to
+ * the helper before any register changes. */
+
+static int str_size(const Insn *in)
+{
+    switch (in->id) {
+    case X86_INS_LODSB: case X86_INS_SCASB: case X86_INS_STOSB: return 1;
+    case X86_INS_LODSW: case X86_INS_SCASW: case X86_INS_STOSW: return 2;
+    default: return 4;
+    }
+}
+
+/* rsi = host address of the element at seg:index (or the slow path). */
+static void str_addr(Gen *g, const Insn *in, int seg, int index, int size, bool write)
+{
+    if (in->addrsize == 2) x_movzx_rm(&g->cb, HRSI, 2, cg_greg(g, index, 2));
+    else x_mov_rm(&g->cb, 4, HRSI, cg_greg(g, index, 4));
+    cg_emit_seg_tlb(g, seg, size, write);
+}
+
+/* ecx = +size, or -size when EFLAGS.DF is set (clobbers host flags). */
+static void str_delta(Gen *g, int size)
+{
+    CodeBuf *cb = &g->cb;
+    x_mov_rm(cb, 4, HRCX, hmem(HRBP, CG_OFF_EFLAGS));
+    x_shift_ri(cb, SH_SHL, 4, HRCX, 21);   /* DF (bit 10) to bit 31 */
+    x_shift_ri(cb, SH_SAR, 4, HRCX, 31);   /* 0 or -1 */
+    x_alu_ri(cb, ALU_AND, 4, HRCX, (uint32_t)(-2 * size));
+    x_alu_ri(cb, ALU_ADD, 4, HRCX, (uint32_t)size);
+}
+
+/* index += ecx (16 bits of it with a 16-bit address size); leaves host
+ * flags alone (MOV and LEA only), so SCAS's comparison survives. */
+static void str_step(Gen *g, const Insn *in, int index)
+{
+    CodeBuf *cb = &g->cb;
+    HMem r = cg_greg_w(g, index, 4, true);
+    x_mov_rm(cb, 4, HRAX, r);
+    HMem sum = {HRAX, HRCX, 1, 0};
+    x_lea(cb, 4, HRAX, sum);
+    x_mov_mr(cb, in->addrsize == 2 ? 2 : 4, r, HRAX);
+}
+
+static void emit_lods(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    str_addr(g, in, in->segovr != S_NONE ? in->segovr : S_DS, R_ESI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_delta(g, size);
+    str_step(g, in, R_ESI);
+    x_mov_mr(cb, size, cg_greg_def(g, R_EAX, size), HRDX);
+}
+
+static void emit_stos(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    x_mov_rm(cb, size, HRDX, cg_greg(g, R_EAX, size));
+    str_addr(g, in, S_ES, R_EDI, size, true);
+    x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    str_delta(g, size);
+    str_step(g, in, R_EDI);
+}
+
+/* CMPXCHG m, r: the host's LOCK CMPXCHG on the guest page (flags as CMP
+ * acc, m; equal: m = r; not equal: acc = m, and m is written back with its
+ * own value, so the access is checked for writing as on hardware: SDM
+ * vol. 2, CMPXCHG). Host EAX carries the guest accumulator. */
+static void emit_cmpxchg(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    const Operand *a = &in->op[0], *b = &in->op[1];
+    int sz = a->size;
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    x_mov_rm(cb, sz, HRDX, cg_greg(g, b->reg, sz));
+    (void)cg_greg(g, R_EAX, 4);   /* cached before the first slow-path branch */
+    cg_emit_mem_addr(g, in, a, sz, true);
+    cg_fl_prepare_op(g, i, fr, fw);
+    x_mov_rm(cb, 4, HRAX, cg_greg(g, R_EAX, 4));
+    static const uint8_t opc8[2] = {0x0f, 0xb0}, opc[2] = {0x0f, 0xb1};
+    cb_byte(cb, 0xf0);   /* LOCK */
+    x_op_rm(cb, sz, sz == 1 ? opc8 : opc, 2, HRDX, -1, &CG_HM_RSI);
+    x_mov_mr(cb, sz, cg_greg_w(g, R_EAX, sz, true), HRAX);
+}
+
+/* MOVS: seg:[(E)SI] to ES:[(E)DI]; both accesses are checked before the
+ * store, and both index registers are cached before the first check. */
+static void emit_movs(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    (void)i, (void)d;
+    CodeBuf *cb = &g->cb;
+    int size = in->opcode[0] == 0xa4 ? 1 : in->opsize;
+    (void)cg_greg(g, R_ESI, 4);
+    (void)cg_greg(g, R_EDI, 4);
+    str_addr(g, in, in->segovr != S_NONE ? in->segovr : S_DS, R_ESI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_addr(g, in, S_ES, R_EDI, size, true);
+    x_mov_mr(cb, size, CG_HM_RSI, HRDX);
+    str_delta(g, size);
+    str_step(g, in, R_ESI);
+    str_step(g, in, R_EDI);
+}
+
+/* SCAS: flags of AL/AX/EAX - ES:[(E)DI], as CMP. */
+static void emit_scas(Gen *g, int i, const Insn *in, const CGInline *d)
+{
+    CodeBuf *cb = &g->cb;
+    int size = str_size(in);
+    uint32_t fr, fw;
+    cg_inline_flags(d, in, &fr, &fw);
+    str_addr(g, in, S_ES, R_EDI, size, false);
+    x_mov_rm(cb, size, HRDX, CG_HM_RSI);
+    str_delta(g, size);
+    HMem acc = cg_greg(g, R_EAX, size);
+    cg_fl_prepare_op(g, i, fr, fw);
+    x_alu_mr(cb, ALU_CMP, size, acc, HRDX);
+    str_step(g, in, R_EDI);
 }
 
 static void emit_xchg(Gen *g, int i, const Insn *in, const CGInline *d)
@@ -557,8 +732,22 @@ static const CGInline table[] = {
     E(DIV, CGI_CLOBBERS, 0, 0, 0, acc_unary, cg_emit_div, "r/m (AX/DX:AX/EDX:EAX; #DE via the helper)"),
     E(IDIV, CGI_CLOBBERS, 0, 0, 0, acc_unary, cg_emit_div, "r/m (AX/DX:AX/EDX:EAX; #DE via the helper)"),
     E(XCHG, 0, 0, D, D, acc_reg_reg, emit_xchg, "r, r"),
-    E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm"),
+    E(CMPXCHG, 0, 0, D, ARITH, acc_cmpxchg, emit_cmpxchg, "m, r (LOCK too)"),
+    E(PUSH, CGI_CLOBBERS, 0, D, 0, acc_push, emit_push, "r16/32, imm, m16/32"),
     E(POP, CGI_CLOBBERS, 0, D, 0, acc_pop, emit_pop, "r16/32"),
+    E(LEAVE, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_leave, "-"),
+    E(LODSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(LODSW, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(LODSD, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_lods, "without REP"),
+    E(STOSB, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(STOSW, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(STOSD, CGI_CLOBBERS, 0, 0, 0, acc_str, emit_stos, "without REP"),
+    E(MOVSB, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP"),
+    E(MOVSW, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP"),
+    E(MOVSD, CGI_CLOBBERS, 0, 0, 0, acc_movs, emit_movs, "without REP (not SSE2 MOVSD)"),
+    E(SCASB, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
+    E(SCASW, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
+    E(SCASD, CGI_CLOBBERS, 0, 0, ARITH, acc_str, emit_scas, "without REP"),
     E(NOP, 0, 0, D, D, acc_any, emit_nop, "all"),
     E(PAUSE, 0, 0, 0, 0, acc_any, emit_nop, "- (a NOP, as the helper)"),
     E(CLD, CGI_CLOBBERS, 0, 0, 0, acc_any, emit_df, "-"),
@@ -601,8 +790,9 @@ const CGInline *cg_inline_lookup(const Insn *in)
     if (in->id >= X86_INS_ENDING || !by_id[in->id] || (in->flags & INSN_NOINLINE)) return NULL;
     const CGInline *d = &table[by_id[in->id] - 1];
     /* LOCK on a branch is #UD like on any non-memory form (SDM vol. 2,
-     * LOCK; found by gfuzz, seed 16 case 913520: F0 F2 C3 returned). */
-    if (in->flags & INSN_LOCK) return NULL;
+     * LOCK; found by gfuzz, seed 16 case 913520: F0 F2 C3 returned);
+     * CMPXCHG takes it (its accepts: m, r). */
+    if ((in->flags & INSN_LOCK) && in->id != X86_INS_CMPXCHG) return NULL;
     if (!(d->attr & CGI_BRANCH) && (in->flags & (INSN_REP | INSN_REPNE))) {
         /* REP/REPNE on a NOP (ENDBR32, hint NOPs) change nothing, F3 90
          * is PAUSE. */
@@ -636,6 +826,9 @@ void cg_inline_flags(const CGInline *d, const Insn *in, uint32_t *fr, uint32_t *
 bool cg_inline_may_fault(const CGInline *d, const Insn *in)
 {
     if (in->id == X86_INS_PUSH || in->id == X86_INS_POP || in->id == X86_INS_CALL) return true;
+    if (d->emit == emit_leave || d->emit == emit_lods || d->emit == emit_stos || d->emit == emit_scas ||
+        d->emit == emit_movs)
+        return true;   /* implicit memory operands */
     if (in->id == X86_INS_DIV || in->id == X86_INS_IDIV) return true;   /* #DE */
     if ((d->attr & CGI_ADDR_ONLY) || in->id == X86_INS_NOP || in->id == X86_INS_PAUSE) return false;
     for (int k = 0; k < in->nops && k < 2; k++)

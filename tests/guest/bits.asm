@@ -172,6 +172,28 @@ MEM     equ VAR_BASE+0x10
         mov     eax, 0x00000081
         cmpxchg cx, bx
         CASE    "cmpxchg cx,bx eq", F_ARITH, eax, ebx, ecx
+        ; memory forms of every size, LOCK, the accumulator as source
+        mov     dword [MEM], 0x80FF7F01
+        mov     eax, 0xAAAAAA01
+        mov     edx, 0x000000FE
+        cmpxchg [MEM], dl
+        CASE    "cmpxchg m8 eq", F_ARITH, eax, edx, [MEM]
+        lock cmpxchg [MEM], dh
+        CASE    "lock cmpxchg m8 ne", F_ARITH, eax, edx, [MEM]
+        mov     eax, 0x55557F01
+        cmpxchg [MEM+2], dx
+        CASE    "cmpxchg m16 ne", F_ARITH, eax, edx, [MEM]
+        mov     eax, 0x555580FF
+        lock cmpxchg [MEM+2], dx
+        CASE    "lock cmpxchg m16 eq", F_ARITH, eax, edx, [MEM]
+        mov     eax, [MEM]
+        lock cmpxchg [MEM], eax
+        CASE    "lock cmpxchg m32,eax eq", F_ARITH, eax, [MEM]
+        mov     eax, 0x7FFFFFFF
+        mov     ecx, 0x80000000
+        mov     [MEM], ecx
+        cmpxchg [MEM], ecx
+        CASE    "cmpxchg m32 ne ovf", F_ARITH, eax, ecx, [MEM]
         mov     eax, 0x11223344
         mov     edi, 0x8899AABB
         bswap   eax

@@ -176,6 +176,19 @@ main16:
         CASE    "o32 enter 4,2", 0, esp, ebp, [0x5FFC], [0x5FF8], [0x5FF4]
         o32 leave
         CASE    "o32 leave", 0, esp, ebp
+        ; PUSH r/m with a memory operand (inlined: two accesses); the
+        ; address uses SP before the push
+        mov     dword [0x6100], 0x11223344
+        mov     esp, 0x6000
+        push    word [0x6100]
+        CASE    "push m16", 0, esp, [0x5FFC]
+        push    dword [0x6100]
+        CASE    "push m32", 0, esp, [0x5FFA], [0x5FF8]
+        mov     bx, 0x60FE
+        push    word [bx+4]
+        CASE    "push [bx+4]", 0, esp, [0x5FF8], [0x5FF6]
+        push    dword [esp+2]
+        CASE    "push [esp+2]", 0, esp, [0x5FF4], [0x5FF2]
         mov     sp, [VAR_BASE+0x80]
         ; near and far transfers
         mov     eax, 0

@@ -67,6 +67,15 @@ M_STR   equ F_ARITH|F_DF
         SC "repne scasb none", {repne scasb}, {mov edi, DST+0}, {mov ecx, 0x20}, {mov al, 0xFE}
         SC "repe scasw", {repe scasw}, {mov edi, DST+0x70}, {mov ecx, 0x8}, {mov ax, [es:DST+0x70]}
         SC "std repne scasd", {repne scasd}, {std}, {mov edi, DST+0x80}, {mov ecx, 0x20}, {mov eax, [es:DST+0x4]}
+        ; non-REP forms (inlined by the translator): both directions, all sizes
+        SC "std scasb", {scasb}, {std}, {mov edi, DST+0x42}, {mov eax, 0x13}
+        SC "scasd", {scasd}, {mov edi, DST+0x8}, {mov eax, 0x12345678}
+        SC "std scasw eq", {scasw}, {std}, {mov edi, DST+0x70}, {mov ax, [es:DST+0x70]}
+        SC "std stosw", {stosw}, {std}, {mov edi, DST+0x21}, {mov eax, 0xBEEF}
+        SC "stosd", {stosd}, {mov edi, DST+0x31}, {mov eax, 0xDEADBEEF}
+        SC "es lodsd", {es lodsd}, {mov esi, DST+0x13}
+        SC "std lodsd", {lodsd}, {std}, {mov esi, SRC+0x23}
+        SC "lodsb scasb", {scasb}, {mov esi, SRC+0x5}, {mov edi, DST+0x5}, {lodsb}
 %endmacro
 
 %define SRC 0
@@ -92,6 +101,8 @@ main16:
         SC "movsw si wrap", {rep movsw}, {mov esi, 0xFFFE}, {mov edi, 0x10}, {mov ecx, 3}
         SC "std stosd di wrap", {rep stosd}, {std}, {mov edi, 0x4}, {mov ecx, 3}, {mov eax, 0xCAFEF00D}
         SC "lodsb si=ffff", {lodsb}, {mov esi, 0xFFFF}
+        SC "std scasb di=0", {scasb}, {std}, {mov edi, 0}, {mov eax, 0x77}
+        SC "stosb di=ffff", {stosb}, {mov edi, 0xFFFF}, {mov eax, 0x5C}
         ENTER_PM pm32
 
 ; prep: refill the buffers; DS=DATA_SEG, ES=DATA2_SEG, FS=DATA_SEG+1, CLD

@@ -125,7 +125,21 @@ static const Sample samples[] = {
     {"\x74\x00", 2, true, X86_INS_JE, F_ZF, 0},                    /* je */
     {"\x50", 1, true, X86_INS_PUSH, 0, 0},                         /* push eax */
     {"\x6a\x01", 2, true, X86_INS_PUSH, 0, 0},                     /* push 1 */
-    {"\xff\x30", 2, true, 0, 0, 0},                                /* push [eax] */
+    {"\xff\x30", 2, true, X86_INS_PUSH, 0, 0},                     /* push [eax] */
+    {"\x66\xff\x30", 3, true, X86_INS_PUSH, 0, 0},                 /* push word [eax] */
+    {"\xc9", 1, true, X86_INS_LEAVE, 0, 0},                        /* leave */
+    {"\x0f\xb1\x08", 3, true, X86_INS_CMPXCHG, 0, A},              /* cmpxchg [eax], ecx */
+    {"\xf0\x0f\xb0\x20", 4, true, X86_INS_CMPXCHG, 0, A},          /* lock cmpxchg [eax], ah */
+    {"\x0f\xb1\xd1", 3, true, 0, 0, 0},                            /* cmpxchg ecx, edx */
+    {"\xac", 1, true, X86_INS_LODSB, 0, 0},                        /* lodsb */
+    {"\xf3\xac", 2, true, 0, 0, 0},                                /* rep lodsb */
+    {"\xae", 1, true, X86_INS_SCASB, 0, A},                        /* scasb */
+    {"\xf2\xae", 2, true, 0, 0, 0},                                /* repne scasb */
+    {"\xab", 1, true, X86_INS_STOSD, 0, 0},                        /* stosd */
+    {"\xf3\xab", 2, true, 0, 0, 0},                                /* rep stosd */
+    {"\x66\xa5", 2, true, X86_INS_MOVSW, 0, 0},                   /* movsw */
+    {"\xa4", 1, true, X86_INS_MOVSB, 0, 0},                        /* movsb */
+    {"\xf3\xa5", 2, true, 0, 0, 0},                                /* rep movsd */
     {"\x58", 1, true, X86_INS_POP, 0, 0},                          /* pop eax */
     {"\x1f", 1, false, 0, 0, 0},                                   /* pop ds */
     {"\xc3", 1, true, X86_INS_RET, 0, 0},                          /* ret */

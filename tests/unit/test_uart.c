@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "uart.h"
@@ -86,6 +88,7 @@ static void transmitted_bytes_reach_the_chardev(void **state)
     outb(THR, 'h');
     outb(THR, 'i');
     EXPECT_EQ(inb(LSR) & 0x60, 0x60, "THRE and TEMT after transmitting");
+    chardev_flush_all();   /* the host may hold transmitted bytes back */
     FILE *f = fopen(out_path, "rb");
     char buf[8] = {0};
     size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
@@ -93,6 +96,51 @@ static void transmitted_bytes_reach_the_chardev(void **state)
         fclose(f);
     if (n != 2 || memcmp(buf, "hi", 2) != 0)
         fail_msg("backend should have received \"hi\", got %zu bytes \"%.*s\"", n, (int)n, buf);
+}
+
+static size_t out_size(void)
+{
+    struct stat st;
+    return stat(out_path, &st) == 0 ? (size_t)st.st_size : (size_t)-1;
+}
+
+/* Host-side batching of transmitted bytes: nothing the guest sees changes,
+ * bytes leave in order, at 4 KiB, when 5 ms old, or on close. */
+static void transmitted_bytes_are_batched_in_order(void **state)
+{
+    (void)state;
+    outb(THR, 'a');
+    outb(THR, 'b');
+    EXPECT_EQ(inb(LSR) & 0x60, 0x60, "THRE and TEMT at once, held or not");
+    EXPECT_EQ(out_size(), 0, "two bytes are held back");
+    chardev_flush_due();
+    EXPECT_EQ(out_size(), 0, "not yet 5 ms old");
+    struct timespec ts = {0, 6000000};
+    nanosleep(&ts, NULL);
+    chardev_flush_due();
+    EXPECT_EQ(out_size(), 2, "flushed once 5 ms old");
+    for (int i = 0; i < 4096; i++)
+        outb(THR, (uint8_t)('0' + i % 10));
+    EXPECT_EQ(out_size(), 2 + 4096, "a full 4 KiB buffer goes out");
+    outb(THR, 'z');
+    /* an unbuffered write to the same backend sends the held byte first */
+    chardev_write(chr, (const uint8_t *)"!", 1);
+    EXPECT_EQ(out_size(), 2 + 4096 + 2, "held byte then the direct one");
+    outb(THR, 'q');
+    chardev_close(chr);
+    chr = NULL;
+    EXPECT_EQ(out_size(), 2 + 4096 + 3, "close flushes");
+    FILE *f = fopen(out_path, "rb");
+    static char buf[8192];
+    size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+    if (f)
+        fclose(f);
+    EXPECT_EQ(n, 2 + 4096 + 3, "file size");
+    EXPECT_EQ(memcmp(buf, "ab", 2), 0, "first bytes");
+    for (int i = 0; i < 4096; i++)
+        if (buf[2 + i] != '0' + i % 10)
+            fail_msg("byte %d out of order", i);
+    EXPECT_EQ(memcmp(buf + 2 + 4096, "z!q", 3), 0, "order kept around the direct write");
 }
 
 static void loopback_sends_tx_to_rx_and_mirrors_modem_lines(void **state)
@@ -254,6 +302,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(transmitted_bytes_reach_the_chardev, setup, teardown),
+        cmocka_unit_test_setup_teardown(transmitted_bytes_are_batched_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(loopback_sends_tx_to_rx_and_mirrors_modem_lines, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(fifo_holds_16_bytes_and_flags_overrun, setup, teardown),
