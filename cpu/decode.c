@@ -191,6 +191,67 @@ static void fix_string_size(const cs_insn *ci, Insn *out)
     }
 }
 
+/* True for the SIMD groups, where 66/F2/F3 select the instruction
+ * (mandatory prefixes) rather than the operand size. */
+static bool simd_insn(const cs_insn *ci)
+{
+    const cs_detail *d = ci->detail;
+    for (int i = 0; i < d->groups_count; i++)
+        switch (d->groups[i]) {
+        case X86_GRP_MMX: case X86_GRP_SSE1: case X86_GRP_SSE2: case X86_GRP_SSE3:
+        case X86_GRP_SSSE3: case X86_GRP_SSE41: case X86_GRP_SSE42: case X86_GRP_SSE4A:
+        case X86_GRP_3DNOW: case X86_GRP_AVX: case X86_GRP_AVX2: case X86_GRP_AES:
+            return true;
+        default:
+            break;
+        }
+    return false;
+}
+
+/* In 32-bit code Capstone 4 sizes the memory operand of every
+ * instruction whose 66 prefix comes before F2/F3 as if the 66 were not
+ * there ("66 F2 39 61 5E" reads "cmp dword ptr [ecx + 0x5e], sp"), while
+ * the register, the immediate and F2/F3-then-66 are right. Prefixes of
+ * different groups may come in any order (SDM vol. 2, 2.1.1), so decode
+ * again with the F2/F3 bytes moved in front: same length, same operands,
+ * correct sizes (found by xlat86-gfuzz: seed 27 case 40110, seed 14 case
+ * 70505). A LOCK goes first ("F2 F0 66 39 ..." does not decode at all;
+ * "F0 F2 66" may drop Capstone's lock, but xlat86 reads LOCK from the
+ * bytes). Not for
+ * SIMD instructions, where the prefixes pick the form. */
+static bool reorder_66_rep(csh h, const uint8_t *code, size_t n, uint32_t eip, cs_insn *ci)
+{
+    size_t lim = n > 15 ? 15 : n, k = 0;
+    bool seen66 = false, late_rep = false;
+    for (; k < lim; k++) {
+        uint8_t b = code[k];
+        if (b == 0x66) seen66 = true;
+        else if (b == 0xf2 || b == 0xf3) late_rep |= seen66;
+        else if (b != 0x67 && b != 0xf0 && b != 0x26 && b != 0x2e && b != 0x36 && b != 0x3e &&
+                 b != 0x64 && b != 0x65)
+            break;
+    }
+    if (!late_rep || simd_insn(ci)) return false;
+    uint8_t re[15];
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)   /* LOCK, then F2/F3, then the rest */
+        if (code[i] == 0xf0) re[m++] = code[i];
+    for (size_t i = 0; i < k; i++)
+        if (code[i] == 0xf2 || code[i] == 0xf3) re[m++] = code[i];
+    for (size_t i = 0; i < k; i++)
+        if (code[i] != 0xf2 && code[i] != 0xf3 && code[i] != 0xf0) re[m++] = code[i];
+    memcpy(re + k, code + k, lim - k);
+    size_t before = ci->size;
+    const uint8_t *p = re;
+    size_t left = lim;
+    uint64_t addr = eip;
+    if (cs_disasm_iter(h, &p, &left, &addr, ci) && ci->size == before && !simd_insn(ci)) return true;
+    /* Not the same instruction after all: decode the original again (ci
+     * is the one buffer). */
+    p = code, left = lim, addr = eip;
+    return cs_disasm_iter(h, &p, &left, &addr, ci);
+}
+
 bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn *out)
 {
     int hint = decode_hint_nop(code, n, eip, code32, out);
@@ -235,6 +296,7 @@ bool decode_insn(const uint8_t *code, size_t n, uint32_t eip, bool code32, Insn 
             return true;
         }
     }
+    if (code32 && reorder_66_rep(h, code, n, eip, ci)) x = &ci->detail->x86;
     out->id = (uint16_t)ci->id;
     out->len = (uint8_t)ci->size;
 
