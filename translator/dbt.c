@@ -63,12 +63,24 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
     TCache *tc = &e->tc;
     if (kind == TLBF_ALL) {
         memset(tc->jc, 0, sizeof tc->jc);
-    } else if (kind == TLBF_NONGLOBAL) {
-        for (uint32_t j = 0; j < JC_SIZE; j++)
-            if (!(tc->jc_page[j] & 1)) tc->jc[j] = NULL;
-    } else {
-        for (uint32_t j = 0; j < JC_SIZE; j++)
-            if ((tc->jc_page[j] & PAGE_MASK) == (lin & PAGE_MASK)) tc->jc[j] = NULL;
+        memset(tc->jc_pages, 0, sizeof tc->jc_pages);
+        return;
+    }
+    if (kind == TLBF_PAGE) {
+        uint32_t b = tc_jc_filter_bit(lin);
+        if (!(tc->jc_pages[b / 64] & (1ull << (b % 64)))) return;   /* no entry on that page */
+    }
+    memset(tc->jc_pages, 0, sizeof tc->jc_pages);
+    for (uint32_t j = 0; j < JC_SIZE; j++) {
+        if (!tc->jc[j]) continue;
+        bool drop = kind == TLBF_NONGLOBAL ? !(tc->jc_page[j] & 1)
+                                           : (tc->jc_page[j] & PAGE_MASK) == (lin & PAGE_MASK);
+        if (drop) {
+            tc->jc[j] = NULL;
+        } else {
+            uint32_t b = tc_jc_filter_bit(tc->jc_page[j]);
+            tc->jc_pages[b / 64] |= 1ull << (b % 64);
+        }
     }
 }
 
@@ -145,6 +157,8 @@ static TB *find_block(Dbt *e, uint32_t mode)
     const TLBEntry *fe = &cpu->tlb_fetch[cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER][(lin >> 12) & (TLB_SIZE - 1)];
     bool global = (mode & TMODE_PG) && fe->tag == (lin & PAGE_MASK) && (fe->phys & TLB_GLOBAL);
     e->tc.jc_page[j] = (lin & PAGE_MASK) | (global ? 1u : 0u);
+    uint32_t fb = tc_jc_filter_bit(lin);
+    e->tc.jc_pages[fb / 64] |= 1ull << (fb % 64);
     return tb;
 }
 

@@ -26,6 +26,7 @@ struct Memory;
 #define TB_MAX_INSNS 64
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)
+#define JC_FILTER_WORDS 16   /* 1024 bits */
 
 /* Exit slots: a block's last instruction uses up to two; a Jcc inside
  * the block (a side exit, translator/cg_exit.c) one more. The slot is in
@@ -108,6 +109,11 @@ typedef struct TCache {
      * translation was global (PGE) when it was entered: TLB flushes drop
      * only the entries they cover (dbt.c on_tlb_flush). */
     uint32_t jc_page[JC_SIZE];
+    /* A filter of the pages jc_page holds (one bit per hash of the page
+     * number; set when an entry is made, rebuilt when entries go): an
+     * INVLPG of a page with no bit set has nothing to drop, so it skips
+     * the scan of all JC_SIZE entries (most INVLPGs are of data pages). */
+    uint64_t jc_pages[JC_FILTER_WORDS];
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;
@@ -131,6 +137,13 @@ static inline bool tc_is_bp(const TCache *tc, uint32_t lin)
 static inline uint32_t tc_jc_index(uint32_t lin_pc)
 {
     return (lin_pc ^ (lin_pc >> JC_BITS)) & (JC_SIZE - 1);
+}
+
+/* The jc_pages filter bit of a linear page. */
+static inline uint32_t tc_jc_filter_bit(uint32_t lin)
+{
+    uint32_t p = lin >> 12;
+    return (p ^ (p >> 10)) & (JC_FILTER_WORDS * 64 - 1);
 }
 
 bool tc_init(TCache *tc, size_t code_bytes, struct Memory *mem, struct CPU *cpu);
