@@ -61,9 +61,10 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
 {
     Dbt *e = opaque;
     TCache *tc = &e->tc;
-    if (kind == TLBF_ALL) {
+    if (kind == TLBF_ALL || (kind == TLBF_NONGLOBAL && !tc->jc_global)) {
         memset(tc->jc, 0, sizeof tc->jc);
         memset(tc->jc_pages, 0, sizeof tc->jc_pages);
+        tc->jc_global = false;
         return;
     }
     if (kind == TLBF_PAGE) {
@@ -71,6 +72,7 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
         if (!(tc->jc_pages[b / 64] & (1ull << (b % 64)))) return;   /* no entry on that page */
     }
     memset(tc->jc_pages, 0, sizeof tc->jc_pages);
+    bool global = false;
     for (uint32_t j = 0; j < JC_SIZE; j++) {
         if (!tc->jc[j]) continue;
         bool drop = kind == TLBF_NONGLOBAL ? !(tc->jc_page[j] & 1)
@@ -80,8 +82,10 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
         } else {
             uint32_t b = tc_jc_filter_bit(tc->jc_page[j]);
             tc->jc_pages[b / 64] |= 1ull << (b % 64);
+            global |= tc->jc_page[j] & 1;
         }
     }
+    tc->jc_global = global;
 }
 
 /* A20 toggled or regions remapped: linear->physical changed without
@@ -159,6 +163,7 @@ static TB *find_block(Dbt *e, uint32_t mode)
     e->tc.jc_page[j] = (lin & PAGE_MASK) | (global ? 1u : 0u);
     uint32_t fb = tc_jc_filter_bit(lin);
     e->tc.jc_pages[fb / 64] |= 1ull << (fb % 64);
+    e->tc.jc_global |= global;
     return tb;
 }
 

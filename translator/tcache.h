@@ -114,6 +114,7 @@ typedef struct TCache {
      * INVLPG of a page with no bit set has nothing to drop, so it skips
      * the scan of all JC_SIZE entries (most INVLPGs are of data pages). */
     uint64_t jc_pages[JC_FILTER_WORDS];
+    bool jc_global;         /* some entry may be global: a CR3 load must scan */
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;
