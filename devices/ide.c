@@ -319,6 +319,28 @@ static void block_done(IDEChannel *c, int unit)
         d->nsect = 0;
 }
 
+
+/* The sectors a READ/WRITE (PIO or DMA) command names: in range of the
+ * disk (else IDNF|ABRT), and a write to a writable image (else ABRT).
+ * Sets the drive's transfer position; false after reporting the error. */
+static bool start_transfer(IDEChannel *c, int unit, bool write)
+{
+    IDEDrive *d = &c->drv[unit];
+    uint64_t lba;
+    uint32_t count;
+    if (!get_address(d, d->cmd, &lba, &count) || lba >= d->total || count > d->total - lba) {
+        cmd_error(c, d, IDE_ER_IDNF | IDE_ER_ABRT);
+        return false;
+    }
+    if (write && c->blk[unit]->readonly) {
+        cmd_error(c, d, IDE_ER_ABRT);
+        return false;
+    }
+    d->lba = lba;
+    d->left = count;
+    return true;
+}
+
 static void rw_command(IDEChannel *c, int unit, bool write)
 {
     IDEDrive *d = &c->drv[unit];
@@ -327,18 +349,8 @@ static void rw_command(IDEChannel *c, int unit, bool write)
         cmd_error(c, d, IDE_ER_ABRT);
         return;
     }
-    uint64_t lba;
-    uint32_t count;
-    if (!get_address(d, d->cmd, &lba, &count) || lba >= d->total || count > d->total - lba) {
-        cmd_error(c, d, IDE_ER_IDNF | IDE_ER_ABRT);
+    if (!start_transfer(c, unit, write))
         return;
-    }
-    if (write && c->blk[unit]->readonly) {
-        cmd_error(c, d, IDE_ER_ABRT);
-        return;
-    }
-    d->lba = lba;
-    d->left = count;
     if (write)
         write_block_ready(c, d, false);
     else
@@ -350,22 +362,12 @@ static void rw_command(IDEChannel *c, int unit, bool write)
 static void dma_command(IDEChannel *c, int unit, bool write)
 {
     IDEDrive *d = &c->drv[unit];
-    uint64_t lba;
-    uint32_t count;
     if (!c->bm) {
         cmd_error(c, d, IDE_ER_ABRT);
         return;
     }
-    if (!get_address(d, d->cmd, &lba, &count) || lba >= d->total || count > d->total - lba) {
-        cmd_error(c, d, IDE_ER_IDNF | IDE_ER_ABRT);
+    if (!start_transfer(c, unit, write))
         return;
-    }
-    if (write && c->blk[unit]->readonly) {
-        cmd_error(c, d, IDE_ER_ABRT);
-        return;
-    }
-    d->lba = lba;
-    d->left = count;
     d->xfer = IDE_X_DMA;
     d->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
     ide_dma_kick(c);
