@@ -319,7 +319,6 @@ static void block_done(IDEChannel *c, int unit)
         d->nsect = 0;
 }
 
-
 /* The sectors a READ/WRITE (PIO or DMA) command names: in range of the
  * disk (else IDNF|ABRT), and a write to a writable image (else ABRT).
  * Sets the drive's transfer position; false after reporting the error. */
