@@ -231,9 +231,10 @@ bool pc_vga_pci_init(PC *pc, char *err, size_t errlen)
     uint8_t *img = NULL;
     size_t len = 0;
     char why[256];
+    bool ok;
     if (place == VGA_BIOS_C0000) {
         /* Bochs' BIOS: the LGPL vgabios at 0xC0000, no ROM BAR. */
-        bool ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, NULL, 0);
+        ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, NULL, 0);
         img = vga_rom_read(VGA_LGPL_ROM, &len, why, sizeof why);
         if (!img)
             img = vga_rom_read(VGA_LGPL_ROM_ALT, &len, why, sizeof why);
@@ -241,19 +242,13 @@ bool pc_vga_pci_init(PC *pc, char *err, size_t errlen)
             fprintf(stderr, "xlat86: warning: no video BIOS at 0xC0000 (%s)\n", why);
         else if (ok)
             ok = vga_pci_map_bios_c0000(pc->vga_pci, img, len);
-        free(img);
-        if (!ok) {
-            snprintf(err, errlen, "cannot set up the PCI VGA");
-            return false;
-        }
-        vm_register(&pc->vm, "vga-pci", &vga_pci_vmstate, pc->vga_pci);
-        return true;
+    } else {
+        /* The ROM BAR, as QEMU's: SeaVGABIOS. */
+        img = vga_rom_read(VGA_SEABIOS_ROM, &len, why, sizeof why);
+        if (!img && place == VGA_BIOS_ROM_BAR)
+            fprintf(stderr, "xlat86: warning: no video BIOS (%s); the VGA runs without it\n", why);
+        ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, img, img ? len : 0);
     }
-    /* The ROM BAR, as QEMU's: SeaVGABIOS. */
-    img = vga_rom_read(VGA_SEABIOS_ROM, &len, why, sizeof why);
-    if (!img && place == VGA_BIOS_ROM_BAR)
-        fprintf(stderr, "xlat86: warning: no video BIOS (%s); the VGA runs without it\n", why);
-    bool ok = vga_pci_init(pc->vga_pci, &pc->pci, &pc->mem, pc->vga, img, img ? len : 0);
     free(img);
     if (!ok) {
         snprintf(err, errlen, "cannot set up the PCI VGA");
