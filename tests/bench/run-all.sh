@@ -9,6 +9,8 @@
 #   bench    tests/bench/bench.bin  (ROM, QEMU -M isapc -cpu pentium3)
 #   mix      tests/bench/mix.bin    (ROM; native twin tests/bench/mix-native)
 #   paging   tests/bench/paging.bin (ROM, CR3 switches, TLB misses)
+#   kern     tests/bench/kern.elf   (Multiboot kernel with paging on, -kernel;
+#            native twin tests/bench/kern-native; QEMU -M pc)
 #   boot     Debian i686 kernel + busybox initramfs to the shell prompt
 #            (as run-linux-bench.sh; QEMU -M pc)
 #   md5sum   in that guest: dd 8 MiB of zeros | md5sum (native: the host's
@@ -26,8 +28,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-build}
 [ -x "$BUILD/xlat86" ] || { echo "xlat86: run-all.sh: no $BUILD/xlat86 (build first)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "xlat86: run-all.sh: needs GNU time (/usr/bin/time, Debian package time)" >&2; exit 2; }
-cmake --build "$BUILD" --target bench-rom bench-mix > /dev/null 2>&1
-cmake --build "$BUILD" --target bench-mix-native > /dev/null 2>&1
+cmake --build "$BUILD" --target bench-rom bench-mix bench-kern > /dev/null 2>&1
+cmake --build "$BUILD" --target bench-mix-native bench-kern-native > /dev/null 2>&1
 GUEST=""
 case " ${ONLY:-boot} " in
     *" boot "*|*" md5sum "*) GUEST=$("$HERE/../../scripts/build-linux-guest.sh" 2>/dev/null) || GUEST="" ;;

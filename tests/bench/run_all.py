@@ -8,7 +8,7 @@ import os, re, select, shutil, statistics, subprocess, sys, tempfile, time
 
 BUILD, GUEST = sys.argv[1], sys.argv[2]
 REPS = int(os.environ.get("REPS", "3"))
-ONLY = os.environ.get("ONLY", "bench mix paging boot md5sum").split()
+ONLY = os.environ.get("ONLY", "bench mix paging kern boot md5sum").split()
 # NOINLINE=0 leaves out the inline=off rows (the helpers-only mode takes
 # minutes per workload).
 NOINLINE = os.environ.get("NOINLINE", "1") != "0"
@@ -54,6 +54,8 @@ def checksum(path):
 
 def rom_cmds(img):
     out = os.path.join(TMP, "con.txt")
+    if img.endswith(".elf"):
+        return kernel_cmds(img, out)
     xl = [XLAT86, "-bios", img, "-display", "none", "-serial", "none",
           "-debugcon", "file:" + out, "-m", "16", "-accel"]
     cmds = [("xlat86", xl + ["dbt"])] + ([("xlat86-inline=off", xl + ["dbt,inline=off"])] if NOINLINE else [])
@@ -61,6 +63,18 @@ def rom_cmds(img):
         cmds.append(("qemu-tcg", [QEMU, "-accel", "tcg", "-M", "isapc", "-cpu", "pentium3",
                                   "-nodefaults", "-m", "16", "-display", "none", "-bios", img,
                                   "-debugcon", "file:" + out,
+                                  "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]))
+    return out, cmds
+
+
+def kernel_cmds(elf, out):
+    """A Multiboot kernel workload: -kernel on both, 64 MiB, QEMU -M pc."""
+    xl = [XLAT86, "-kernel", elf, "-display", "none", "-serial", "none",
+          "-debugcon", "file:" + out, "-m", "64", "-accel"]
+    cmds = [("xlat86", xl + ["dbt"])] + ([("xlat86-inline=off", xl + ["dbt,inline=off"])] if NOINLINE else [])
+    if QEMU:
+        cmds.append(("qemu-tcg", [QEMU, "-accel", "tcg", "-M", "pc", "-nodefaults", "-m", "64",
+                                  "-display", "none", "-kernel", elf, "-debugcon", "file:" + out,
                                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]))
     return out, cmds
 
@@ -202,6 +216,8 @@ if "mix" in ONLY:
     table.append(("mix", rom_rows("mix", os.path.join(BENCH, "mix.bin"), os.path.join(BENCH, "mix-native"))))
 if "paging" in ONLY:
     table.append(("paging", rom_rows("paging", os.path.join(BENCH, "paging.bin"))))
+if "kern" in ONLY:
+    table.append(("kern", rom_rows("kern", os.path.join(BENCH, "kern.elf"), os.path.join(BENCH, "kern-native"))))
 if "boot" in ONLY or "md5sum" in ONLY:
     b, m = linux_rows()
     table.append(("boot", b))
