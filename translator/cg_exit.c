@@ -90,11 +90,13 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     CodeBuf *cb = &g->cb;
     bool in_mem = g->floc == FL_MEM;
     cg_fl_load(g);
-    g->side.fl_host = !in_mem;
-    g->side.rc = g->rc;
-    g->side.target = in->op[0].imm;
-    g->side.jf = x_jcc_rel32(cb, cc, NULL);
-    g->exit_base = 1;
+    if (g->nside >= CG_MAX_SIDE) abort();   /* codegen.c planned at most that many */
+    int k = g->nside++;
+    g->side[k].fl_host = !in_mem;
+    g->side[k].rc = g->rc;
+    g->side[k].target = in->op[0].imm;
+    g->side[k].jf = x_jcc_rel32(cb, cc, NULL);
+    g->exit_base = g->nside;
     /* Fall-through: registers stay cached, flags stay in host EFLAGS
      * (and, if they were in DbtCPU.aflags, there too). */
     if (in_mem) g->floc = FL_MEM;
@@ -122,20 +124,20 @@ void cg_emit_boundary(Gen *g, int i, uint32_t eip)
     g->counted = g->bcount[k + 1];
 }
 
-/* Out of line: the side exit's taken path and the stops at the inner
+/* Out of line: the side exits' taken paths and the stops at the inner
  * boundaries, each with the flags and registers of its point. */
 void cg_emit_side_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
-    if (g->side.jf) {
-        x_patch_rel32(g->side.jf, cb->p);
-        if (g->side.fl_host) {
+    for (int k = 0; k < g->nside; k++) {
+        x_patch_rel32(g->side[k].jf, cb->p);
+        if (g->side[k].fl_host) {
             g->floc = FL_HOST;
             cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the Jcc saw them */
         }
-        rc_writeback_snapshot(cb, &g->side.rc);
-        TBExit *e = &g->tb->exit[0];
-        e->target_eip = g->side.target;
+        rc_writeback_snapshot(cb, &g->side[k].rc);
+        TBExit *e = &g->tb->exit[k];
+        e->target_eip = g->side[k].target;
         e->jmp_field = x_jmp_rel32(cb, NULL);
     }
     for (int k = 0; k < g->nstop; k++) {

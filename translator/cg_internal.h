@@ -123,6 +123,7 @@ typedef struct CGX87Fail {
 
 /* The state of one block's translation. */
 #define CG_MAX_BOUNDS 4
+#define CG_MAX_SIDE (TB_NEXITS - 2)   /* side exits per block */
 
 typedef struct Gen {
     CodeBuf cb;
@@ -148,15 +149,16 @@ typedef struct Gen {
     uint32_t x87_fip;
     CGX87Fail x87_fail[TB_MAX_INSNS];
     int n_x87_fail;
-    /* A Jcc inside the block (cg_exit.c): its taken path leaves through
-     * exit slot 0 from out-of-line code; the block's own exits then use
-     * slots exit_base = 1 and 2. */
+    /* The Jccs inside the block (cg_exit.c): side exit k's taken path
+     * leaves through exit slot k from out-of-line code; the block's own
+     * exits then use slots exit_base = nside and nside + 1. */
     struct {
         uint8_t *jf;          /* the jcc to the out-of-line tail */
         RegCache rc;          /* cached registers at the jcc */
         bool fl_host;         /* flags in host EFLAGS only: spill there */
         uint32_t target;      /* taken target EIP */
-    } side;
+    } side[CG_MAX_SIDE];
+    int nside;
     /* Inner boundaries (a side exit's fall-through, a followed JMP): where
      * the blocks without them began. bcount[k]: instructions up to and
      * including boundary k's instruction; bcount[nbound] = n. */

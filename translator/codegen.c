@@ -209,7 +209,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     bool undecodable = false;
     uint32_t last_end_lin = lin0;
     int max_insns = (mode & TMODE_ONE) ? 1 : TB_MAX_INSNS;
-    int side = -1;   /* index of the side-exit Jcc, if any */
+    int nside = 0;   /* side-exit Jccs so far (cg_exit.c) */
     int bounds[CG_MAX_BOUNDS], nb = 0;   /* inner boundaries (cg_emit_boundary) */
     uint32_t lin_lo = lin0, lin_hi = lin0;   /* followed JMPs may go backwards */
     while (n < max_insns) {
@@ -246,9 +246,9 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             break;
         }
         if (branch_needs_limit_check(in, mode)) in->flags |= INSN_NOINLINE;
-        /* One inlined Jcc may sit inside a block as a side exit (slot 0,
-         * cg_exit.c): the block then spans what were two blocks, and ends
-         * where the second did (a second Jcc is its last instruction). */
+        /* Up to CG_MAX_SIDE inlined Jccs may sit inside a block as side
+         * exits (slots 0.., cg_exit.c): the block then spans what were
+         * several blocks, and ends where the last did. */
         /* A JMP rel forward on the same page may be followed: the block
          * goes on at its target (a boundary too, without an exit). */
         bool jcc = is_inline_jcc(in, inl);
@@ -266,8 +266,8 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         if (last_end_lin > lin_hi) lin_hi = last_end_lin;
         cur = in->next_eip;
         /* A Jcc back to the block's start ends it: a self-loop (cg_loop.c). */
-        if (jcc && side < 0 && room && in->op[0].imm != eip) {
-            side = n - 1;
+        if (jcc && nside < CG_MAX_SIDE && room && in->op[0].imm != eip) {
+            nside++;
             bounds[nb++] = n - 1;
             continue;
         }
@@ -297,7 +297,6 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         }
     }
     if (lin_hi > last_end_lin) last_end_lin = lin_hi;
-    if (side >= n - 1) side = -1;
 
     TB *tb = tc_alloc(tc, n);
     if (!tb) return NULL;

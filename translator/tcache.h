@@ -28,11 +28,12 @@ struct Memory;
 #define JC_SIZE (1u << JC_BITS)
 #define JC_FILTER_WORDS 16   /* 1024 bits */
 
-/* Exit slots: a block's last instruction uses up to two; a Jcc inside
- * the block (a side exit, translator/cg_exit.c) one more. The slot is in
- * the low bits of the value an exit stub returns (TB pointer | slot). */
-#define TB_NEXITS 3
-#define TB_SLOT_MASK 3u
+/* Exit slots: each Jcc inside the block (a side exit, translator/
+ * cg_exit.c; up to TB_NEXITS - 2 of them) uses one, in order, and the
+ * block's last instruction up to two more. The slot is in the low bits of
+ * the value an exit stub returns (TB pointer | slot). */
+#define TB_NEXITS 5
+#define TB_SLOT_MASK 7u
 
 typedef struct TBExit {
     uint8_t *jmp_field;     /* rel32 of the patchable jump; NULL if none */
