@@ -56,7 +56,10 @@ typedef struct Insn {
     uint8_t segovr;     /* override segment or S_NONE */
     uint8_t opcode[4];  /* Capstone's opcode bytes (without prefixes) */
     uint8_t modrm;
-    uint8_t pad[3];
+    /* Translator: instructions of its block after the part it is in (the
+     * part up to the next side exit or followed JMP, translator/cg_runtime.c). */
+    uint8_t icount_tail;
+    uint8_t pad[2];
     uint32_t eip;       /* offset of the instruction in CS */
     uint32_t next_eip;  /* offset of the following instruction (masked to 16 bits in 16-bit code) */
     uint32_t flags_read;    /* EFLAGS bits (F_*) the instruction reads */

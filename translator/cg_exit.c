@@ -96,6 +96,7 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     g->side[k].rc = g->rc;
     g->side[k].target = in->op[0].imm;
     g->side[k].jf = x_jcc_rel32(cb, cc, NULL);
+    g->side[k].done = i + 1;
     g->exit_base = g->nside;
     /* Fall-through: registers stay cached, flags stay in host EFLAGS
      * (and, if they were in DbtCPU.aflags, there too). */
@@ -103,29 +104,18 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     cg_emit_boundary(g, i, in->next_eip);
 }
 
+/* An inner boundary (a side exit's fall-through, a followed JMP) needs no
+ * code: the entry counted the whole block and checked that all of it fits
+ * before the deadline. This only checks the plan. */
 void cg_emit_boundary(Gen *g, int i, uint32_t eip)
 {
-    CodeBuf *cb = &g->cb;
     int k = g->nstop++;
     if (k >= g->nbound || g->bcount[k] != i + 1) abort();   /* codegen.c planned it */
-    /* Where the block that began here would check the deadline: stop if
-     * the entry found it reached (DbtCPU.side_stop[k]); else count the
-     * next part. MOVZX, JRCXZ, LEA and MOV leave host flags alone. */
-    x_movzx_rm(cb, HRCX, 1, hmem(HRBP, CG_OFF_SIDE_STOP + k));
-    cb_byte(cb, 0xe3);   /* jrcxz over the jmp */
-    cb_byte(cb, 5);
-    g->stop[k].jf = x_jmp_rel32(cb, NULL);
-    g->stop[k].rc = g->rc;
-    g->stop[k].fl_host = g->floc == FL_HOST;
-    g->stop[k].eip = eip;
-    x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
-    x_lea(cb, 8, HRAX, hmem(HRAX, g->bcount[k + 1] - g->bcount[k]));
-    x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-    g->counted = g->bcount[k + 1];
+    (void)eip;
 }
 
-/* Out of line: the side exits' taken paths and the stops at the inner
- * boundaries, each with the flags and registers of its point. */
+/* Out of line: the side exits' taken paths, each with the flags and
+ * registers of its Jcc. */
 void cg_emit_side_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
@@ -136,19 +126,12 @@ void cg_emit_side_tail(Gen *g)
             cg_fl_spill(g);   /* LAHF/SETO: the guest flags as the Jcc saw them */
         }
         rc_writeback_snapshot(cb, &g->side[k].rc);
+        /* The entry counted the whole block: give back what follows the
+         * Jcc (host flags are free: the guest's are in DbtCPU.aflags). */
+        int skipped = g->tb->n_insns - g->side[k].done;
+        if (skipped > 0) x_alu_mi(cb, ALU_SUB, 8, hmem(HRBP, CG_OFF_ICOUNT), (uint32_t)skipped);
         TBExit *e = &g->tb->exit[k];
         e->target_eip = g->side[k].target;
         e->jmp_field = x_jmp_rel32(cb, NULL);
-    }
-    for (int k = 0; k < g->nstop; k++) {
-        x_patch_rel32(g->stop[k].jf, cb->p);
-        if (g->stop[k].fl_host) {
-            g->floc = FL_HOST;
-            cg_fl_spill(g);
-        }
-        rc_writeback_snapshot(cb, &g->stop[k].rc);
-        x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->stop[k].eip);
-        x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);
-        x_jmp_rel32(cb, g->rt->epilogue);
     }
 }

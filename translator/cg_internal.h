@@ -67,7 +67,6 @@
 #define CG_OFF_EIP ((int32_t)offsetof(CPU, eip))
 #define CG_OFF_EFLAGS ((int32_t)offsetof(CPU, eflags))
 #define CG_OFF_AFLAGS ((int32_t)offsetof(DbtCPU, aflags) - (int32_t)offsetof(DbtCPU, cpu))
-#define CG_OFF_SIDE_STOP ((int32_t)offsetof(DbtCPU, side_stop) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_ICOUNT ((int32_t)offsetof(CPU, icount))
 #define CG_OFF_X87_LOADED ((int32_t)offsetof(DbtCPU, x87_loaded) - (int32_t)offsetof(DbtCPU, cpu))
 #define CG_OFF_X87_FALLBACK ((int32_t)offsetof(DbtCPU, x87_fallback) - (int32_t)offsetof(DbtCPU, cpu))
@@ -157,6 +156,7 @@ typedef struct Gen {
         RegCache rc;          /* cached registers at the jcc */
         bool fl_host;         /* flags in host EFLAGS only: spill there */
         uint32_t target;      /* taken target EIP */
+        int done;             /* instructions run when it is taken */
     } side[CG_MAX_SIDE];
     int nside;
     /* Inner boundaries (a side exit's fall-through, a followed JMP): where
@@ -164,17 +164,11 @@ typedef struct Gen {
      * including boundary k's instruction; bcount[nbound] = n. */
     int nbound;
     int bcount[CG_MAX_BOUNDS + 1];
-    struct {
-        uint8_t *jf;          /* the jmp to the stop tail */
-        RegCache rc;
-        bool fl_host;
-        uint32_t eip;
-    } stop[CG_MAX_BOUNDS];
     int nstop;
     int exit_base;
-    /* Instructions of the block counted into cpu.icount so far: n, or up
-     * to the side exit before its fall-through. Exits taken before the
-     * end subtract counted - i (cg_x87.c). */
+    /* Instructions of the block counted into cpu.icount by its entry: n.
+     * Exits taken before the end subtract counted - i (cg_x87.c, the side
+     * exits' tails). */
     int counted;
     /* A self-loop (cg_loop.c): the cache state at the loop top, at the
      * back edge, and where they are. */
@@ -328,13 +322,12 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target);
  * and stops where the deadline was reached, as a block entry there would. */
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc);
 void cg_emit_side_tail(Gen *g);
-/* The block entry: count instructions (up to the first inner boundary, or
- * all) and poll the deadline; returns the jae to patch to the deadline
- * exit (codegen.c). */
+/* The block entry: leave unless all n instructions fit before the
+ * deadline, then count them; returns the ja to patch to the deadline exit
+ * (codegen.c). */
 uint8_t *cg_emit_entry_check(Gen *g);
 /* An inner boundary after instruction i (the next instruction at eip):
- * stop there if the entry found the deadline reached, else count the next
- * part (flag-free). */
+ * no code (the entry checked the whole block); checks the plan. */
 void cg_emit_boundary(Gen *g, int i, uint32_t eip);
 
 /* ---- self-loops (cg_loop.c) ---- */

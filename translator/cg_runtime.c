@@ -55,6 +55,12 @@ int cg_helper(CPU *cpu, const Insn *in)
         dbt_stats.helpers++;
         dbt_stats.helper_by_id[in->id % DBT_STATS_IDS]++;
     }
+    /* The block's entry counted all its instructions; C code (RDTSC with
+     * -icount, devices, a fault) sees the count the block that began at
+     * this instruction's part would have made (up to the next side exit
+     * or followed JMP), as without them and as inline=off; the rest is
+     * added back if the block goes on. */
+    cpu->icount -= in->icount_tail;
     int r = ops_exec(cpu, in);
     if (r == OPR_NEXT) {
         cpu->eip = in->next_eip;
@@ -63,6 +69,7 @@ int cg_helper(CPU *cpu, const Insn *in)
          * the run loop takes it before the next instruction. */
         if (cpu->stop_block || (cpu->irq_line && (cpu->eflags & F_IF))) r = OPR_JUMP;
     }
+    if (r == OPR_NEXT) cpu->icount += in->icount_tail;
     dbt_cpu_of(cpu)->aflags = cpu_pack_aflags(cpu->eflags);
     return r;
 }

@@ -162,23 +162,18 @@ uint8_t *cg_emit_entry_check(Gen *g)
     CodeBuf *cb = &g->cb;
     TCache *tc = g->tc;
     TB *tb = g->tb;
-    /* Entry: count instructions and poll the deadline (interrupts, timers,
-     * exit requests). Flags are in DbtCPU.aflags here, so CMP is free. */
+    /* Entry: the block runs only if all of it fits before the deadline
+     * (interrupts, timers, exit requests): icount + n <= deadline; then it
+     * counts all n instructions at once (a side exit gives back the ones
+     * it skipped, cg_emit_side_tail). The run loop sets the deadline so
+     * that the first block it enters fits (dbt.c). Flags are in
+     * DbtCPU.aflags here, so ADD and CMP are free. */
     x_mov_rm(cb, 8, HRAX, hmem(HRBP, CG_OFF_ICOUNT));
+    x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)tb->n_insns);
     x_alu_rm(cb, ALU_CMP, 8, HRAX, hmem(HRBP, CG_OFF_DEADLINE));
-    uint8_t *jdead = x_jcc_rel32(cb, 3 /* jae */, NULL);
-    g->counted = g->bcount[0];
-    /* Inner boundaries: the entry counts the first part; each boundary
-     * counts the next and stops where the deadline falls before it
-     * (cg_emit_boundary), as the entry of the block that began there
-     * would. */
-    x_alu_ri(cb, ALU_ADD, 8, HRAX, (uint32_t)g->bcount[0]);
+    uint8_t *jdead = x_jcc_rel32(cb, 7 /* ja */, NULL);
     x_mov_mr(cb, 8, hmem(HRBP, CG_OFF_ICOUNT), HRAX);
-    for (int k = 0; k < g->nbound; k++) {
-        if (k) x_lea(cb, 8, HRCX, hmem(HRAX, g->bcount[k] - g->bcount[0]));
-        x_alu_rm(cb, ALU_CMP, 8, k ? HRCX : HRAX, hmem(HRBP, CG_OFF_DEADLINE));
-        x_setcc_m(cb, 3 /* ae */, hmem(HRBP, CG_OFF_SIDE_STOP + k));
-    }
+    g->counted = tb->n_insns;
     if (tc->count_execs) {
         /* info tb's execution count, chained entries included: one
          * memory increment per entry (7 bytes), only while a debugger
@@ -252,7 +247,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         /* A JMP rel forward on the same page may be followed: the block
          * goes on at its target (a boundary too, without an exit). */
         bool jcc = is_inline_jcc(in, inl);
-        bool room = !(mode & TMODE_ONE) && n + 1 < max_insns && !crosses && nb < CG_MAX_BOUNDS;
+        bool room = !(mode & (TMODE_ONE | TMODE_NOSIDE)) && n + 1 < max_insns && !crosses && nb < CG_MAX_BOUNDS;
         bool jmpf = false;
         if (room && inl && in->id == X86_INS_JMP && in->op[0].kind == OPK_IMM && cg_inline_lookup(in)) {
             uint32_t tl = cs_base + in->op[0].imm;
@@ -301,7 +296,12 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     TB *tb = tc_alloc(tc, n);
     if (!tb) return NULL;
     memcpy(tb->insns, tmp, sizeof(Insn) * (size_t)n);
+    for (int i = 0, k = 0; i < n; i++) {   /* cg_helper's count correction */
+        while (k < nb && bounds[k] < i) k++;
+        tb->insns[i].icount_tail = (uint8_t)(k < nb ? n - (bounds[k] + 1) : 0);
+    }
     tb->n_insns = (uint16_t)n;
+    tb->n_bounds = (uint8_t)nb;
     tb->lin_pc = lin0;
     tb->cs_base = cs_base;
     tb->eip = eip;

@@ -21,6 +21,11 @@ struct CPU;
 #define TMODE_ONE 0x200u     /* a one-instruction block (interrupt shadow stepping) */
 #define TMODE_CSLIM 0x400u   /* CS limit other than 0FFFFh (16-bit code) / 4 GiB (32-bit) */
 #define TMODE_X87H 0x800u    /* x87 through helpers: no inline x87 runs (cg_x87.c) */
+/* No inner boundaries (side exits, followed JMPs): the block ends at its
+ * first inlined Jcc or JMP, as the first part of the block without this
+ * bit does. The run loop uses it where that block would not fit before
+ * the deadline (translator/dbt.c). */
+#define TMODE_NOSIDE 0x1000u
 
 uint32_t cg_cpu_mode(const struct CPU *cpu, bool inline_code);
 

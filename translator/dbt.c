@@ -584,9 +584,8 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
             if (step) stepped = true;
             continue;
         }
-        d->deadline = end;
-        if (cpu->irq_line && (cpu->eflags & F_IF)) d->deadline = cpu->icount + 1;
-        if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
+        /* One block, then back here: an interrupt request is open. */
+        bool one_block = cpu->irq_line && (cpu->eflags & F_IF);
         uint32_t mode = cg_cpu_mode(cpu, e->inline_code && !dbg);
         if (d->x87_fallback) {   /* an inline x87 run's guard failed (cg_x87.c) */
             if (cg_x87_guard(cpu)) d->x87_fallback = 0;
@@ -607,10 +606,27 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
              * through a chain or the inline jump-cache lookup, and no
              * block is linked to or from it. */
             mode |= TMODE_ONE;
-            d->deadline = cpu->icount + 1;
+            one_block = true;
             last_exit = 0;
         }
         TB *tb = find_block(e, mode);
+        /* The deadline: a block runs only if all of it fits before it
+         * (codegen.c), so the first one entered here must. Where it should
+         * end early (one block: an interrupt request, trace-last's one
+         * block per dispatch; or the budget's end inside it), a block with
+         * inner boundaries is replaced by its first part (TMODE_NOSIDE):
+         * stops then fall where they would without side exits and
+         * followed JMPs, at the first boundary at or after the budget's
+         * end, as inline=off stops (gfuzz compares the two). */
+        uint64_t fit = cpu->icount + tb->n_insns;
+        bool cut = one_block || e->ring_on || end < fit;
+        if (cut && tb->n_bounds) {
+            mode |= TMODE_NOSIDE;
+            tb = find_block(e, mode);
+            fit = cpu->icount + tb->n_insns;
+        }
+        d->deadline = (one_block || e->ring_on || end < fit) ? fit : end;
+        if (e->kicked) d->deadline = 0;   /* a kick that raced with the line above */
         if (last_exit) {
             TB *from = (TB *)(uintptr_t)(last_exit & ~(uint64_t)TB_SLOT_MASK);
             int slot = (int)(last_exit & TB_SLOT_MASK);
@@ -634,11 +650,6 @@ static EngineStop run_loop(Dbt *e, uint64_t budget, bool step)
         e->current = tb;
         cpu->stop_block = false;
         d->aflags = cpu_pack_aflags(cpu->eflags);
-        if (e->ring_on) {
-            /* trace-last: one block per dispatch, so that every block
-             * executed is recorded (chained successors leave at entry). */
-            if (d->deadline > cpu->icount + 1) d->deadline = cpu->icount + 1;
-        }
         tb->dispatches++;
         if (dbt_stats_on) dbt_stats.dispatches++;
         uint64_t r = e->rt.enter(&d->cpu, tb->code);

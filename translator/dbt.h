@@ -35,14 +35,11 @@ typedef struct DbtCPU {
      * = SF:ZF:0:AF:0:PF:1:CF. The run loop converts at every switch
      * between C and generated code (cpu_pack_aflags()). */
     uint16_t aflags;
-    /* Set at the entry of a block with inner boundaries (a side exit's
-     * fall-through, a followed JMP: cg_exit.c), one byte per boundary,
-     * when the deadline falls at or before it: the block stops there,
-     * where a block boundary was before. */
-    uint8_t side_stop[4];
-    /* Every block adds its length to cpu.icount and leaves to the run
-     * loop when icount >= deadline; a kick sets it to 0. Right before
-     * cpu.icount: one cache line for both. */
+    /* A block runs only if icount + its length <= deadline, and then adds
+     * its length to cpu.icount; else it leaves to the run loop. A kick sets
+     * the deadline to 0; the run loop sets it so that the block it enters
+     * fits (translator/dbt.c). Right before cpu.icount: one cache line for
+     * both. */
     volatile uint64_t deadline;
     CPU cpu;
     /* XLAT86_STATS=1: counters bumped by generated code, emitted only when

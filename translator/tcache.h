@@ -59,6 +59,7 @@ typedef struct TB {
     uint32_t phys2_end;
     bool valid;
     uint16_t n_insns;
+    uint8_t n_bounds;       /* inner boundaries: side exits, followed JMPs */
     uint8_t *code;          /* host code */
     uint32_t code_size;
     Insn *insns;            /* decoded guest instructions */
