@@ -3,7 +3,7 @@
  * A block whose last instruction is an inlined Jcc or JMP rel to its own
  * first instruction keeps guest registers in host registers across the
  * back edge: the entry loads the registers the block uses most (up to the
- * five cache slots) and marks them dirty, so every exit stores them; the
+ * nine cache slots) and marks them dirty, so every exit stores them; the
  * back edge goes to out-of-line code that brings the register cache back
  * to that state (stores and loads only where the body's cache differs),
  * counts the next iteration and polls the deadline as a block entry does,

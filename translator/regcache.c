@@ -6,7 +6,7 @@
 
 #include "cg_internal.h"  /* CG_OFF_REGS */
 
-static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15};
+static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15, HR8, HR9, HR10, HR11};
 
 static HMem greg_mem(int r, int size)
 {

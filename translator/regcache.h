@@ -1,9 +1,10 @@
 /* regcache.h - guest registers cached in host registers within a block.
  *
  * The code generator keeps guest GPRs in CPU.regs[] at block boundaries;
- * inside a block a register is loaded into one of five host callee-saved
- * registers (rbx, r12-r15: they survive the C calls of the TLB-fill path)
- * on first use, marked dirty when written, and stored back when evicted
+ * inside a block a register is loaded into one of nine host registers
+ * (rbx, r12-r15, callee-saved; r8-r11, caller-saved, which the two C
+ * calls made with registers cached, the TLB fill and the x87 entry, save
+ * around the call: cg_mem.c, cg_x87.c) on first use, marked dirty when written, and stored back when evicted
  * (LRU), before helper calls and at every exit. AH..BH cannot be addressed
  * in r12-r15, so they always go through memory, after the whole register
  * has left the cache. A RegCache is plain data, so the code generator can
@@ -17,7 +18,7 @@
 
 #include "x64emit.h"
 
-#define NCACHE 5
+#define NCACHE 9
 
 typedef struct RegCache {
     int8_t slot_of[8];       /* guest reg -> slot, or -1 */
