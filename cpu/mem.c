@@ -41,6 +41,7 @@ void tlb_flush(CPU *cpu)
             cpu->tlb_write[s][i].tag = TLB_INVALID;
             cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
+    cpu->walk_tag[0] = cpu->walk_tag[1] = TLB_INVALID;
     flush_hook(cpu, TLBF_ALL, 0);
 }
 
@@ -168,15 +169,29 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
  * this translation needs no walk either (writable at this privilege and
  * dirty), so a read fill may fill the write entry too, as a processor
  * caches the dirty state of a translation (SDM vol. 3, 4.10.2.2). */
+/* Host pointer of the page-table entry at physical a (after A20), through
+ * the one-entry cache of level lvl (0 directory, 1 table). */
+static inline const uint8_t *walk_entry(CPU *cpu, int lvl, uint32_t a)
+{
+    uint32_t page = a & PAGE_MASK;
+    if (cpu->walk_tag[lvl] != page) {
+        const uint8_t *h = mem_page_ptr(cpu->mem, page, false);
+        if (!h) return NULL;
+        cpu->walk_tag[lvl] = page;
+        cpu->walk_host[lvl] = h;
+    }
+    return cpu->walk_host[lvl] + (a & 0xfffu);
+}
+
 static inline bool walk_fast(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys,
                              bool *global, bool *wr_ok)
 {
     Memory *m = cpu->mem;
     uint32_t pde_addr = mem_a20(m, (cpu->cr[3] & PAGE_MASK) | ((lin >> 20) & 0xffcu));
-    const uint8_t *h = mem_page_ptr(m, pde_addr, false);
+    const uint8_t *h = walk_entry(cpu, 0, pde_addr);
     if (!h) return false;
     uint32_t pde, leaf, perm;
-    memcpy(&pde, h + (pde_addr & 0xfffu), 4);
+    memcpy(&pde, h, 4);
     if ((pde & (PTE_P | PTE_A)) != (PTE_P | PTE_A)) return false;
     bool big = (pde & PTE_PS) && (cpu->cr[4] & CR4_PSE);
     if (big) {
@@ -184,9 +199,9 @@ static inline bool walk_fast(CPU *cpu, uint32_t lin, bool write, bool user, uint
         *phys = (pde & 0xffc00000u) | (lin & 0x003ff000u);
     } else {
         uint32_t pte_addr = mem_a20(m, (pde & PAGE_MASK) | ((lin >> 10) & 0xffcu));
-        h = mem_page_ptr(m, pte_addr, false);
+        h = walk_entry(cpu, 1, pte_addr);
         if (!h) return false;
-        memcpy(&leaf, h + (pte_addr & 0xfffu), 4);
+        memcpy(&leaf, h, 4);
         if ((leaf & (PTE_P | PTE_A)) != (PTE_P | PTE_A)) return false;
         perm = pde & leaf;
         *phys = leaf & PAGE_MASK;
@@ -300,7 +315,7 @@ static TLBEntry *tlb_fill_x(CPU *cpu, uint32_t lin, bool write, bool user, bool 
     bool global = false, other = true;
     if (cpu->cr[0] & CR0_PG) {
         if (!walk_fast(cpu, lin, write, user, &phys, &global, &other)) {
-            other = false;
+            other = write;   /* a write walk leaves A and D set: reads may follow */
             if (!page_walk(cpu, lin, write ? ACC_WRITE : ACC_READ, user, raise, &phys, &global)) return NULL;
         }
     } else {
