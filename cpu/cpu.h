@@ -143,7 +143,7 @@ typedef struct CPU {
      * run loop's block lookup goes through it (lin_fetch_phys). */
     TLBEntry tlb_fetch[2][TLB_SIZE];
     /* Host pointers of the page directory and page table the last TLB
-     * fill read (tag: physical page, TLB_INVALID: none), for cpu/mem.c's
+     * fill read (tag: physical page | 1, 0: none), for cpu/mem.c's
      * walk_fast; dropped by tlb_flush, as every memory-map change is. */
     uint32_t walk_tag[2];
     const uint8_t *walk_host[2];

@@ -41,7 +41,7 @@ void tlb_flush(CPU *cpu)
             cpu->tlb_write[s][i].tag = TLB_INVALID;
             cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
-    cpu->walk_tag[0] = cpu->walk_tag[1] = TLB_INVALID;
+    cpu->walk_tag[0] = cpu->walk_tag[1] = 0;
     flush_hook(cpu, TLBF_ALL, 0);
 }
 
@@ -160,6 +160,21 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
     return page_walk_x(cpu, lin, access, user, raise, true, phys, global);
 }
 
+/* Host pointer of the page-table entry at physical a (after A20), through
+ * the one-entry cache of level lvl (0 directory, 1 table): tag = page | 1,
+ * so a zeroed CPU has nothing cached. */
+static inline const uint8_t *walk_entry(CPU *cpu, int lvl, uint32_t a)
+{
+    uint32_t tag = (a & PAGE_MASK) | 1u;
+    if (cpu->walk_tag[lvl] != tag) {
+        const uint8_t *h = mem_page_ptr(cpu->mem, a & PAGE_MASK, false);
+        if (!h) return NULL;
+        cpu->walk_tag[lvl] = tag;
+        cpu->walk_host[lvl] = h;
+    }
+    return cpu->walk_host[lvl] + (a & 0xfffu);
+}
+
 /* The common case of a walk, for TLB fills: both levels (or the 4 MiB
  * PDE) in RAM or ROM, present, the access allowed, and the accessed bit
  * (and for a write the dirty bit) already set, so the walk changes
@@ -169,20 +184,6 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
  * this translation needs no walk either (writable at this privilege and
  * dirty), so a read fill may fill the write entry too, as a processor
  * caches the dirty state of a translation (SDM vol. 3, 4.10.2.2). */
-/* Host pointer of the page-table entry at physical a (after A20), through
- * the one-entry cache of level lvl (0 directory, 1 table). */
-static inline const uint8_t *walk_entry(CPU *cpu, int lvl, uint32_t a)
-{
-    uint32_t page = a & PAGE_MASK;
-    if (cpu->walk_tag[lvl] != page) {
-        const uint8_t *h = mem_page_ptr(cpu->mem, page, false);
-        if (!h) return NULL;
-        cpu->walk_tag[lvl] = page;
-        cpu->walk_host[lvl] = h;
-    }
-    return cpu->walk_host[lvl] + (a & 0xfffu);
-}
-
 static inline bool walk_fast(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys,
                              bool *global, bool *wr_ok)
 {

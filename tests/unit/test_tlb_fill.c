@@ -183,6 +183,19 @@ static void test_page_table_in_mmio(void **state)
     assert_true(tlb_fill_host(&cpu, LIN(5), 4, false) == (uintptr_t)(mem.ram + 0x50000));
 }
 
+/* A CPU never flushed (all zero) has no page-table page cached: a page
+ * directory at physical 0 is read from RAM, not through a null pointer. */
+static void test_zeroed_cpu_directory_at_0(void **state)
+{
+    (void)state;
+    memset(&cpu, 0, sizeof cpu);
+    cpu.mem = &mem;
+    cpu.cr[0] = CR0_PE | CR0_PG;
+    cpu.cr[3] = 0;
+    put32(0, PT | 0x27);
+    assert_true(tlb_fill_host(&cpu, LIN(5), 4, false) == (uintptr_t)(mem.ram + 0x50000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +206,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pde_accessed_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_table_remapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_table_in_mmio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zeroed_cpu_directory_at_0, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
