@@ -142,6 +142,11 @@ typedef struct CPU {
     /* Instruction fetch: tag and physical page only (addend unused); the
      * run loop's block lookup goes through it (lin_fetch_phys). */
     TLBEntry tlb_fetch[2][TLB_SIZE];
+    /* Host pointers of the page directory and page table the last TLB
+     * fill read (tag: physical page | 1, 0: none), for cpu/mem.c's
+     * walk_fast; dropped by tlb_flush, as every memory-map change is. */
+    uint32_t walk_tag[2];
+    const uint8_t *walk_host[2];
     /* Called after every TLB flush (the translator drops the entries of
      * its jump cache whose linear->block mappings the flush covers): kind
      * TLBF_ALL, TLBF_NONGLOBAL (global pages kept) or TLBF_PAGE (lin's

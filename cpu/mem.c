@@ -41,6 +41,7 @@ void tlb_flush(CPU *cpu)
             cpu->tlb_write[s][i].tag = TLB_INVALID;
             cpu->tlb_fetch[s][i].tag = TLB_INVALID;
         }
+    cpu->walk_tag[0] = cpu->walk_tag[1] = 0;
     flush_hook(cpu, TLBF_ALL, 0);
 }
 
@@ -159,6 +160,62 @@ static bool page_walk(CPU *cpu, uint32_t lin, int access, bool user, bool raise,
     return page_walk_x(cpu, lin, access, user, raise, true, phys, global);
 }
 
+/* Host pointer of the page-table entry at physical a (after A20), through
+ * the one-entry cache of level lvl (0 directory, 1 table): tag = page | 1,
+ * so a zeroed CPU has nothing cached. */
+static inline const uint8_t *walk_entry(CPU *cpu, int lvl, uint32_t a)
+{
+    uint32_t tag = (a & PAGE_MASK) | 1u;
+    if (cpu->walk_tag[lvl] != tag) {
+        const uint8_t *h = mem_page_ptr(cpu->mem, a & PAGE_MASK, false);
+        if (!h) return NULL;
+        cpu->walk_tag[lvl] = tag;
+        cpu->walk_host[lvl] = h;
+    }
+    return cpu->walk_host[lvl] + (a & 0xfffu);
+}
+
+/* The common case of a walk, for TLB fills: both levels (or the 4 MiB
+ * PDE) in RAM or ROM, present, the access allowed, and the accessed bit
+ * (and for a write the dirty bit) already set, so the walk changes
+ * nothing in guest memory. Reads the entries through host pointers and
+ * returns false for anything else (page_walk_x then decides: fault, A/D
+ * update through mem_write, MMIO page tables). *wr_ok: a write through
+ * this translation needs no walk either (writable at this privilege and
+ * dirty), so a read fill may fill the write entry too, as a processor
+ * caches the dirty state of a translation (SDM vol. 3, 4.10.2.2). */
+static inline bool walk_fast(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys,
+                             bool *global, bool *wr_ok)
+{
+    Memory *m = cpu->mem;
+    uint32_t pde_addr = mem_a20(m, (cpu->cr[3] & PAGE_MASK) | ((lin >> 20) & 0xffcu));
+    const uint8_t *h = walk_entry(cpu, 0, pde_addr);
+    if (!h) return false;
+    uint32_t pde, leaf, perm;
+    memcpy(&pde, h, 4);
+    if ((pde & (PTE_P | PTE_A)) != (PTE_P | PTE_A)) return false;
+    bool big = (pde & PTE_PS) && (cpu->cr[4] & CR4_PSE);
+    if (big) {
+        leaf = perm = pde;
+        *phys = (pde & 0xffc00000u) | (lin & 0x003ff000u);
+    } else {
+        uint32_t pte_addr = mem_a20(m, (pde & PAGE_MASK) | ((lin >> 10) & 0xffcu));
+        h = walk_entry(cpu, 1, pte_addr);
+        if (!h) return false;
+        memcpy(&leaf, h, 4);
+        if ((leaf & (PTE_P | PTE_A)) != (PTE_P | PTE_A)) return false;
+        perm = pde & leaf;
+        *phys = leaf & PAGE_MASK;
+    }
+    if (user && !(perm & PTE_US)) return false;
+    bool writable = (perm & PTE_RW) || (!user && !(cpu->cr[0] & CR0_WP));
+    *wr_ok = writable && (leaf & PTE_D);
+    if (write && !*wr_ok) return false;
+    *global = (leaf & PTE_G) && (cpu->cr[4] & CR4_PGE);
+    *phys = mem_a20(m, *phys | (lin & 0xfffu));
+    return true;
+}
+
 static uint32_t translate(CPU *cpu, uint32_t lin, int access, bool user, bool *global)
 {
     *global = false;
@@ -240,35 +297,54 @@ static TLBEntry *tlb_set_entry(CPU *cpu, uint32_t lin, uint32_t phys, bool globa
     return e;
 }
 
-/* Fill the TLB entry for lin's page in set `user`; returns it, or NULL
- * when the page must always take the slow path (MMIO, ROM writes, code). */
-static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys_out)
+/* Fill the TLB entry for an access to lin's page in set `user` and
+ * return it, or NULL when the page must take the slow path (a fault with
+ * raise false, a watchpoint, MMIO, ROM or code-page writes); *phys_out
+ * gets the physical address for that path. A fill whose walk shows the
+ * other kind of access needs no walk either fills that entry too (a write
+ * implies a read; a read of a writable dirty page, a later write), so a
+ * read-modify-write of a fresh page is one miss, as in QEMU's TLB. */
+static TLBEntry *tlb_fill_x(CPU *cpu, uint32_t lin, bool write, bool user, bool raise,
+                            uint32_t *phys_out)
 {
-    bool global;
-    uint32_t phys = translate(cpu, lin, write ? ACC_WRITE : ACC_READ, user, &global);
+    if (cpu->n_watch && cpu_watch_page(cpu, lin)) {   /* debugger watchpoint */
+        bool g;
+        if (raise) *phys_out = translate(cpu, lin, write ? ACC_WRITE : ACC_READ, user, &g);
+        return NULL;
+    }
+    uint32_t phys;
+    bool global = false, other = true;
+    if (cpu->cr[0] & CR0_PG) {
+        if (!walk_fast(cpu, lin, write, user, &phys, &global, &other)) {
+            other = write;   /* a write walk leaves A and D set: reads may follow */
+            if (!page_walk(cpu, lin, write ? ACC_WRITE : ACC_READ, user, raise, &phys, &global)) return NULL;
+        }
+    } else {
+        phys = mem_a20(cpu->mem, lin);
+    }
     *phys_out = phys;
-    if (cpu->n_watch && cpu_watch_page(cpu, lin)) return NULL;   /* debugger watchpoint */
     uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
     if (!host) return NULL;
+    if (other) {
+        /* The read pointer of a writable page is the same; a read fill
+         * asks the memory map whether the page takes writes inline. */
+        uint8_t *oh = write ? host : mem_page_ptr(cpu->mem, phys & PAGE_MASK, true);
+        if (oh) tlb_set_entry(cpu, lin, phys, global, oh, !write, user);
+    }
     return tlb_set_entry(cpu, lin, phys, global, host, write, user);
+}
+
+static TLBEntry *tlb_fill(CPU *cpu, uint32_t lin, bool write, bool user, uint32_t *phys_out)
+{
+    return tlb_fill_x(cpu, lin, write, user, true, phys_out);
 }
 
 uintptr_t tlb_fill_host(CPU *cpu, uint32_t lin, int size, bool write)
 {
     if ((lin & 0xfff) + (uint32_t)size > PAGE_SIZE) return 0;
-    if (cpu->n_watch && cpu_watch_page(cpu, lin)) return 0;
-    bool user = tlb_set(cpu) == TLB_USER;
     uint32_t phys;
-    bool global = false;
-    if (cpu->cr[0] & CR0_PG) {
-        if (!page_walk(cpu, lin, write ? ACC_WRITE : ACC_READ, user, false, &phys, &global)) return 0;
-    } else {
-        phys = mem_a20(cpu->mem, lin);
-    }
-    uint8_t *host = mem_page_ptr(cpu->mem, phys & PAGE_MASK, write);
-    if (!host) return 0;
-    TLBEntry *e = tlb_set_entry(cpu, lin, phys, global, host, write, user);
-    return lin + e->addend;
+    TLBEntry *e = tlb_fill_x(cpu, lin, write, tlb_set(cpu) == TLB_USER, false, &phys);
+    return e ? lin + e->addend : 0;
 }
 
 uint8_t *cpu_host_ptr(CPU *cpu, uint32_t lin, bool write)

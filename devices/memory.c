@@ -570,29 +570,6 @@ void mem_set_a20(Memory *m, bool enabled)
 
 /* ---- accesses ---- */
 
-uint8_t *mem_page_ptr(Memory *m, uint32_t phys, bool write)
-{
-    uint32_t page = mem_a20(m, phys) / PAGE_SIZE;
-    switch (m->kind[page]) {
-    case PG_RAM:
-        if (write) {
-            if (m->code[page])
-                return NULL;   /* writes must reach the code_write hook */
-            const MemRegion *r = m->regions[m->owner[page]];
-            if (r->dirty) {
-                uint32_t i = m->leaf_page[page];
-                if (!(r->dirty[i / 8] & (1u << (i % 8))))
-                    return NULL;   /* first write marks the page dirty */
-            }
-        }
-        return m->host[page];
-    case PG_ROM:
-        return write ? NULL : m->host[page];
-    default:
-        return NULL;
-    }
-}
-
 /* The MMIO region answering page `page` and the address it is given. */
 static const MemRegion *mmio_at(const Memory *m, uint32_t a, uint32_t *addr)
 {

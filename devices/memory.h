@@ -199,7 +199,29 @@ static inline uint32_t mem_a20(const Memory *m, uint32_t phys)
  * ROM) or writes (RAM only, and only if no translated code is on the page
  * and, in a dirty-tracked region, the page is already dirty). NULL when
  * the access must take the slow path. */
-uint8_t *mem_page_ptr(Memory *m, uint32_t phys, bool write);
+static inline uint8_t *mem_page_ptr(Memory *m, uint32_t phys, bool write)
+{
+    /* Inline: the CPU's TLB fill calls it up to three times per miss. */
+    uint32_t page = mem_a20(m, phys) / PAGE_SIZE;
+    switch (m->kind[page]) {
+    case PG_RAM:
+        if (write) {
+            if (m->code[page])
+                return NULL;   /* writes must reach the code_write hook */
+            const MemRegion *r = m->regions[m->owner[page]];
+            if (r->dirty) {
+                uint32_t i = m->leaf_page[page];
+                if (!(r->dirty[i / 8] & (1u << (i % 8))))
+                    return NULL;   /* first write marks the page dirty */
+            }
+        }
+        return m->host[page];
+    case PG_ROM:
+        return write ? NULL : m->host[page];
+    default:
+        return NULL;
+    }
+}
 /* A debugger's read of one byte of an MMIO page through its region's peek
  * hook (set by the device: what a read would return, without the read's
  * side effects, e.g. VGA latches). False for pages that are not MMIO or
