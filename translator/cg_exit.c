@@ -59,6 +59,7 @@ void cg_emit_indirect_exit(Gen *g)
 {
     CodeBuf *cb = &g->cb;
     bool flat_cs = g->tb->cs_base == 0;
+    if (cg_ic_wanted(g)) cg_ic_emit(g);
     x_mov_mr(cb, 4, hmem(HRBP, CG_OFF_EIP), HRAX);
     if (!flat_cs) x_lea(cb, 4, HRAX, hmem(HRAX, (int32_t)g->tb->cs_base));
     x_mov_rr(cb, 4, HRCX, HRAX);

@@ -122,7 +122,7 @@ typedef struct CGX87Fail {
 
 /* The state of one block's translation. */
 #define CG_MAX_BOUNDS 4
-#define CG_MAX_SIDE (TB_NEXITS - 2)   /* side exits per block */
+#define CG_MAX_SIDE (TB_NEXITS_DIRECT - 2)   /* side exits per block */
 
 typedef struct Gen {
     CodeBuf cb;
@@ -178,6 +178,17 @@ typedef struct Gen {
         uint8_t *top, *jf;
     } loop;
 } Gen;
+
+/* ---- the inline cache of indirect exits (cg_ic.c) ---- */
+
+/* Does this block's indirect exit get an inline cache? */
+bool cg_ic_wanted(const Gen *g);
+/* Emit the compares, the miss switch and the fill call (target EIP in
+ * eax, registers written back, flags spilled); the probe follows. */
+void cg_ic_emit(Gen *g);
+/* Called by a miss: link a free entry to the jump cache's block for eip
+ * if allowed; returns the block's code, or NULL (to the run loop). */
+const uint8_t *cg_ic_fill(TCache *tc, TB *site, uint32_t eip);
 
 /* ---- guest registers through the register cache ---- */
 

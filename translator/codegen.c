@@ -407,7 +407,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
      * exit stubs, slow paths, deadline exit. */
     cg_emit_side_tail(g);
     if (g->loop.on) cg_loop_emit_tail(g);
-    for (int s = 0; s < TB_NEXITS; s++) {
+    for (int s = 0; s < TB_NEXITS_DIRECT; s++) {
         TBExit *e = &tb->exit[s];
         if (!e->jmp_field) continue;
         e->stub = cg_emit_exit_stub(g, s, e->target_eip);

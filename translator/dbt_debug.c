@@ -96,6 +96,12 @@ static void describe(Dbt *d, const TB *tb, bool addr, FILE *f, DbtSymFn sym, voi
     for (int s = 0; s < TB_NEXITS; s++) {
         const TBExit *x = &tb->exit[s];
         if (!x->jmp_field && !x->linked) continue;
+        if (s >= TB_IC_SLOT) {
+            if (x->linked)
+                fprintf(f, "  inline cache %d: eip %08x -> TB %08x\n", s - TB_IC_SLOT, x->target_eip,
+                        x->linked->lin_pc);
+            continue;
+        }
         if (x->linked)
             fprintf(f, "  exit %d -> eip %08x: chained to TB %08x\n", s, x->target_eip, x->linked->lin_pc);
         else

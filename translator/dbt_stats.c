@@ -50,6 +50,12 @@ void dbt_stats_print(FILE *f, uint64_t icount, const uint64_t *gstat, uint64_t t
                "(misses return to the run loop: counted as dispatches)\n",
             (unsigned long long)gstat[GST_PROBE_HIT], per_k(gstat[GST_PROBE_HIT], icount),
             (unsigned long long)gstat[GST_STUB_HIT]);
+    uint64_t ind = gstat[GST_IND], icm = gstat[GST_IC_MISS];
+    fprintf(f, "stats: indirect exits %llu (%.3f/1k): inline-cache hits %llu (%.1f%%), misses %llu; "
+               "fill calls %llu, entries filled %llu\n",
+            (unsigned long long)ind, per_k(ind, icount), (unsigned long long)(ind - icm),
+            ind ? 100.0 * (double)(ind - icm) / (double)ind : 0.0, (unsigned long long)icm,
+            (unsigned long long)s->ic_fill_calls, (unsigned long long)s->ic_links);
     fprintf(f, "stats: inline TLB misses %llu (%.3f/1k); flag spills executed %llu (%.3f/1k), emitted %llu\n",
             (unsigned long long)s->tlb_fills, per_k(s->tlb_fills, icount),
             (unsigned long long)gstat[GST_SPILL], per_k(gstat[GST_SPILL], icount),

@@ -15,7 +15,7 @@ struct Gen;
 struct CPU;
 
 /* Counters in DbtCPU.gstat[], bumped by generated code. */
-enum { GST_PROBE_HIT, GST_STUB_HIT, GST_SPILL, GST_N };
+enum { GST_PROBE_HIT, GST_STUB_HIT, GST_SPILL, GST_IND, GST_IC_MISS, GST_N };
 
 #define DBT_STATS_IDS 2048   /* > X86_INS_ENDING */
 
@@ -29,6 +29,8 @@ typedef struct DbtStats {
     uint64_t helpers;         /* cg_helper calls */
     uint64_t helper_by_id[DBT_STATS_IDS];
     uint64_t spills_emitted;  /* flag spills written into blocks (static count) */
+    uint64_t ic_fill_calls;   /* inline-cache misses that called cg_ic_fill (cg_ic.c) */
+    uint64_t ic_links;        /* inline-cache entries filled */
 } DbtStats;
 
 extern bool dbt_stats_on;

@@ -133,6 +133,11 @@ void tc_link(TB *from, int slot, TB *to)
     to->in_slot = slot;
 }
 
+void tc_ic_reopen(TB *tb)
+{
+    if (tb->ic_switch) x_patch_rel32(tb->ic_switch, tb->ic_fill);
+}
+
 static void unlink_incoming(TB *tb)
 {
     TB *from = tb->in_list;
@@ -144,6 +149,7 @@ static void unlink_incoming(TB *tb)
         x_patch_rel32(e->jmp_field, e->stub);
         e->linked = NULL;
         e->next_in = NULL;
+        if (slot >= TB_IC_SLOT) tc_ic_reopen(from);
         from = nf;
         slot = ns;
     }
@@ -184,6 +190,7 @@ void tc_unlink_all(TCache *tc)
                 x_patch_rel32(e->jmp_field, e->stub);
                 e->linked = NULL;
                 e->next_in = NULL;
+                if (s >= TB_IC_SLOT) tc_ic_reopen(tb);
             }
         }
         tb->in_list = NULL;

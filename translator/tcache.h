@@ -29,10 +29,16 @@ struct Memory;
 #define JC_FILTER_WORDS 16   /* 1024 bits */
 
 /* Exit slots: each Jcc inside the block (a side exit, translator/
- * cg_exit.c; up to TB_NEXITS - 2 of them) uses one, in order, and the
- * block's last instruction up to two more. The slot is in the low bits of
- * the value an exit stub returns (TB pointer | slot). */
-#define TB_NEXITS 5
+ * cg_exit.c; up to TB_NEXITS_DIRECT - 2 of them) uses one, in order, and
+ * the block's last instruction up to two more. The slot is in the low bits
+ * of the value an exit stub returns (TB pointer | slot). Slots TB_IC_SLOT..
+ * are the inline cache of an indirect exit (translator/cg_ic.c): chained
+ * like direct exits (and unlinked with them), but filled from generated
+ * code, never returned to the run loop. */
+#define TB_NEXITS_DIRECT 5
+#define TB_IC_SLOT TB_NEXITS_DIRECT
+#define TB_IC_N 2
+#define TB_NEXITS (TB_NEXITS_DIRECT + TB_IC_N)
 #define TB_SLOT_MASK 7u
 
 typedef struct TBExit {
@@ -76,6 +82,13 @@ typedef struct TB {
     uint64_t dispatches;    /* entries from the run loop (not through chains) */
     bool self_loop;         /* the last branch goes back to the start inside
                              * the block (translator/cg_loop.c) */
+    /* The indirect exit's inline cache (translator/cg_ic.c): the imm32 of
+     * each entry's key compare, the patchable jmp that sends a miss to the
+     * fill call (while an entry is free) or straight to the jump-cache
+     * probe, and those two places. NULL ic_switch: no inline cache. */
+    uint8_t *ic_key[TB_IC_N];
+    uint8_t *ic_switch, *ic_fill, *ic_probe;
+    uint8_t ic_refused;     /* fills refused (another linear page under paging) */
 } TB;
 _Static_assert(_Alignof(TB) > TB_SLOT_MASK, "exit stubs return TB | slot");
 
@@ -164,6 +177,8 @@ int tc_invalidate_range(TCache *tc, uint32_t phys, uint32_t len, const TB *curre
 void tc_unlink_all(TCache *tc);
 /* Chain exit `slot` of `from` directly to `to`. */
 void tc_link(TB *from, int slot, TB *to);
+/* An inline-cache entry of `tb` was unlinked: let misses fill again. */
+void tc_ic_reopen(TB *tb);
 /* Bytes of code buffer left. */
 size_t tc_space(const TCache *tc);
 
