@@ -37,7 +37,7 @@ struct Memory;
  * code, never returned to the run loop. */
 #define TB_NEXITS_DIRECT 5
 #define TB_IC_SLOT TB_NEXITS_DIRECT
-#define TB_IC_N 2
+#define TB_IC_N 4
 #define TB_NEXITS (TB_NEXITS_DIRECT + TB_IC_N)
 #define TB_SLOT_MASK 7u
 

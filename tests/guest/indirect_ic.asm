@@ -1,6 +1,6 @@
 ; indirect_ic.asm - indirect control transfers under the translator's
 ; per-site inline cache (issue 15, translator/cg_ic.c): every JMP r/m,
-; CALL r/m and RET compares its target with the (up to two) targets it
+; CALL r/m and RET compares its target with the (up to four) targets it
 ; cached and jumps straight there. The cached targets must follow the code
 ; and the mappings they were taken from:
 ;   - a bytecode interpreter (jmp [table + 4*ecx], a copy of the dispatch
