@@ -25,20 +25,16 @@ uint8_t *cg_emit_exit_stub(Gen *g, int slot, uint32_t target)
          * so this exit would always go back to it: look the target up in
          * the jump cache here instead, like an indirect jump (its entries
          * are dropped with the TLB, so they hold the current mapping). */
-        uint8_t *miss[4];
+        uint8_t *miss[2];
         x_mov_ri64(cb, HRDX, (uint64_t)(uintptr_t)&g->tc->jc[tc_jc_index(lin)]);
-        x_mov_rm(cb, 8, HRDX, hmem(HRDX, 0));
-        x_test_rr(cb, 8, HRDX, HRDX);
-        miss[0] = x_jcc_rel32(cb, 4 /* jz */, NULL);
-        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)), lin);
+        x_mov_ri64(cb, HRCX, (uint64_t)g->tb->cs_base << 32 | lin);
+        x_alu_rm(cb, ALU_CMP, 8, HRCX, hmem(HRDX, (int32_t)offsetof(JCEntry, lin_pc)));
+        miss[0] = x_jcc_rel32(cb, 5, NULL);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(JCEntry, mode)), g->mode);
         miss[1] = x_jcc_rel32(cb, 5, NULL);
-        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
-        miss[2] = x_jcc_rel32(cb, 5, NULL);
-        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
-        miss[3] = x_jcc_rel32(cb, 5, NULL);
         dbt_stats_emit_inc(g, GST_STUB_HIT);
-        x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
-        for (int k = 0; k < 4; k++) x_patch_rel32(miss[k], cb->p);
+        x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(JCEntry, code)));
+        for (int k = 0; k < 2; k++) x_patch_rel32(miss[k], cb->p);
     }
     x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)g->tb | (uint64_t)slot);
     x_jmp_rel32(cb, g->rt->epilogue);
@@ -53,7 +49,7 @@ void cg_emit_direct_exit(Gen *g, int slot, uint32_t target, int cc)
     e->jmp_field = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
 }
 
-_Static_assert(offsetof(TB, cs_base) == offsetof(TB, lin_pc) + 4, "one 8-byte key compare");
+_Static_assert(offsetof(JCEntry, cs_base) == offsetof(JCEntry, lin_pc) + 4, "one 8-byte key compare");
 
 void cg_emit_indirect_exit(Gen *g)
 {
@@ -66,24 +62,25 @@ void cg_emit_indirect_exit(Gen *g)
     x_shift_ri(cb, SH_SHR, 4, HRCX, JC_BITS);
     x_alu_rr(cb, ALU_XOR, 4, HRCX, HRAX);
     x_alu_ri(cb, ALU_AND, 4, HRCX, JC_SIZE - 1);
+    x_shift_ri(cb, SH_SHL, 4, HRCX, 5);   /* sizeof(JCEntry) */
     x_mov_ri64(cb, HRDX, (uint64_t)(uintptr_t)&g->tc->jc[0]);
-    HMem ent = {HRDX, HRCX, 8, 0};
-    x_mov_rm(cb, 8, HRDX, ent);
-    x_test_rr(cb, 8, HRDX, HRDX);
-    g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 4 /* jz */, NULL);
-    /* CS base 0: one 8-byte compare checks lin_pc = EAX and cs_base = 0
-     * (callers write EAX as a 32-bit register: the upper half is 0; were
-     * it not, the probe would only miss). */
-    x_alu_rm(cb, ALU_CMP, flat_cs ? 8 : 4, HRAX, hmem(HRDX, (int32_t)offsetof(TB, lin_pc)));
+    x_alu_rr(cb, ALU_ADD, 8, HRDX, HRCX);
+    /* The entry's key, mode and code pointer sit in one 32-byte slot:
+     * every load below depends on the hash only. CS base 0: one 8-byte
+     * compare checks lin_pc = EAX and cs_base = 0 (callers write EAX as a
+     * 32-bit register: the upper half is 0; were it not, the probe would
+     * only miss). An empty entry (mode 0) never matches a mode with
+     * TMODE_INLINE. */
+    x_alu_rm(cb, ALU_CMP, flat_cs ? 8 : 4, HRAX, hmem(HRDX, (int32_t)offsetof(JCEntry, lin_pc)));
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
-    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, mode)), g->mode);
+    x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(JCEntry, mode)), g->mode);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     if (!flat_cs) {
-        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(TB, cs_base)), g->tb->cs_base);
+        x_alu_mi(cb, ALU_CMP, 4, hmem(HRDX, (int32_t)offsetof(JCEntry, cs_base)), g->tb->cs_base);
         g->jf_nochain[g->n_nochain++] = x_jcc_rel32(cb, 5, NULL);
     }
     dbt_stats_emit_inc(g, GST_PROBE_HIT);
-    x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(TB, code)));
+    x_jmp_m(cb, hmem(HRDX, (int32_t)offsetof(JCEntry, code)));
 }
 
 void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)

@@ -93,7 +93,7 @@ static void close_fill(TB *site)
 const uint8_t *cg_ic_fill(TCache *tc, TB *site, uint32_t eip)
 {
     uint32_t lin = site->cs_base + eip;
-    TB *t = tc->jc[tc_jc_index(lin)];
+    TB *t = tc->jc[tc_jc_index(lin)].tb;
     if (dbt_stats_on) dbt_stats.ic_fill_calls++;
     /* Not in the jump cache: back to the run loop, which finds or
      * translates it and enters it there; the next miss fills. */

@@ -74,15 +74,15 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
     memset(tc->jc_pages, 0, sizeof tc->jc_pages);
     bool global = false;
     for (uint32_t j = 0; j < JC_SIZE; j++) {
-        if (!tc->jc[j]) continue;
-        bool drop = kind == TLBF_NONGLOBAL ? !(tc->jc_page[j] & 1)
-                                           : (tc->jc_page[j] & PAGE_MASK) == (lin & PAGE_MASK);
+        JCEntry *je = &tc->jc[j];
+        if (!je->tb) continue;
+        bool drop = kind == TLBF_NONGLOBAL ? !(je->page & 1) : (je->page & PAGE_MASK) == (lin & PAGE_MASK);
         if (drop) {
-            tc->jc[j] = NULL;
+            tc_jc_clear(je);
         } else {
-            uint32_t b = tc_jc_filter_bit(tc->jc_page[j]);
+            uint32_t b = tc_jc_filter_bit(je->page);
             tc->jc_pages[b / 64] |= 1ull << (b % 64);
-            global |= tc->jc_page[j] & 1;
+            global |= je->page & 1;
         }
     }
     tc->jc_global = global;
@@ -117,7 +117,7 @@ static TB *find_block(Dbt *e, uint32_t mode)
     uint32_t cs_base = cpu->seg[S_CS].base;
     uint32_t lin = cs_base + cpu->eip;
     uint32_t j = tc_jc_index(lin);
-    TB *tb = e->tc.jc[j];
+    TB *tb = e->tc.jc[j].tb;
     if (tb && tb->valid && tb->lin_pc == lin && tb->mode == mode && tb->cs_base == cs_base) {
         if (dbt_stats_on) dbt_stats.jc_hits++;
         return tb;
@@ -155,12 +155,11 @@ static TB *find_block(Dbt *e, uint32_t mode)
         if (tb->phys_page2 != ~0u && (mode & TMODE_PG)) return tb;
     }
     if (e->tc.n_bp && tc_is_bp(&e->tc, lin)) return tb;   /* entered from the run loop only */
-    e->tc.jc[j] = tb;
     /* Global if the fetch TLB entry that maps lin now says so (lin_fetch_phys
      * or the translation filled it; without paging nothing is global). */
     const TLBEntry *fe = &cpu->tlb_fetch[cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER][(lin >> 12) & (TLB_SIZE - 1)];
     bool global = (mode & TMODE_PG) && fe->tag == (lin & PAGE_MASK) && (fe->phys & TLB_GLOBAL);
-    e->tc.jc_page[j] = (lin & PAGE_MASK) | (global ? 1u : 0u);
+    tc_jc_set(&e->tc.jc[j], tb, (lin & PAGE_MASK) | (global ? 1u : 0u));
     uint32_t fb = tc_jc_filter_bit(lin);
     e->tc.jc_pages[fb / 64] |= 1ull << (fb % 64);
     e->tc.jc_global |= global;

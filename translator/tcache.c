@@ -220,7 +220,7 @@ static void tb_invalidate(TCache *tc, TB *tb)
     for (TB **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next)
         if (*pp == tb) { *pp = tb->hash_next; break; }
     uint32_t j = tc_jc_index(tb->lin_pc);
-    if (tc->jc[j] == tb) tc->jc[j] = NULL;
+    if (tc->jc[j].tb == tb) tc_jc_clear(&tc->jc[j]);
     unlink_incoming(tb);
     unlink_outgoing(tb);
     page_remove(tc, tb, 0, tb->phys_pc & PAGE_MASK);

@@ -50,6 +50,23 @@ typedef struct TBExit {
     int next_in_slot;
 } TBExit;
 
+/* A jump-cache entry: the key the inline probe compares (linear PC and CS
+ * base as one 8-byte word, then the mode) and the host code it jumps to,
+ * in one 32-byte slot: the probe's loads all depend on the hash alone
+ * (cg_exit.c). tb is NULL in an empty entry (whose mode 0 no inline probe
+ * looks for: those blocks have TMODE_INLINE). page: the page of lin_pc,
+ * | 1 if that page's translation was global (PGE) when it was entered:
+ * TLB flushes drop only the entries they cover (dbt.c on_tlb_flush). */
+typedef struct JCEntry {
+    uint32_t lin_pc;
+    uint32_t cs_base;
+    uint32_t mode;
+    uint32_t page;
+    const uint8_t *code;
+    struct TB *tb;
+} JCEntry;
+_Static_assert(sizeof(JCEntry) == 32, "the probe indexes by << 5");
+
 typedef struct TB {
     uint32_t lin_pc;        /* CS base + EIP of the first instruction */
     uint32_t cs_base;
@@ -119,11 +136,7 @@ typedef struct TCache {
     size_t hash_size;
     TB **page_head;         /* per physical page (RAM only), list of blocks */
     uint32_t n_pages;
-    TB *jc[JC_SIZE];        /* jump cache by linear PC (read by generated code) */
-    /* Per jump-cache entry: the page of its linear PC, | 1 if that page's
-     * translation was global (PGE) when it was entered: TLB flushes drop
-     * only the entries they cover (dbt.c on_tlb_flush). */
-    uint32_t jc_page[JC_SIZE];
+    JCEntry jc[JC_SIZE];    /* jump cache by linear PC (read by generated code) */
     /* A filter of the pages jc_page holds (one bit per hash of the page
      * number; set when an entry is made, rebuilt when entries go): an
      * INVLPG of a page with no bit set has nothing to drop, so it skips
@@ -153,6 +166,21 @@ static inline bool tc_is_bp(const TCache *tc, uint32_t lin)
 static inline uint32_t tc_jc_index(uint32_t lin_pc)
 {
     return (lin_pc ^ (lin_pc >> JC_BITS)) & (JC_SIZE - 1);
+}
+
+static inline void tc_jc_set(JCEntry *e, struct TB *tb, uint32_t page)
+{
+    e->lin_pc = tb->lin_pc;
+    e->cs_base = tb->cs_base;
+    e->mode = tb->mode;
+    e->page = page;
+    e->code = tb->code;
+    e->tb = tb;
+}
+
+static inline void tc_jc_clear(JCEntry *e)
+{
+    *e = (JCEntry){0, 0, 0, 0, NULL, NULL};
 }
 
 /* The jc_pages filter bit of a linear page. */
