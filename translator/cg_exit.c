@@ -4,8 +4,9 @@
  * the target EIP and returns TB | slot to the run loop, which may then
  * chain it (patch the jump straight to the successor's code). Under paging
  * a stub for another linear page looks the jump cache up itself, since
- * such exits are never chained. An indirect exit (JMP r/m, RET) looks the
- * jump cache up inline and only returns to the run loop on a miss.
+ * such exits are never chained. An indirect exit (JMP r/m, CALL r/m, RET)
+ * tries its inline cache (cg_ic.c), then looks the jump cache up inline,
+ * and only returns to the run loop on a miss.
  */
 #include "cg_internal.h"
 #include "dbt_stats.h"

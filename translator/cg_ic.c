@@ -5,6 +5,7 @@
  *
  *       cmp eax, KEY0 ; je BLOCK0      (exit slot TB_IC_SLOT)
  *       cmp eax, KEY1 ; je BLOCK1      (exit slot TB_IC_SLOT + 1)
+ *       ...                            (TB_IC_N entries)
  *   miss:
  *       jmp fill | probe               (TB.ic_switch)
  *   fill:

@@ -17,6 +17,8 @@
  *                 block
  *   cg_exit.c     block exits: patchable direct jumps, exit stubs, the
  *                 inline jump-cache lookup of indirect exits
+ *   cg_ic.c       the inline cache of indirect exits (compares with the
+ *                 cached targets and direct jumps, filled from C)
  *   cg_x87.c      inline x87 runs: x87 instructions natively on the host
  *                 x87, the guest state loaded across chained blocks
  *
