@@ -62,7 +62,11 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
     Dbt *e = opaque;
     TCache *tc = &e->tc;
     if (kind == TLBF_ALL || (kind == TLBF_NONGLOBAL && !tc->jc_global)) {
-        memset(tc->jc, 0, sizeof tc->jc);
+        if (tc->jc_used_over) memset(tc->jc, 0, sizeof tc->jc);
+        else
+            for (uint32_t k = 0; k < tc->n_jc_used; k++) tc_jc_clear(&tc->jc[tc->jc_used[k]]);
+        tc->n_jc_used = 0;
+        tc->jc_used_over = false;
         memset(tc->jc_pages, 0, sizeof tc->jc_pages);
         tc->jc_global = false;
         return;
@@ -73,7 +77,12 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
     }
     memset(tc->jc_pages, 0, sizeof tc->jc_pages);
     bool global = false;
-    for (uint32_t j = 0; j < JC_SIZE; j++) {
+    /* Scan the filled entries (all of them after an overflow of the list),
+     * keeping the survivors' indices, each once. */
+    bool all = tc->jc_used_over;
+    uint32_t n = all ? JC_SIZE : tc->n_jc_used, kept = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t j = all ? k : tc->jc_used[k];
         JCEntry *je = &tc->jc[j];
         if (!je->tb) continue;
         bool drop = kind == TLBF_NONGLOBAL ? !(je->page & 1) : (je->page & PAGE_MASK) == (lin & PAGE_MASK);
@@ -83,8 +92,18 @@ static void on_tlb_flush(void *opaque, int kind, uint32_t lin)
             uint32_t b = tc_jc_filter_bit(je->page);
             tc->jc_pages[b / 64] |= 1ull << (b % 64);
             global |= je->page & 1;
+            je->page |= 2;   /* listed once below */
         }
     }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t j = all ? k : tc->jc_used[k];
+        if (tc->jc[j].tb && (tc->jc[j].page & 2)) {
+            tc->jc[j].page &= ~2u;
+            tc->jc_used[kept++] = (uint16_t)j;
+        }
+    }
+    tc->n_jc_used = kept;
+    tc->jc_used_over = false;
     tc->jc_global = global;
 }
 
@@ -159,6 +178,10 @@ static TB *find_block(Dbt *e, uint32_t mode)
      * or the translation filled it; without paging nothing is global). */
     const TLBEntry *fe = &cpu->tlb_fetch[cpu_cpl(cpu) == 3 ? TLB_USER : TLB_SUPER][(lin >> 12) & (TLB_SIZE - 1)];
     bool global = (mode & TMODE_PG) && fe->tag == (lin & PAGE_MASK) && (fe->phys & TLB_GLOBAL);
+    if (!e->tc.jc[j].tb) {
+        if (e->tc.n_jc_used < JC_SIZE) e->tc.jc_used[e->tc.n_jc_used++] = (uint16_t)j;
+        else e->tc.jc_used_over = true;
+    }
     tc_jc_set(&e->tc.jc[j], tb, (lin & PAGE_MASK) | (global ? 1u : 0u));
     uint32_t fb = tc_jc_filter_bit(lin);
     e->tc.jc_pages[fb / 64] |= 1ull << (fb % 64);

@@ -143,6 +143,13 @@ typedef struct TCache {
      * the scan of all JC_SIZE entries (most INVLPGs are of data pages). */
     uint64_t jc_pages[JC_FILTER_WORDS];
     bool jc_global;         /* some entry may be global: a CR3 load must scan */
+    /* Indices of the entries filled since the last flush (dbt.c): a flush
+     * clears or scans those only, not the whole 128 KiB table. Stale
+     * indices (entries emptied since) are harmless; past JC_SIZE of them
+     * (jc_used_over) a flush goes through the whole table. */
+    uint16_t jc_used[JC_SIZE];
+    uint32_t n_jc_used;
+    bool jc_used_over;
     struct Memory *mem;     /* code[] page counts live there */
     struct CPU *cpu;        /* its write TLB must drop code pages */
     uint64_t flushes, translations, invalidations;
