@@ -1,6 +1,7 @@
 /* test_tcache.c - translation cache: lookup by key, chaining (the jump is
- * patched to the target and back on unlink), invalidation by physical
- * range, and the code-page counts that keep the write TLB off code. */
+ * patched to the target and back on unlink), inline-cache entries (the
+ * same, and the fill reopened), invalidation by physical range, and the
+ * code-page counts that keep the write TLB off code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,6 +95,62 @@ static void test_tc_chain_patches_and_unlinks_on_invalidate(void **state)
     assert_true(a->valid);
 }
 
+static int32_t rel_at(const uint8_t *field)
+{
+    int32_t r;
+    memcpy(&r, field, 4);
+    return r;
+}
+
+/* An inline-cache entry (translator/cg_ic.c) of block a: a je linked to
+ * b, and the miss switch closed (pointing at the probe). Unlinking the
+ * entry, by invalidating b or by tc_unlink_all, points the je back at the
+ * miss path and reopens the switch to the fill call. */
+static void ic_setup(TB *a, TB *b, uint8_t **miss)
+{
+    CodeBuf cb;
+    cb_init(&cb, tc.buf_ptr, 64);
+    TBExit *e = &a->exit[TB_IC_SLOT];
+    e->jmp_field = x_jcc_rel32(&cb, 4, NULL);
+    *miss = cb.p;
+    e->stub = *miss;
+    x_patch_rel32(e->jmp_field, e->stub);
+    a->ic_switch = x_jmp_rel32(&cb, NULL);
+    a->ic_fill = cb.p;
+    x_ret(&cb);
+    a->ic_probe = cb.p;
+    x_ret(&cb);
+    tc.buf_ptr = cb.p;
+    e->target_eip = b->eip;
+    tc_link(a, TB_IC_SLOT, b);
+    x_patch_rel32(a->ic_switch, a->ic_probe);
+    assert_ptr_equal(e->linked, b);
+    assert_ptr_equal(e->jmp_field + 4 + rel_at(e->jmp_field), b->code);
+}
+
+static void test_tc_ic_entry_unlinks_and_reopens_fill(void **state)
+{
+    (void)state;
+    TB *a = make_tb(0xb000, 8, 1);
+    TB *b = make_tb(0xc000, 8, 1);
+    uint8_t *miss;
+    ic_setup(a, b, &miss);
+    TBExit *e = &a->exit[TB_IC_SLOT];
+    bool hit = false;
+    assert_int_equal(tc_invalidate_range(&tc, 0xc000, 1, NULL, &hit), 1);
+    assert_null(e->linked);
+    assert_ptr_equal(e->jmp_field + 4 + rel_at(e->jmp_field), miss);
+    assert_ptr_equal(a->ic_switch + 4 + rel_at(a->ic_switch), a->ic_fill);
+    /* Again through tc_unlink_all (the map changed without paging). */
+    TB *c = make_tb(0xd000, 8, 1);
+    ic_setup(a, c, &miss);
+    tc_unlink_all(&tc);
+    assert_null(a->exit[TB_IC_SLOT].linked);
+    assert_ptr_equal(a->exit[TB_IC_SLOT].jmp_field + 4 + rel_at(a->exit[TB_IC_SLOT].jmp_field), miss);
+    assert_ptr_equal(a->ic_switch + 4 + rel_at(a->ic_switch), a->ic_fill);
+    assert_true(c->valid);
+}
+
 static void test_tc_invalidate_only_overlapping_bytes(void **state)
 {
     (void)state;
@@ -122,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tc_lookup_matches_full_key),
         cmocka_unit_test(test_tc_chain_patches_and_unlinks_on_invalidate),
+        cmocka_unit_test(test_tc_ic_entry_unlinks_and_reopens_fill),
         cmocka_unit_test(test_tc_invalidate_only_overlapping_bytes),
         cmocka_unit_test(test_tc_flush_empties_everything),
     };
