@@ -137,7 +137,7 @@ typedef struct TCache {
     TB **page_head;         /* per physical page (RAM only), list of blocks */
     uint32_t n_pages;
     JCEntry jc[JC_SIZE];    /* jump cache by linear PC (read by generated code) */
-    /* A filter of the pages jc_page holds (one bit per hash of the page
+    /* A filter of the pages the entries hold (JCEntry.page) (one bit per hash of the page
      * number; set when an entry is made, rebuilt when entries go): an
      * INVLPG of a page with no bit set has nothing to drop, so it skips
      * the scan of all JC_SIZE entries (most INVLPGs are of data pages). */
