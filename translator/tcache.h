@@ -137,10 +137,10 @@ typedef struct TCache {
     TB **page_head;         /* per physical page (RAM only), list of blocks */
     uint32_t n_pages;
     JCEntry jc[JC_SIZE];    /* jump cache by linear PC (read by generated code) */
-    /* A filter of the pages the entries hold (JCEntry.page) (one bit per hash of the page
-     * number; set when an entry is made, rebuilt when entries go): an
-     * INVLPG of a page with no bit set has nothing to drop, so it skips
-     * the scan of all JC_SIZE entries (most INVLPGs are of data pages). */
+    /* A filter of the pages the entries hold (JCEntry.page; one bit per
+     * hash of the page number; set when an entry is made, rebuilt when
+     * entries go): an INVLPG of a page with no bit set has nothing to
+     * drop, so it skips the scan (most INVLPGs are of data pages). */
     uint64_t jc_pages[JC_FILTER_WORDS];
     bool jc_global;         /* some entry may be global: a CR3 load must scan */
     /* Indices of the entries filled since the last flush (dbt.c): a flush
