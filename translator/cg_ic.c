@@ -91,6 +91,9 @@ static void close_fill(TB *site)
     if (used >= TB_IC_N) x_patch_rel32(site->ic_switch, site->ic_probe);
 }
 
+/* Called from generated code between blocks: guest registers are in
+ * CPU.regs, but the guest x87 state may still be in the host x87
+ * (cg_x87.c), so nothing here may use floating point. */
 const uint8_t *cg_ic_fill(TCache *tc, TB *site, uint32_t eip)
 {
     uint32_t lin = site->cs_base + eip;
