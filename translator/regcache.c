@@ -15,6 +15,8 @@ static HMem greg_mem(int r, int size)
     return hmem(HRBP, off + 4 * r);
 }
 
+int rc_host_reg(int s) { return cache_host[s]; }
+
 void rc_reset(RegCache *rc)
 {
     memset(rc->slot_of, -1, sizeof rc->slot_of);

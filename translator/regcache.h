@@ -27,6 +27,8 @@ typedef struct RegCache {
     uint32_t tick;
 } RegCache;
 
+/* The host register of cache slot s. */
+int rc_host_reg(int s);
 /* Nothing cached (block entry, after a helper call). */
 void rc_reset(RegCache *rc);
 /* Guest register r as an r/m operand of `size` bytes (a host register or
