@@ -118,6 +118,7 @@ typedef struct Slow {
     uint8_t *frame_resume;
     uint8_t frame_size;
     bool frame_write;
+    bool frame_flags;   /* flag-free guard: out of line spills and reloads */
 } Slow;
 
 /* An inline x87 run whose guard failed leaves the block before its first
@@ -197,12 +198,14 @@ typedef struct Gen {
     int8_t fp_of[8];
     struct {
         uint8_t reg;
-        bool write;
+        bool write, read;
         int32_t lo, hi;
         int until;
+        int first;   /* checked before this instruction; -1: at the entry */
     } fp[CG_MAX_FRAMES];
     int nfp;
     bool save_frames;
+    bool frame_keep;   /* the next served operand keeps host flags */
 } Gen;
 
 /* ---- guest registers through the register cache ---- */
@@ -318,11 +321,17 @@ void cg_emit_store_sp(Gen *g);
 
 /* Choose the windows of a block (after cg_x87_plan and cg_loop_plan). */
 void cg_frame_plan(Gen *g, const Insn *insns, int n);
-/* At the block entry, before the self-loop top: fill r8..r11. */
+/* At the block entry, before the self-loop top: fill r8..r11 (self-loop
+ * windows); before instruction i: the windows checked there. */
 void cg_frame_setup(Gen *g);
+void cg_frame_before_insn(Gen *g, int i);
 /* Serve a memory operand from its window if it has one: rsi = host
  * address (or the slow path). false: use the ordinary sequence. */
 bool cg_frame_access(Gen *g, const Insn *in, const Operand *op, int size, bool write);
+/* Will instruction in (descriptor d) have its memory operand served with
+ * host flags kept (no spill before it)? cg_emit_inline asks, before its
+ * flag bookkeeping, and then sets g->frame_keep. */
+bool cg_frame_keeps_flags(Gen *g, const Insn *in, const CGInline *d);
 /* The out-of-line ordinary sequence of a served operand (slow-path pass). */
 void cg_frame_emit_ool(Gen *g, Slow *s);
 /* push / pop r8..r11 around a C call when the block has windows. */

@@ -371,6 +371,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         s->x87_live = g->x87_live;   /* a slow path inside an x87 run (cg_x87.c) */
         s->x87_fop = g->x87_fop;
         s->x87_fip = g->x87_fip;
+        if (g->nfp) cg_frame_before_insn(g, i);
         if (g->x87[i] & CGX_FAST) {
             cg_x87_emit(g, i, in);
         } else if (d) {
