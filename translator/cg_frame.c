@@ -33,6 +33,7 @@
 #include <capstone/x86.h>
 
 #include "cg_internal.h"
+#include "dbt_stats.h"
 #include "devices/memory.h"
 
 #define FRAME_SPAN_MAX 512   /* bytes from the lowest to the highest operand */
@@ -287,6 +288,7 @@ bool cg_frame_access(Gen *g, const Insn *in, const Operand *op, int size, bool w
     }
     CodeBuf *cb = &g->cb;
     int h = frame_host[k];
+    dbt_stats_emit_inc(g, GST_FRAME);
     if (!s->have_rc_jump) {
         s->rc_jump = g->rc;
         s->have_rc_jump = true;
@@ -322,6 +324,7 @@ void cg_frame_emit_ool(Gen *g, Slow *s)
     CodeBuf *cb = &g->cb;
     const Operand *op = s->frame_op;
     x_patch_rel32(s->frame_jf, cb->p);
+    dbt_stats_emit_inc(g, GST_FRAME_OOL);
     if (s->frame_flags) {   /* the fast path kept them in host EFLAGS */
         g->floc = FL_HOST;
         cg_fl_spill(g);

@@ -47,7 +47,7 @@ typedef struct DbtCPU {
     CPU cpu;
     /* XLAT86_STATS=1: counters bumped by generated code, emitted only when
      * the variable was set at translation time (translator/dbt_stats.h). */
-    uint64_t gstat[4];
+    uint64_t gstat[6];
     /* Inline x87 runs (translator/cg_x87.c): the guest state as the
      * 108-byte FRSTOR/FNSAVE image while a run has it in the host x87,
      * and the host control word to put back when the run ends. */
