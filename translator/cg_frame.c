@@ -346,12 +346,12 @@ void cg_frame_emit_ool(Gen *g, Slow *s)
  * keeps the stack aligned). */
 void cg_frame_save(Gen *g)
 {
-    if (!g->nfp) return;
+    if (!g->hi_regs) return;
     for (int k = 0; k < CG_MAX_FRAMES; k++) x_push_r(&g->cb, frame_host[k]);
 }
 
 void cg_frame_restore(Gen *g)
 {
-    if (!g->nfp) return;
+    if (!g->hi_regs) return;
     for (int k = CG_MAX_FRAMES - 1; k >= 0; k--) x_pop_r(&g->cb, frame_host[k]);
 }

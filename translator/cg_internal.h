@@ -206,6 +206,7 @@ typedef struct Gen {
     int nfp;
     bool save_frames;
     bool frame_keep;   /* the next served operand keeps host flags */
+    bool hi_regs;      /* r8-r11 in use (windows or cache slots): saved around C calls */
 } Gen;
 
 /* ---- guest registers through the register cache ---- */

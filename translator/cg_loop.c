@@ -52,7 +52,7 @@ bool cg_loop_plan(Gen *g, const Insn *insns, int n)
     }
     RegCache *t = &g->loop.top_rc;
     rc_reset(t);
-    for (int s = 0; s < NCACHE; s++) {
+    for (int s = 0; s < NCACHE_SAVED; s++) {   /* r8-r11 may be windows (cg_frame.c) */
         int best = -1;
         for (int r = 0; r < 8; r++)
             if (use[r] > 0 && (best < 0 || use[r] > use[best])) best = r;

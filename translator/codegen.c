@@ -357,6 +357,17 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     cg_frame_plan(g, tb->insns, n);
     cg_frame_setup(g);
     if (tb->self_loop) cg_loop_top(g);
+    /* r8-r11 that no window holds cache guest registers too, where the
+     * C calls that return into the block keep them (not x87 runs). */
+    g->hi_regs = g->nfp > 0;
+    if (inl && !(mode & TMODE_ONE)) {
+        bool x87 = false;
+        for (int i = 0; i < n; i++) x87 |= (g->x87[i] & CGX_FAST) != 0;
+        if (!x87) {
+            g->rc.nslots = (uint8_t)(NCACHE_SAVED + CG_MAX_FRAMES - g->nfp);
+            g->hi_regs = true;
+        }
+    }
 
     bool ended = false;
     for (int i = 0; i < n; i++) {

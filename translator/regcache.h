@@ -17,7 +17,8 @@
 
 #include "x64emit.h"
 
-#define NCACHE 5
+#define NCACHE 9
+#define NCACHE_SAVED 5   /* rbx, r12-r15; slots 5.. are r11, r10, r9, r8 */
 
 typedef struct RegCache {
     int8_t slot_of[8];       /* guest reg -> slot, or -1 */
@@ -25,11 +26,15 @@ typedef struct RegCache {
     bool dirty[NCACHE];
     uint32_t used[NCACHE];   /* LRU stamps */
     uint32_t tick;
+    /* Slots the block may use (0: NCACHE_SAVED). The caller-saved ones
+     * (r8-r11, not taken by base-register windows) only where every C call
+     * that returns into the block keeps them (codegen.c, cg_frame.c). */
+    uint8_t nslots;
 } RegCache;
 
 /* The host register of cache slot s. */
 int rc_host_reg(int s);
-/* Nothing cached (block entry, after a helper call). */
+/* Nothing cached (block entry, after a helper call); nslots is kept. */
 void rc_reset(RegCache *rc);
 /* Guest register r as an r/m operand of `size` bytes (a host register or
  * CPU.regs[] memory); `write` marks it dirty. May emit a load/eviction. */
