@@ -19,6 +19,8 @@
  *                 inline jump-cache lookup of indirect exits
  *   cg_x87.c      inline x87 runs: x87 instructions natively on the host
  *                 x87, the guest state loaded across chained blocks
+ *   cg_frame.c    base-register windows: one TLB check for the [reg + disp]
+ *                 operands of a register the block keeps (r8-r11)
  *
  * Conventions of generated code:
  *  - rbp holds the CPU pointer for the whole block; guest registers,

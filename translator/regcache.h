@@ -2,8 +2,8 @@
  *
  * The code generator keeps guest GPRs in CPU.regs[] at block boundaries;
  * inside a block a register is loaded into one of five host callee-saved
- * registers (rbx, r12-r15: they survive the C calls of the TLB-fill path)
- * on first use, marked dirty when written, and stored back when evicted
+ * registers (rbx, r12-r15: they survive the C calls of the TLB-fill path),
+ * or of r8-r11 where the block allows it (RegCache.nslots), on first use, marked dirty when written, and stored back when evicted
  * (LRU), before helper calls and at every exit. AH..BH cannot be addressed
  * in r12-r15, so they always go through memory, after the whole register
  * has left the cache. A RegCache is plain data, so the code generator can
