@@ -72,7 +72,7 @@ void cg_emit_div(Gen *g, int i, const Insn *in, const CGInline *d)
     /* A register divisor first (AH..BH drop their register's cache slot),
      * then the dividend registers into the cache, all before the first
      * slow-path branch (the memory operand's); the EA's base and index
-     * loads then evict neither (nine slots, least recently used). */
+     * loads then evict neither (at least five slots, least recently used). */
     if (a->kind == OPK_REG) load_divisor(g, in, sign);
     (void)cg_greg(g, R_EAX, sz == 1 ? 2 : sz);
     if (sz > 1) (void)cg_greg(g, R_EDX, sz);

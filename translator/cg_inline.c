@@ -850,6 +850,12 @@ void cg_emit_inline(Gen *g, int i, const Insn *in, const CGInline *d)
     /* A form that may fault exposes all six flags in the exception frame:
      * its slow path (the C helper) must find them in EFLAGS. */
     if (cg_inline_may_fault(d, in)) fr |= F_ARITH;
-    cg_fl_before(g, i, mem || (d->attr & CGI_CLOBBERS), fr, fw);
+    /* A memory operand served from a base-register window with a flag-free
+     * guard (cg_frame.c) leaves host flags alone; its out-of-line path
+     * spills them for the fault. */
+    bool keep = mem && cg_frame_keeps_flags(g, in, d);
+    cg_fl_before(g, i, (mem && !keep) || (d->attr & CGI_CLOBBERS), fr, fw);
+    g->frame_keep = keep;
     d->emit(g, i, in, d);
+    g->frame_keep = false;
 }

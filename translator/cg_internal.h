@@ -21,6 +21,8 @@
  *                 cached targets and direct jumps, filled from C)
  *   cg_x87.c      inline x87 runs: x87 instructions natively on the host
  *                 x87, the guest state loaded across chained blocks
+ *   cg_frame.c    base-register windows: one TLB check for the [reg + disp]
+ *                 operands of a register the block keeps (r8-r11)
  *
  * Conventions of generated code:
  *  - rbp holds the CPU pointer for the whole block; guest registers,
@@ -111,6 +113,15 @@ typedef struct Slow {
     bool x87_live;
     uint16_t x87_fop;
     uint32_t x87_fip;
+    /* A memory operand served by a base-register window (cg_frame.c):
+     * the jz taken when the window is empty, the operand, and where the
+     * fast path goes on with rsi = host address. */
+    uint8_t *frame_jf;
+    const Operand *frame_op;
+    uint8_t *frame_resume;
+    uint8_t frame_size;
+    bool frame_write;
+    bool frame_flags;   /* flag-free guard: out of line spills and reloads */
 } Slow;
 
 /* An inline x87 run whose guard failed leaves the block before its first
@@ -125,6 +136,7 @@ typedef struct CGX87Fail {
 /* The state of one block's translation. */
 #define CG_MAX_BOUNDS 4
 #define CG_MAX_SIDE (TB_NEXITS_DIRECT - 2)   /* side exits per block */
+#define CG_MAX_FRAMES 4   /* base-register windows in r8..r11 (cg_frame.c) */
 
 typedef struct Gen {
     CodeBuf cb;
@@ -179,6 +191,22 @@ typedef struct Gen {
         RegCache top_rc, back_rc;
         uint8_t *top, *jf;
     } loop;
+    /* Base-register windows (cg_frame.c): guest register -> window or -1;
+     * per window its register, operand range, kind and the first
+     * instruction it no longer serves. save_frames: C calls emitted now
+     * keep r8..r11 (out-of-line paths that return into the block). */
+    int8_t fp_of[8];
+    struct {
+        uint8_t reg;
+        bool write, read;
+        int32_t lo, hi;
+        int until;
+        int first;   /* checked before this instruction; -1: at the entry */
+    } fp[CG_MAX_FRAMES];
+    int nfp;
+    bool save_frames;
+    bool frame_keep;   /* the next served operand keeps host flags */
+    bool hi_regs;      /* r8-r11 in use (windows or cache slots): saved around C calls */
 } Gen;
 
 /* ---- the inline cache of indirect exits (cg_ic.c) ---- */
@@ -300,6 +328,27 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, int k, uint8_t *full_helper);
  * the current top for a pop; edi = the new (E)SP value to store after. */
 void cg_emit_stack_addr(Gen *g, int size, bool push);
 void cg_emit_store_sp(Gen *g);
+
+/* ---- base-register windows (cg_frame.c) ---- */
+
+/* Choose the windows of a block (after cg_x87_plan and cg_loop_plan). */
+void cg_frame_plan(Gen *g, const Insn *insns, int n);
+/* At the block entry, before the self-loop top: fill r8..r11 (self-loop
+ * windows); before instruction i: the windows checked there. */
+void cg_frame_setup(Gen *g);
+void cg_frame_before_insn(Gen *g, int i);
+/* Serve a memory operand from its window if it has one: rsi = host
+ * address (or the slow path). false: use the ordinary sequence. */
+bool cg_frame_access(Gen *g, const Insn *in, const Operand *op, int size, bool write);
+/* Will instruction in (descriptor d) have its memory operand served with
+ * host flags kept (no spill before it)? cg_emit_inline asks, before its
+ * flag bookkeeping, and then sets g->frame_keep. */
+bool cg_frame_keeps_flags(Gen *g, const Insn *in, const CGInline *d);
+/* The out-of-line ordinary sequence of a served operand (slow-path pass). */
+void cg_frame_emit_ool(Gen *g, Slow *s);
+/* push / pop r8..r11 around a C call when the block has windows. */
+void cg_frame_save(Gen *g);
+void cg_frame_restore(Gen *g);
 
 /* ---- inline x87 runs (cg_x87.c) ---- */
 

@@ -3,7 +3,7 @@
  * A block whose last instruction is an inlined Jcc or JMP rel to its own
  * first instruction keeps guest registers in host registers across the
  * back edge: the entry loads the registers the block uses most (up to the
- * nine cache slots) and marks them dirty, so every exit stores them; the
+ * five callee-saved cache slots) and marks them dirty, so every exit stores them; the
  * back edge goes to out-of-line code that brings the register cache back
  * to that state (stores and loads only where the body's cache differs),
  * counts the next iteration and polls the deadline as a block entry does,
@@ -52,7 +52,7 @@ bool cg_loop_plan(Gen *g, const Insn *insns, int n)
     }
     RegCache *t = &g->loop.top_rc;
     rc_reset(t);
-    for (int s = 0; s < NCACHE; s++) {
+    for (int s = 0; s < NCACHE_SAVED; s++) {   /* r8-r11 may be windows (cg_frame.c) */
         int best = -1;
         for (int r = 0; r < 8; r++)
             if (use[r] > 0 && (best < 0 || use[r] > use[best])) best = r;

@@ -105,21 +105,20 @@ void cg_emit_seg_tlb(Gen *g, int seg, int size, bool write)
 
 /* TLB miss: fill the entry from C and continue inline with rsi = host
  * address; rdx and rdi may hold the value to store / the new stack
- * pointer, and r8-r11 cached guest registers (regcache.h), so they are
- * preserved across the call (six pushes keep the stack 16-aligned). */
+ * pointer, so they are preserved across the call. */
 void cg_emit_tlb_miss(Gen *g, Slow *s, int k, uint8_t *full_helper)
 {
     CodeBuf *cb = &g->cb;
     x_patch_rel32(s->miss_jf[k], cb->p);
     x_push_r(cb, HRDX);
     x_push_r(cb, HRDI);
-    for (int r = HR8; r <= HR11; r++) x_push_r(cb, r);
+    cg_frame_save(g);
     x_mov_rr(cb, 8, HRDI, HRBP);
     x_mov_ri(cb, HRDX, s->miss_size[k]);
     x_mov_ri(cb, HRCX, s->miss_write[k]);
     x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)(dbt_stats_on ? dbt_stats_tlb_fill : tlb_fill_host));
     x_call_r(cb, HRAX);
-    for (int r = HR11; r >= HR8; r--) x_pop_r(cb, r);
+    cg_frame_restore(g);
     x_pop_r(cb, HRDI);
     x_pop_r(cb, HRDX);
     x_test_rr(cb, 8, HRAX, HRAX);
@@ -130,6 +129,7 @@ void cg_emit_tlb_miss(Gen *g, Slow *s, int k, uint8_t *full_helper)
 
 void cg_emit_mem_addr(Gen *g, const Insn *in, const Operand *op, int size, bool write)
 {
+    if (cg_frame_access(g, in, op, size, write)) return;
     cg_emit_ea(g, in, op);
     cg_emit_seg_tlb(g, op->seg, size, write);
 }

@@ -76,10 +76,12 @@ int cg_helper(CPU *cpu, const Insn *in)
 
 void cg_call_helper(Gen *g, const Insn *in)
 {
+    if (g->save_frames) cg_frame_save(g);   /* cg_frame.c: r8..r11 */
     x_mov_rr(&g->cb, 8, HRDI, HRBP);
     x_mov_ri64(&g->cb, HRSI, (uint64_t)(uintptr_t)in);
     x_mov_ri64(&g->cb, HRAX, (uint64_t)(uintptr_t)cg_helper);
     x_call_r(&g->cb, HRAX);
+    if (g->save_frames) cg_frame_restore(g);
     x_test_rr(&g->cb, 4, HRAX, HRAX);
     g->jf_nochain[g->n_nochain++] = x_jcc_rel32(&g->cb, 5 /* jnz */, NULL);
 }

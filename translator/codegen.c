@@ -353,7 +353,20 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     g->bcount[nb] = n;
     uint8_t *jdead = cg_emit_entry_check(g);
     tb->self_loop = cg_loop_plan(g, tb->insns, n);
+    cg_frame_plan(g, tb->insns, n);
+    cg_frame_setup(g);
     if (tb->self_loop) cg_loop_top(g);
+    /* r8-r11 that no window holds cache guest registers too, where the
+     * C calls that return into the block keep them (not x87 runs). */
+    g->hi_regs = g->nfp > 0;
+    if (inl && !(mode & TMODE_ONE)) {
+        bool x87 = false;
+        for (int i = 0; i < n; i++) x87 |= (g->x87[i] & CGX_FAST) != 0;
+        if (!x87) {
+            g->rc.nslots = (uint8_t)(NCACHE_SAVED + CG_MAX_FRAMES - g->nfp);
+            g->hi_regs = true;
+        }
+    }
 
     bool ended = false;
     for (int i = 0; i < n; i++) {
@@ -368,6 +381,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         s->x87_live = g->x87_live;   /* a slow path inside an x87 run (cg_x87.c) */
         s->x87_fop = g->x87_fop;
         s->x87_fip = g->x87_fip;
+        if (g->nfp) cg_frame_before_insn(g, i);
         if (g->x87[i] & CGX_FAST) {
             cg_x87_emit(g, i, in);
         } else if (d) {
@@ -389,7 +403,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             }
         }
         tb->fl_after[i] = (uint16_t)((g->live_after[i] & F_ARITH) | (g->floc == FL_HOST ? TB_FL_HOST : 0));
-        if (s->nj || s->nmiss) {
+        if (s->nj || s->nmiss || s->frame_jf) {
             s->rc_resume = g->rc;
             s->resume = cb->p;
             s->restore = g->floc == FL_HOST;
@@ -413,6 +427,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
         e->stub = cg_emit_exit_stub(g, s, e->target_eip);
         x_patch_rel32(e->jmp_field, e->stub);
     }
+    g->save_frames = true;   /* these paths return into the block */
     for (int k = 0; k < g->nslow; k++) {
         Slow *s = &g->slow[k];
         uint8_t *full = cb->p;
@@ -427,8 +442,10 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
             cg_fl_load(g);
         }
         x_jmp_rel32(cb, s->resume);
+        if (s->frame_jf) cg_frame_emit_ool(g, s);
         for (int m = 0; m < s->nmiss; m++) cg_emit_tlb_miss(g, s, m, full);
     }
+    g->save_frames = false;
     cg_x87_emit_fails(g);
     uint8_t *dead = cb->p;
     x_patch_rel32(jdead, dead);

@@ -60,6 +60,9 @@ void dbt_stats_print(FILE *f, uint64_t icount, const uint64_t *gstat, uint64_t t
             (unsigned long long)s->tlb_fills, per_k(s->tlb_fills, icount),
             (unsigned long long)gstat[GST_SPILL], per_k(gstat[GST_SPILL], icount),
             (unsigned long long)s->spills_emitted);
+    fprintf(f, "stats: base-register window operands %llu (%.3f/1k), out of line %llu (%.3f/1k)\n",
+            (unsigned long long)gstat[GST_FRAME], per_k(gstat[GST_FRAME], icount),
+            (unsigned long long)gstat[GST_FRAME_OOL], per_k(gstat[GST_FRAME_OOL], icount));
     fprintf(f, "stats: helper calls %llu (%.3f/1k insns); most frequent:",
             (unsigned long long)s->helpers, per_k(s->helpers, icount));
     /* the ten most frequent instructions run through helpers */

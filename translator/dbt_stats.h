@@ -15,7 +15,9 @@ struct Gen;
 struct CPU;
 
 /* Counters in DbtCPU.gstat[], bumped by generated code. */
-enum { GST_PROBE_HIT, GST_STUB_HIT, GST_SPILL, GST_IND, GST_IC_MISS, GST_N };
+enum { GST_PROBE_HIT, GST_STUB_HIT, GST_SPILL, GST_IND, GST_IC_MISS,
+       GST_FRAME, GST_FRAME_OOL,   /* base-register window operands; taken out of line (cg_frame.c) */
+       GST_N };
 
 #define DBT_STATS_IDS 2048   /* > X86_INS_ENDING */
 

@@ -6,7 +6,7 @@
 
 #include "cg_internal.h"  /* CG_OFF_REGS */
 
-static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15, HR8, HR9, HR10, HR11};
+static const int cache_host[NCACHE] = {HRBX, HR12, HR13, HR14, HR15, HR11, HR10, HR9, HR8};
 
 static HMem greg_mem(int r, int size)
 {
@@ -14,6 +14,8 @@ static HMem greg_mem(int r, int size)
     if (size == 1) return hmem(HRBP, off + 4 * (r & 3) + (r >> 2));
     return hmem(HRBP, off + 4 * r);
 }
+
+int rc_host_reg(int s) { return cache_host[s]; }
 
 void rc_reset(RegCache *rc)
 {
@@ -70,12 +72,12 @@ void rc_reconcile(CodeBuf *cb, const RegCache *cur, const RegCache *want)
  * (stored back first if dirty). */
 static int take_slot(CodeBuf *cb, RegCache *rc, int r)
 {
-    int s = -1;
-    for (int k = 0; k < NCACHE; k++)
+    int s = -1, n = rc->nslots ? rc->nslots : NCACHE_SAVED;
+    for (int k = 0; k < n; k++)
         if (rc->guest_in[k] < 0) { s = k; break; }
     if (s < 0) {
         s = 0;
-        for (int k = 1; k < NCACHE; k++)
+        for (int k = 1; k < n; k++)
             if (rc->used[k] < rc->used[s]) s = k;
         writeback_slot(cb, rc, s);
         drop_slot(rc, s);

@@ -1,10 +1,9 @@
 /* regcache.h - guest registers cached in host registers within a block.
  *
  * The code generator keeps guest GPRs in CPU.regs[] at block boundaries;
- * inside a block a register is loaded into one of nine host registers
- * (rbx, r12-r15, callee-saved; r8-r11, caller-saved, which the two C
- * calls made with registers cached, the TLB fill and the x87 entry, save
- * around the call: cg_mem.c, cg_x87.c) on first use, marked dirty when written, and stored back when evicted
+ * inside a block a register is loaded into one of five host callee-saved
+ * registers (rbx, r12-r15: they survive the C calls of the TLB-fill path),
+ * or of r8-r11 where the block allows it (RegCache.nslots), on first use, marked dirty when written, and stored back when evicted
  * (LRU), before helper calls and at every exit. AH..BH cannot be addressed
  * in r12-r15, so they always go through memory, after the whole register
  * has left the cache. A RegCache is plain data, so the code generator can
@@ -19,6 +18,7 @@
 #include "x64emit.h"
 
 #define NCACHE 9
+#define NCACHE_SAVED 5   /* rbx, r12-r15; slots 5.. are r11, r10, r9, r8 */
 
 typedef struct RegCache {
     int8_t slot_of[8];       /* guest reg -> slot, or -1 */
@@ -26,9 +26,15 @@ typedef struct RegCache {
     bool dirty[NCACHE];
     uint32_t used[NCACHE];   /* LRU stamps */
     uint32_t tick;
+    /* Slots the block may use (0: NCACHE_SAVED). The caller-saved ones
+     * (r8-r11, not taken by base-register windows) only where every C call
+     * that returns into the block keeps them (codegen.c, cg_frame.c). */
+    uint8_t nslots;
 } RegCache;
 
-/* Nothing cached (block entry, after a helper call). */
+/* The host register of cache slot s. */
+int rc_host_reg(int s);
+/* Nothing cached (block entry, after a helper call); nslots is kept. */
 void rc_reset(RegCache *rc);
 /* Guest register r as an r/m operand of `size` bytes (a host register or
  * CPU.regs[] memory); `write` marks it dirty. May emit a load/eviction. */
