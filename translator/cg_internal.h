@@ -336,9 +336,10 @@ void cg_emit_boundary(Gen *g, int i, uint32_t eip);
 bool cg_loop_plan(Gen *g, const Insn *insns, int n);
 /* After the entry: load the kept registers; the loop top. */
 void cg_loop_top(Gen *g);
-/* The back edge (cc >= 0: a jcc, else a jmp) to the out-of-line tail. */
+/* The back edge (cc >= 0: a jcc, else a jmp): inverse jcc over the cache
+ * reconcile, the entry check and the jmp to the top. */
 void cg_loop_back_edge(Gen *g, int cc);
-/* Out of line: cache back to the top state, entry check, jmp top. */
+/* Out of line: the back edge's deadline exit. */
 void cg_loop_emit_tail(Gen *g);
 
 #endif
