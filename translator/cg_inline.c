@@ -424,22 +424,26 @@ static void emit_imul(Gen *g, int i, const Insn *in, const CGInline *d)
     cg_inline_flags(d, in, &fr, &fw);
     if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
     HMem src = cg_opnd(g, b, sz, false);
-    if (in->nops == 2) x_mov_rm(cb, sz, HRDX, cg_greg(g, a->reg, sz));
+    /* The destination's slot is the host IMUL's destination (the source,
+     * taken first, cannot be evicted by it); else through RDX. */
+    HMem dst = in->nops == 3 && sz == 4 ? cg_greg_def(g, a->reg, 4) : cg_greg_w(g, a->reg, sz, true);
+    int r = dst.base == HDIRECT ? dst.index : HRDX;
+    if (in->nops == 2 && r == HRDX) x_mov_rm(cb, sz, HRDX, dst);
     cg_fl_prepare_op(g, i, fr, fw);
     if (in->nops == 2) {
-        x_imul_rm(cb, sz, HRDX, src);
+        x_imul_rm(cb, sz, r, src);
     } else {
         uint32_t imm = in->op[2].imm;
         int32_t si = (int32_t)imm;
         if (sz == 2) si = (int16_t)imm;
         bool short_imm = si >= -128 && si <= 127;
         uint8_t o = short_imm ? 0x6b : 0x69;
-        x_op_rm(cb, sz, &o, 1, HRDX, -1, &src);
+        x_op_rm(cb, sz, &o, 1, r, -1, &src);
         if (short_imm) cb_byte(cb, (uint8_t)si);
         else if (sz == 2) { cb_byte(cb, (uint8_t)imm); cb_byte(cb, (uint8_t)(imm >> 8)); }
         else cb_u32(cb, imm);
     }
-    x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
+    if (r == HRDX) x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
 }
 
 static void emit_movx(Gen *g, int i, const Insn *in, const CGInline *d)
