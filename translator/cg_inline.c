@@ -619,7 +619,8 @@ static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
 static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     if (i != g->tb->n_insns - 1) {
-        cg_emit_side_exit(g, i, in, d->arg);
+        if (g->fwd_of[i] >= 0) cg_fwd_branch(g, i, in, d->arg);
+        else cg_emit_side_exit(g, i, in, d->arg);
         return;
     }
     cg_fl_load(g);

@@ -124,6 +124,15 @@ typedef struct CGX87Fail {
 #define CG_MAX_BOUNDS 4
 #define CG_MAX_SIDE (TB_NEXITS - 2)   /* side exits per block */
 
+/* A forward branch inside the block (cg_fwd.c). */
+typedef struct Fwd {
+    int from, to;            /* the Jcc's index and its target's */
+    uint8_t *jf;             /* the jcc to the out-of-line path */
+    RegCache rc_from, rc_to; /* cache at the Jcc and at the target */
+    uint8_t *code_to;        /* the target's code */
+    bool fl_mem;             /* flags in DbtCPU.aflags too at the Jcc */
+} Fwd;
+
 typedef struct Gen {
     CodeBuf cb;
     CPU *cpu;
@@ -164,6 +173,11 @@ typedef struct Gen {
      * including boundary k's instruction; bcount[nbound] = n. */
     int nbound;
     int bcount[CG_MAX_BOUNDS + 1];
+    /* Jccs to a later instruction of the block (cg_fwd.c): fwd_of[i] is
+     * instruction i's entry in fwd[], or -1. */
+    Fwd fwd[CG_MAX_BOUNDS];
+    int nfwd;
+    int8_t fwd_of[TB_MAX_INSNS];
     int nstop;
     int exit_base;
     /* Instructions of the block counted into cpu.icount by its entry: n.
@@ -329,6 +343,19 @@ uint8_t *cg_emit_entry_check(Gen *g);
 /* An inner boundary after instruction i (the next instruction at eip):
  * no code (the entry checked the whole block); checks the plan. */
 void cg_emit_boundary(Gen *g, int i, uint32_t eip);
+
+/* ---- forward branches inside a block (cg_fwd.c) ---- */
+
+/* After the bounds and the x87 plan: which inner Jccs go to a later
+ * instruction of the block. */
+void cg_fwd_plan(Gen *g, const Insn *insns, int n, bool inl);
+/* Before instruction i: if a planned Jcc goes there, mark the cache dirty
+ * and note the state and the code address. */
+void cg_fwd_target(Gen *g, int i);
+/* The Jcc itself (instead of a side exit). */
+void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc);
+/* Out of line: the taken paths. */
+void cg_fwd_emit_tail(Gen *g);
 
 /* ---- self-loops (cg_loop.c) ---- */
 

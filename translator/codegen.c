@@ -351,6 +351,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     g->nbound = nb;
     for (int k = 0; k < nb; k++) g->bcount[k] = bounds[k] + 1;
     g->bcount[nb] = n;
+    cg_fwd_plan(g, tb->insns, n, inl);
     uint8_t *jdead = cg_emit_entry_check(g);
     tb->self_loop = cg_loop_plan(g, tb->insns, n);
     if (tb->self_loop) cg_loop_top(g);
@@ -358,6 +359,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     bool ended = false;
     for (int i = 0; i < n; i++) {
         const Insn *in = &tb->insns[i];
+        if (g->nfwd) cg_fwd_target(g, i);
         tb->host_off[i] = (uint32_t)(cb->p - tb->code);
         Slow *s = &g->slow[g->nslow];
         memset(s, 0, sizeof *s);
@@ -406,6 +408,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     /* Out-of-line code: the side exit's tail, the self-loop's back edge,
      * exit stubs, slow paths, deadline exit. */
     cg_emit_side_tail(g);
+    cg_fwd_emit_tail(g);
     if (g->loop.on) cg_loop_emit_tail(g);
     for (int s = 0; s < TB_NEXITS; s++) {
         TBExit *e = &tb->exit[s];
