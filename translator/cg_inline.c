@@ -178,8 +178,24 @@ static void emit_cf(Gen *g, int i, const Insn *in, const CGInline *d)
 static void emit_lea(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     (void)i, (void)d;
-    const Operand *a = &in->op[0];
-    cg_emit_ea(g, in, &in->op[1]);
+    const Operand *a = &in->op[0], *m = &in->op[1];
+    /* 32-bit LEA whose address registers are cached: one host LEA straight
+     * into the destination's slot (the sources are taken first, so the
+     * destination cannot evict them). */
+    if (a->size == 4 && in->addrsize == 4 && (m->base != REG_NONE || m->index != REG_NONE)) {
+        HMem mb = m->base != REG_NONE ? cg_greg(g, m->base, 4) : hmem(HNONE, 0);
+        HMem mx = m->index != REG_NONE ? cg_greg(g, m->index, 4) : hmem(HNONE, 0);
+        if ((m->base == REG_NONE || mb.base == HDIRECT) && (m->index == REG_NONE || mx.base == HDIRECT)) {
+            HMem dst = cg_greg_def(g, a->reg, 4);
+            if (dst.base == HDIRECT) {
+                HMem ea = {m->base != REG_NONE ? mb.index : HNONE, m->index != REG_NONE ? mx.index : HNONE,
+                           m->index != REG_NONE ? m->scale : 1, m->disp};
+                x_lea(&g->cb, 4, dst.index, ea);
+                return;
+            }
+        }
+    }
+    cg_emit_ea(g, in, m);
     x_mov_mr(&g->cb, a->size, cg_greg_def(g, a->reg, a->size), HRSI);
 }
 
@@ -408,22 +424,26 @@ static void emit_imul(Gen *g, int i, const Insn *in, const CGInline *d)
     cg_inline_flags(d, in, &fr, &fw);
     if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
     HMem src = cg_opnd(g, b, sz, false);
-    if (in->nops == 2) x_mov_rm(cb, sz, HRDX, cg_greg(g, a->reg, sz));
+    /* The destination's slot is the host IMUL's destination (the source,
+     * taken first, cannot be evicted by it); else through RDX. */
+    HMem dst = in->nops == 3 && sz == 4 ? cg_greg_def(g, a->reg, 4) : cg_greg_w(g, a->reg, sz, true);
+    int r = dst.base == HDIRECT ? dst.index : HRDX;
+    if (in->nops == 2 && r == HRDX) x_mov_rm(cb, sz, HRDX, dst);
     cg_fl_prepare_op(g, i, fr, fw);
     if (in->nops == 2) {
-        x_imul_rm(cb, sz, HRDX, src);
+        x_imul_rm(cb, sz, r, src);
     } else {
         uint32_t imm = in->op[2].imm;
         int32_t si = (int32_t)imm;
         if (sz == 2) si = (int16_t)imm;
         bool short_imm = si >= -128 && si <= 127;
         uint8_t o = short_imm ? 0x6b : 0x69;
-        x_op_rm(cb, sz, &o, 1, HRDX, -1, &src);
+        x_op_rm(cb, sz, &o, 1, r, -1, &src);
         if (short_imm) cb_byte(cb, (uint8_t)si);
         else if (sz == 2) { cb_byte(cb, (uint8_t)imm); cb_byte(cb, (uint8_t)(imm >> 8)); }
         else cb_u32(cb, imm);
     }
-    x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
+    if (r == HRDX) x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
 }
 
 static void emit_movx(Gen *g, int i, const Insn *in, const CGInline *d)
@@ -433,9 +453,13 @@ static void emit_movx(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0], *b = &in->op[1];
     if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, b->size, false);
     HMem src = cg_opnd(g, b, b->size, false);
-    if (in->id == X86_INS_MOVZX) x_movzx_rm(cb, HRDX, b->size, src);
-    else x_movsx_rm(cb, HRDX, b->size, src);
-    x_mov_mr(cb, a->size, cg_greg_def(g, a->reg, a->size), HRDX);
+    /* A 32-bit destination in a cache slot is written directly (the
+     * source, taken first, cannot be the slot it evicts). */
+    HMem dst = a->size == 4 ? cg_greg_def(g, a->reg, 4) : hmem(HNONE, 0);
+    int r = dst.base == HDIRECT ? dst.index : HRDX;
+    if (in->id == X86_INS_MOVZX) x_movzx_rm(cb, r, b->size, src);
+    else x_movsx_rm(cb, r, b->size, src);
+    if (r == HRDX) x_mov_mr(cb, a->size, cg_greg_def(g, a->reg, a->size), HRDX);
 }
 
 static void emit_setcc(Gen *g, int i, const Insn *in, const CGInline *d)
@@ -456,7 +480,15 @@ static void emit_cmovcc(Gen *g, int i, const Insn *in, const CGInline *d)
     uint32_t fr, fw;
     cg_inline_flags(d, in, &fr, &fw);
     if (b->kind == OPK_MEM) cg_emit_mem_addr(g, in, b, sz, false);
-    x_mov_rm(cb, sz, HRDX, cg_greg(g, a->reg, sz));
+    HMem dst = cg_greg_w(g, a->reg, sz, true);
+    if (dst.base == HDIRECT) {
+        /* In place: CMOVcc r16 keeps bits 31:16 as the guest's does; the
+         * 32-bit form zero-extends into the host register either way. */
+        cg_fl_prepare_op(g, i, fr, 0);
+        x_cmov_rm(cb, d->arg, sz, dst.index, cg_opnd(g, b, sz, false));
+        return;
+    }
+    x_mov_rm(cb, sz, HRDX, dst);
     cg_fl_prepare_op(g, i, fr, 0);
     x_cmov_rm(cb, d->arg, sz, HRDX, cg_opnd(g, b, sz, false));
     x_mov_mr(cb, sz, cg_greg_w(g, a->reg, sz, true), HRDX);
@@ -514,8 +546,22 @@ static void emit_alu(Gen *g, int i, const Insn *in, const CGInline *d)
     int srcr = HRDX;
     if (b->kind != OPK_IMM) {
         HMem src = cg_opnd(g, b, sz, false);
-        if (src.base == HDIRECT) srcr = src.index;
-        else x_mov_rm(cb, sz, HRDX, src);
+        if (src.base == HDIRECT) {
+            srcr = src.index;
+        } else if (a->kind == OPK_REG) {
+            /* A memory source and a cached destination: the host op reads
+             * the memory operand itself (reg, [rsi] / CPU.regs[]). */
+            HMem dst = cg_opnd(g, a, sz, !ro);
+            if (dst.base == HDIRECT) {
+                cg_fl_prepare_op(g, i, fr, fw);
+                if (test) x_test_mr(cb, sz, src, dst.index);
+                else x_alu_rm(cb, d->arg, sz, dst.index, src);
+                return;
+            }
+            x_mov_rm(cb, sz, HRDX, src);
+        } else {
+            x_mov_rm(cb, sz, HRDX, src);
+        }
     }
     cg_fl_prepare_op(g, i, fr, fw);
     HMem dst = cg_opnd(g, a, sz, !ro);
@@ -573,7 +619,8 @@ static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
 static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     if (i != g->tb->n_insns - 1) {
-        cg_emit_side_exit(g, i, in, d->arg);
+        if (g->fwd_of[i] >= 0) cg_fwd_branch(g, i, in, d->arg);
+        else cg_emit_side_exit(g, i, in, d->arg);
         return;
     }
     cg_fl_load(g);

@@ -138,6 +138,15 @@ typedef struct CGX87Fail {
 #define CG_MAX_SIDE (TB_NEXITS_DIRECT - 2)   /* side exits per block */
 #define CG_MAX_FRAMES 4   /* base-register windows in r8..r11 (cg_frame.c) */
 
+/* A forward branch inside the block (cg_fwd.c). */
+typedef struct Fwd {
+    int from, to;            /* the Jcc's index and its target's */
+    uint8_t *jf;             /* the jcc to the out-of-line path */
+    RegCache rc_from, rc_to; /* cache at the Jcc and at the target */
+    uint8_t *code_to;        /* the target's code */
+    bool fl_mem;             /* flags in DbtCPU.aflags too at the Jcc */
+} Fwd;
+
 typedef struct Gen {
     CodeBuf cb;
     CPU *cpu;
@@ -178,6 +187,11 @@ typedef struct Gen {
      * including boundary k's instruction; bcount[nbound] = n. */
     int nbound;
     int bcount[CG_MAX_BOUNDS + 1];
+    /* Jccs to a later instruction of the block (cg_fwd.c): fwd_of[i] is
+     * instruction i's entry in fwd[], or -1. */
+    Fwd fwd[CG_MAX_BOUNDS];
+    int nfwd;
+    int8_t fwd_of[TB_MAX_INSNS];
     int nstop;
     int exit_base;
     /* Instructions of the block counted into cpu.icount by its entry: n.
@@ -392,15 +406,29 @@ uint8_t *cg_emit_entry_check(Gen *g);
  * no code (the entry checked the whole block); checks the plan. */
 void cg_emit_boundary(Gen *g, int i, uint32_t eip);
 
+/* ---- forward branches inside a block (cg_fwd.c) ---- */
+
+/* After the bounds and the x87 plan: which inner Jccs go to a later
+ * instruction of the block. */
+void cg_fwd_plan(Gen *g, const Insn *insns, int n, bool inl);
+/* Before instruction i: if a planned Jcc goes there, mark the cache dirty
+ * and note the state and the code address. */
+void cg_fwd_target(Gen *g, int i);
+/* The Jcc itself (instead of a side exit). */
+void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc);
+/* Out of line: the taken paths. */
+void cg_fwd_emit_tail(Gen *g);
+
 /* ---- self-loops (cg_loop.c) ---- */
 
 /* Is the block a self-loop? Sets g->loop (the registers to keep). */
 bool cg_loop_plan(Gen *g, const Insn *insns, int n);
 /* After the entry: load the kept registers; the loop top. */
 void cg_loop_top(Gen *g);
-/* The back edge (cc >= 0: a jcc, else a jmp) to the out-of-line tail. */
+/* The back edge (cc >= 0: a jcc, else a jmp): inverse jcc over the cache
+ * reconcile, the entry check and the jmp to the top. */
 void cg_loop_back_edge(Gen *g, int cc);
-/* Out of line: cache back to the top state, entry check, jmp top. */
+/* Out of line: the back edge's deadline exit. */
 void cg_loop_emit_tail(Gen *g);
 
 #endif

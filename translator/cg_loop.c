@@ -4,10 +4,11 @@
  * first instruction keeps guest registers in host registers across the
  * back edge: the entry loads the registers the block uses most (up to the
  * five callee-saved cache slots) and marks them dirty, so every exit stores them; the
- * back edge goes to out-of-line code that brings the register cache back
+ * back edge runs code that brings the register cache back
  * to that state (stores and loads only where the body's cache differs),
  * counts the next iteration and polls the deadline as a block entry does,
- * then jumps to the loop top behind the loads. Flags are in DbtCPU.aflags
+ * then jumps to the loop top behind the loads (inline, behind the inverse
+ * Jcc that leaves the loop). Flags are in DbtCPU.aflags
  * at the top, as at any block entry (the back edge spills them like any
  * exit: all six are live out). A deadline reached on the back edge leaves
  * as the deadline exit of the block entry does, with EIP = the block start.
@@ -76,20 +77,23 @@ void cg_loop_top(Gen *g)
 
 void cg_loop_back_edge(Gen *g, int cc)
 {
+    /* Inline: a Jcc back edge becomes the inverse Jcc over the loop path,
+     * so an iteration takes one host jump (the JMP to the top), not two. */
+    CodeBuf *cb = &g->cb;
+    uint8_t *jout = cc >= 0 ? x_jcc_rel32(cb, cc ^ 1, NULL) : NULL;
     g->loop.back_rc = g->rc;
-    g->loop.jf = cc >= 0 ? x_jcc_rel32(&g->cb, cc, NULL) : x_jmp_rel32(&g->cb, NULL);
+    rc_reconcile(cb, &g->loop.back_rc, &g->loop.top_rc);
+    g->loop.jf = cg_emit_entry_check(g);
+    x_jmp_rel32(cb, g->loop.top);
+    if (jout) x_patch_rel32(jout, cb->p);
 }
 
 void cg_loop_emit_tail(Gen *g)
 {
     CodeBuf *cb = &g->cb;
-    x_patch_rel32(g->loop.jf, cb->p);
-    rc_reconcile(cb, &g->loop.back_rc, &g->loop.top_rc);
-    uint8_t *jdead = cg_emit_entry_check(g);
-    x_jmp_rel32(cb, g->loop.top);
     /* Deadline on the back edge: as at the entry, but the registers of
      * the loop top are in host registers. */
-    x_patch_rel32(jdead, cb->p);
+    x_patch_rel32(g->loop.jf, cb->p);
     rc_writeback_snapshot(cb, &g->loop.top_rc);
     x_mov_mi(cb, 4, hmem(HRBP, CG_OFF_EIP), g->tb->eip);
     x_alu_rr(cb, ALU_XOR, 4, HRAX, HRAX);

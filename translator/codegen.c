@@ -351,9 +351,17 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     g->nbound = nb;
     for (int k = 0; k < nb; k++) g->bcount[k] = bounds[k] + 1;
     g->bcount[nb] = n;
+    cg_fwd_plan(g, tb->insns, n, inl);
     uint8_t *jdead = cg_emit_entry_check(g);
     tb->self_loop = cg_loop_plan(g, tb->insns, n);
     cg_frame_plan(g, tb->insns, n);
+    if (g->nfp && g->nfwd) {
+        /* A forward branch could jump over the operand where a window is
+         * set up (cg_frame_before_insn) to operands it serves: those Jccs
+         * stay side exits (frame_window's "forward skip" case). */
+        g->nfwd = 0;
+        for (int i = 0; i < n; i++) g->fwd_of[i] = -1;
+    }
     cg_frame_setup(g);
     if (tb->self_loop) cg_loop_top(g);
     /* r8-r11 that no window holds cache guest registers too, where the
@@ -371,6 +379,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     bool ended = false;
     for (int i = 0; i < n; i++) {
         const Insn *in = &tb->insns[i];
+        if (g->nfwd) cg_fwd_target(g, i);
         tb->host_off[i] = (uint32_t)(cb->p - tb->code);
         Slow *s = &g->slow[g->nslow];
         memset(s, 0, sizeof *s);
@@ -420,6 +429,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     /* Out-of-line code: the side exit's tail, the self-loop's back edge,
      * exit stubs, slow paths, deadline exit. */
     cg_emit_side_tail(g);
+    cg_fwd_emit_tail(g);
     if (g->loop.on) cg_loop_emit_tail(g);
     for (int s = 0; s < TB_NEXITS_DIRECT; s++) {
         TBExit *e = &tb->exit[s];

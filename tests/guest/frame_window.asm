@@ -135,6 +135,39 @@ rom_sum:
         jnz     .l
         ret
 
+; skip_body: a Jcc inside the block jumps forward over the operand where
+; a window of ebp would be set up (the first of five), to operands it
+; would serve: the taken path must not use a window it never set up.
+; eax = 0: skip; edx += the operands read.
+skip_body:
+        test    eax, eax
+        jz      .skip
+        add     edx, [ebp+0x40]
+        add     edx, [ebp+0x44]
+.skip:  add     edx, [ebp+0x48]
+        add     edx, [ebp+0x4c]
+        add     edx, [ebp+0x40]
+        ret
+
+skip_first:
+        mov     ebp, FRAME
+        mov     dword [ebp+0x40], 5
+        mov     dword [ebp+0x44], 7
+        mov     dword [ebp+0x48], 11
+        mov     dword [ebp+0x4c], 13
+        xor     edx, edx
+        mov     eax, 1
+        call    skip_body
+        mov     ebx, edx
+        mov     ebp, sum_frame           ; another window in r8..r11 meanwhile
+        call    rom_sum
+        mov     ebp, FRAME
+        xor     edx, edx
+        xor     eax, eax
+        call    skip_body
+        mov     eax, ebx
+        ret
+
 ; read3: three reads through ebp (one block), used on remapped pages
 read3:
         mov     eax, [ebp]
@@ -159,6 +192,8 @@ pm32:
         CASE    "helper between: eax edx", 0, eax, edx
         call    rom_sum
         CASE    "rom: eax", 0, eax
+        call    skip_first
+        CASE    "forward skip over the first operand: taken, not", 0, edx, eax
 
         PUTSLN  "== with paging"
         SET_IDT 14, pf_handler
