@@ -129,6 +129,18 @@ for rom, chunks, start in ((MROM, (1, 9, 1, 37, 500), None), (TROM, (1, 11, 1, 1
     q, x = qemu_agreed(rom, chunks, start), xlat86(rom, chunks, start)
     # The same gdb stepi script against xlat86's own GDB stub.
     g = qemu(rom, chunks, start, (XLAT86,))
+    if x != q and x == g:
+        # Two QEMU runs can lose the same step under load (CI at -j2 saw
+        # both a chunk behind over the REP MOVSB): before failing, see
+        # whether more QEMU runs reach what both xlat86 paths report. A
+        # lost step only ever leaves QEMU behind, so a run that matches is
+        # the reference.
+        for _ in range(4):
+            r = qemu(rom, chunks, start)
+            if r == x:
+                print("note: QEMU's runs disagreed; a later one matches (%s)" % os.path.basename(rom))
+                q = r
+                break
     total = 0
     for i, n in enumerate(chunks):
         total += n
