@@ -211,6 +211,17 @@ static u32 k_lz(void)
 static u32 mp_n[L], mp_r2[L];
 static u32 mp_ninv;   /* -n^-1 mod 2^32 */
 
+/* v (L + 1 limbs) >= n? */
+static int ge_n(const u32 *v)
+{
+    if (v[L])
+        return 1;
+    for (int j = L - 1; j >= 0; j--)
+        if (v[j] != mp_n[j])
+            return v[j] > mp_n[j];
+    return 1;
+}
+
 /* t = a * b * R^-1 mod n (R = 2^512), CIOS form. */
 static void mont_mul(u32 *t, const u32 *a, const u32 *b)
 {
@@ -239,15 +250,7 @@ static void mont_mul(u32 *t, const u32 *a, const u32 *b)
         acc[L] = acc[L + 1] + (u32)(c >> 32);
     }
     /* Subtract n once if acc >= n. */
-    int ge = acc[L] != 0;
-    if (!ge) {
-        ge = 1;
-        for (int j = L - 1; j >= 0; j--)
-            if (acc[j] != mp_n[j]) {
-                ge = acc[j] > mp_n[j];
-                break;
-            }
-    }
+    int ge = ge_n(acc);
     u64 borrow = 0;
     for (int j = 0; j < L; j++) {
         u64 d = (u64)acc[j] - (ge ? mp_n[j] : 0) - borrow;
@@ -277,16 +280,7 @@ static void mpi_setup(void)
             r[j] = (v << 1) | carry;
             carry = v >> 31;
         }
-        int ge = r[L] != 0;
-        if (!ge) {
-            ge = 1;
-            for (int j = L - 1; j >= 0; j--)
-                if (r[j] != mp_n[j]) {
-                    ge = r[j] > mp_n[j];
-                    break;
-                }
-        }
-        if (ge) {
+        if (ge_n(r)) {
             u64 borrow = 0;
             for (int j = 0; j < L; j++) {
                 u64 d = (u64)r[j] - mp_n[j] - borrow;
