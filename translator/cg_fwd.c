@@ -47,6 +47,25 @@ void cg_fwd_plan(Gen *g, const Insn *insns, int n, bool inl)
     }
 }
 
+/* A forward branch that jumps over the instruction where a window is set
+ * up (cg_frame_before_insn) would reach operands the window serves with
+ * it unset: such a Jcc stays a side exit. Windows of a self-loop are set
+ * up at the block entry (first < 0) and those set up at the target itself
+ * or before the Jcc are on both paths: those branches stay. */
+void cg_fwd_drop_skips(Gen *g, int n)
+{
+    int kept = 0;
+    for (int f = 0; f < g->nfwd; f++) {
+        bool skips = false;
+        for (int k = 0; k < g->nfp; k++)
+            skips |= g->fp[k].first > g->fwd[f].from && g->fp[k].first < g->fwd[f].to;
+        if (!skips) g->fwd[kept++] = g->fwd[f];
+    }
+    g->nfwd = kept;
+    for (int i = 0; i < n; i++) g->fwd_of[i] = -1;
+    for (int f = 0; f < kept; f++) g->fwd_of[g->fwd[f].from] = (int8_t)f;
+}
+
 void cg_fwd_target(Gen *g, int i)
 {
     bool any = false;

@@ -413,6 +413,7 @@ void cg_emit_boundary(Gen *g, int i, uint32_t eip);
 void cg_fwd_plan(Gen *g, const Insn *insns, int n, bool inl);
 /* Before instruction i: if a planned Jcc goes there, mark the cache dirty
  * and note the state and the code address. */
+void cg_fwd_drop_skips(Gen *g, int n);
 void cg_fwd_target(Gen *g, int i);
 /* The Jcc itself (instead of a side exit). */
 void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc);

@@ -355,13 +355,7 @@ TB *cg_translate(TCache *tc, const CGRuntime *rt, CPU *cpu, uint32_t mode)
     uint8_t *jdead = cg_emit_entry_check(g);
     tb->self_loop = cg_loop_plan(g, tb->insns, n);
     cg_frame_plan(g, tb->insns, n);
-    if (g->nfp && g->nfwd) {
-        /* A forward branch could jump over the operand where a window is
-         * set up (cg_frame_before_insn) to operands it serves: those Jccs
-         * stay side exits (frame_window's "forward skip" case). */
-        g->nfwd = 0;
-        for (int i = 0; i < n; i++) g->fwd_of[i] = -1;
-    }
+    if (g->nfp && g->nfwd) cg_fwd_drop_skips(g, n);
     cg_frame_setup(g);
     if (tb->self_loop) cg_loop_top(g);
     /* r8-r11 that no window holds cache guest registers too, where the

@@ -168,6 +168,50 @@ skip_first:
         mov     eax, ebx
         ret
 
+; fwd_loop: a self-loop (its window of ebp set up at the entry) with a
+; forward Jcc inside it, taken on odd rounds, over operands the window
+; serves; the carry is live across the operands on both paths.
+fwd_loop:
+        mov     ebp, FRAME
+        mov     dword [ebp+0x50], 0x12345678
+        mov     dword [ebp+0x54], 0x9abcdef0
+        mov     dword [ebp+0x58], 0x0fedcba9
+        mov     ecx, 9
+        xor     eax, eax
+        xor     edx, edx
+        xor     esi, esi
+.l:     add     eax, [ebp+0x50]
+        mov     ebx, [ebp+0x54]
+        adc     esi, 0
+        test    cl, 1
+        jnz     .odd
+        add     ebx, eax
+        adc     edx, ebx
+        add     [ebp+0x58], eax
+        rol     ebx, 3
+        mov     [ebp+0x54], ebx
+.odd:   sbb     edx, [ebp+0x58]
+        add     edx, [ebp+0x50]
+        dec     ecx
+        jnz     .l
+        pushfd
+        pop     ebx
+        and     ebx, F_ARITH
+        add     esi, [ebp+0x54]
+        ret
+
+; fwd_after: a forward Jcc after the operand where the window of ebp is
+; set up, to operands it serves (eax = 0: taken).
+fwd_after:
+        add     edx, [ebp+0x50]
+        test    eax, eax
+        jz      .s
+        add     edx, [ebp+0x54]
+        mov     [ebp+0x58], edx
+.s:     add     edx, [ebp+0x58]
+        xor     edx, [ebp+0x50]
+        ret
+
 ; read3: three reads through ebp (one block), used on remapped pages
 read3:
         mov     eax, [ebp]
@@ -194,6 +238,16 @@ pm32:
         CASE    "rom: eax", 0, eax
         call    skip_first
         CASE    "forward skip over the first operand: taken, not", 0, edx, eax
+        call    fwd_loop
+        CASE    "forward Jcc in a self-loop: eax edx esi flags", 0, eax, edx, esi, ebx
+        mov     ebp, FRAME
+        mov     edx, 0x55
+        mov     eax, 1
+        call    fwd_after
+        mov     ebx, edx
+        xor     eax, eax
+        call    fwd_after
+        CASE    "forward Jcc after the window check: not taken, taken", 0, ebx, edx
 
         PUTSLN  "== with paging"
         SET_IDT 14, pf_handler
