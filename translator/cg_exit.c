@@ -100,17 +100,16 @@ void cg_emit_side_exit(Gen *g, int i, const Insn *in, int cc)
     /* Fall-through: registers stay cached, flags stay in host EFLAGS
      * (and, if they were in DbtCPU.aflags, there too). */
     if (in_mem) g->floc = FL_MEM;
-    cg_emit_boundary(g, i, in->next_eip);
+    cg_emit_boundary(g, i);
 }
 
 /* An inner boundary (a side exit's fall-through, a followed JMP) needs no
  * code: the entry counted the whole block and checked that all of it fits
  * before the deadline. This only checks the plan. */
-void cg_emit_boundary(Gen *g, int i, uint32_t eip)
+void cg_emit_boundary(Gen *g, int i)
 {
     int k = g->nstop++;
     if (k >= g->nbound || g->bcount[k] != i + 1) abort();   /* codegen.c planned it */
-    (void)eip;
 }
 
 /* Out of line: the side exits' taken paths, each with the flags and

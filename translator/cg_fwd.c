@@ -80,7 +80,7 @@ void cg_fwd_target(Gen *g, int i)
         }
 }
 
-void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc)
+void cg_fwd_branch(Gen *g, int i, int cc)
 {
     Fwd *f = &g->fwd[g->fwd_of[i]];
     bool in_mem = g->floc == FL_MEM;
@@ -89,7 +89,7 @@ void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc)
     f->rc_from = g->rc;
     f->jf = x_jcc_rel32(&g->cb, cc, NULL);
     if (in_mem) g->floc = FL_MEM;
-    cg_emit_boundary(g, i, in->next_eip);
+    cg_emit_boundary(g, i);
 }
 
 void cg_fwd_emit_tail(Gen *g)

@@ -619,7 +619,7 @@ static void emit_shift(Gen *g, int i, const Insn *in, const CGInline *d)
 static void emit_jcc(Gen *g, int i, const Insn *in, const CGInline *d)
 {
     if (i != g->tb->n_insns - 1) {
-        if (g->fwd_of[i] >= 0) cg_fwd_branch(g, i, in, d->arg);
+        if (g->fwd_of[i] >= 0) cg_fwd_branch(g, i, d->arg);
         else cg_emit_side_exit(g, i, in, d->arg);
         return;
     }
@@ -645,7 +645,7 @@ static void emit_jmp(Gen *g, int i, const Insn *in, const CGInline *d)
     const Operand *a = &in->op[0];
     if (a->kind == OPK_IMM && i != g->tb->n_insns - 1) {
         /* Followed: the block goes on at the target (codegen.c). */
-        cg_emit_boundary(g, i, a->imm);
+        cg_emit_boundary(g, i);
         return;
     }
     if (a->kind == OPK_IMM) {

@@ -402,9 +402,9 @@ void cg_emit_side_tail(Gen *g);
  * deadline, then count them; returns the ja to patch to the deadline exit
  * (codegen.c). */
 uint8_t *cg_emit_entry_check(Gen *g);
-/* An inner boundary after instruction i (the next instruction at eip):
- * no code (the entry checked the whole block); checks the plan. */
-void cg_emit_boundary(Gen *g, int i, uint32_t eip);
+/* An inner boundary after instruction i: no code (the entry checked the
+ * whole block); checks the plan. */
+void cg_emit_boundary(Gen *g, int i);
 
 /* ---- forward branches inside a block (cg_fwd.c) ---- */
 
@@ -416,7 +416,7 @@ void cg_fwd_plan(Gen *g, const Insn *insns, int n, bool inl);
 void cg_fwd_drop_skips(Gen *g, int n);
 void cg_fwd_target(Gen *g, int i);
 /* The Jcc itself (instead of a side exit). */
-void cg_fwd_branch(Gen *g, int i, const Insn *in, int cc);
+void cg_fwd_branch(Gen *g, int i, int cc);
 /* Out of line: the taken paths. */
 void cg_fwd_emit_tail(Gen *g);
 

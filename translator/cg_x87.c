@@ -221,13 +221,14 @@ void cg_x87_flush(CPU *cpu)
 static void emit_enter_call(Gen *g)
 {
     CodeBuf *cb = &g->cb;
-    /* r8-r11 may hold cached guest registers (regcache.h); four pushes
-     * keep the stack 16-aligned. */
-    for (int r = HR8; r <= HR11; r++) x_push_r(cb, r);
+    /* r8-r11 are neither windows nor cache slots in blocks with inline
+     * x87 runs (cg_frame.c, codegen.c): this saves nothing today, and
+     * keeps them should that change. */
+    cg_frame_save(g);
     x_mov_rr(cb, 8, HRDI, HRBP);
     x_mov_ri64(cb, HRAX, (uint64_t)(uintptr_t)cg_x87_enter);
     x_call_r(cb, HRAX);
-    for (int r = HR11; r >= HR8; r--) x_pop_r(cb, r);
+    cg_frame_restore(g);
 }
 
 /* FIP/FCS/FOP of the last x87 instruction executed (flag-neutral MOVs). */
